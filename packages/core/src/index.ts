@@ -1,2 +1,4 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './model.js';
+export * from './secret.js';
+export * from './errors.js';
+export * from './events.js';

@@ -1,0 +1,56 @@
+// The fixed vocabulary of log/state events. Loki queries and docs/logging.md depend on these names: add, never rename.
+export const LOG_EVENTS = [
+  'controller.started',
+  'controller.stopping',
+  'config.loaded',
+  'docker.connected',
+  'docker.unreachable',
+  'container.discovered',
+  'container.updated',
+  'container.removed',
+  'container.invalid',
+  'container.stopped',
+  'container.started',
+  'job.skipped',
+  'job.queued',
+  'job.started',
+  'job.succeeded',
+  'job.failed',
+  'upload.started',
+  'upload.progress',
+  'upload.succeeded',
+  'upload.failed',
+  'prune.deleted',
+  'prune.failed',
+  'restore.started',
+  'restore.finished',
+  'restore.failed',
+  'notify.failed',
+  'target.stale',
+  'target.recovered',
+] as const;
+export type LogEvent = (typeof LOG_EVENTS)[number];
+
+/** Stable fields of a log line; ids stay in the line, only low-cardinality ones become Loki labels. */
+export interface LogFields {
+  event?: LogEvent;
+  container?: string;
+  target?: string;
+  schedule?: string;
+  job_id?: string;
+  bytes?: number;
+  duration_ms?: number;
+  error?: { message: string; code: string };
+  [key: string]: unknown;
+}
+
+/** The logger every package receives; the controller backs it with winston. */
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+/** A logger that drops everything, for units that do not care. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,134 @@
+// Domain types of the primary spec ("Data Models"), shared by every package.
+import type { Secret } from './secret.js';
+
+export const DATABASE_ENGINES = ['postgres', 'mariadb', 'mysql', 'mongo', 'redis', 'sqlite'] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+export const TARGET_TYPES = [...DATABASE_ENGINES, 'fs'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** Retention as labels and config can say it; every field is optional and they combine (a backup kept by any rule is kept). */
+export interface RetentionPolicy {
+  /** Keep the newest N (`retention=7`). */
+  keepLast?: number;
+  /** Keep everything younger than this many seconds (`retention=14d`). */
+  keepWithinSeconds?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+}
+
+export interface ScheduleConfig {
+  name: string;
+  cron: string;
+  retention: RetentionPolicy;
+}
+
+/** Where a credential comes from; resolved to a Secret only when a job runs. */
+export type CredentialSource =
+  | { kind: 'literal'; value: Secret }
+  /** A variable of the target container's env (already looked up when the labels were parsed). */
+  | { kind: 'env'; name: string; value: Secret }
+  /** A file inside the target container (Docker secret, or a `*_FILE` env variant), read through the archive API at job time. */
+  | { kind: 'file'; path: string };
+
+export interface TargetConfig {
+  type: TargetType;
+  instance: string;
+  /** Name of a schedule in ContainerBackupConfig.schedules. */
+  schedule: string;
+  compress: Compression;
+  /** Per-target timeout for the whole job, in seconds. */
+  timeoutSeconds: number;
+  /** Command run inside the container before the dump; its failure skips the target. */
+  preExec?: string;
+  username?: string;
+  password?: CredentialSource;
+  port?: number;
+  /** Database names, or 'all'. */
+  databases?: 'all' | string[];
+  /** fs: absolute path inside the container; sqlite: database file; redis: RDB directory. */
+  path?: string;
+  /** fs: glob patterns relative to path. */
+  exclude?: string[];
+  /** Every label property as written, for engine-specific options not modelled above. */
+  properties: Record<string, string>;
+}
+
+export interface LabelError {
+  /** The label key as written, e.g. `backup.postgress.main.port`. */
+  label: string;
+  /** The value as written; never a secret (redacted for credential keys). */
+  value: string;
+  message: string;
+  /** What would be valid, e.g. `one of: postgres, mariadb, …`. */
+  expected?: string;
+  suggestion?: string;
+}
+
+export interface ContainerBackupConfig {
+  containerId: string;
+  containerName: string;
+  image: string;
+  enabled: boolean;
+  stop: boolean;
+  schedules: Record<string, ScheduleConfig>;
+  targets: TargetConfig[];
+  errors: LabelError[];
+}
+
+export interface BackupJob {
+  /** Unique per job, stable in logs. */
+  id: string;
+  container: ContainerBackupConfig;
+  target: TargetConfig;
+  schedule: ScheduleConfig;
+  triggeredAt: Date;
+  trigger: 'schedule' | 'manual';
+}
+
+/** Written beside every staged file as `{timestamp}.{ext}.manifest.json`. */
+export interface BackupManifest {
+  version: 1;
+  container: string;
+  containerId: string;
+  image: string;
+  type: TargetType;
+  instance: string;
+  schedule: string;
+  /** Compact UTC timestamp, `20240115T030000Z`. */
+  timestamp: string;
+  file: string;
+  compression: Compression;
+  size: number;
+  sha256: string;
+  databases?: string[];
+  toolVersions: Record<string, string>;
+  durations: { dumpMs: number; totalMs: number };
+}
+
+export interface BackupResult {
+  job: BackupJob;
+  success: boolean;
+  stagingPath?: string;
+  manifest?: BackupManifest;
+  error?: { code: string; message: string };
+  durationSeconds: number;
+  bytes?: number;
+}
+
+export type TargetStatus = 'healthy' | 'warning' | 'error' | 'unknown';
+
+export interface TargetState {
+  lastRun?: Date;
+  lastSuccess?: Date;
+  lastError?: string;
+  nextRun?: Date;
+  status: TargetStatus;
+}
+
+/** `container/type-instance`, the key of a target everywhere (state, locks, logs). */
+export function targetKey(container: string, target: Pick<TargetConfig, 'type' | 'instance'>): string {
+  return `${container}/${target.type}-${target.instance}`;
+}
