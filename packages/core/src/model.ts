@@ -132,3 +132,6 @@ export interface TargetState {
 export function targetKey(container: string, target: Pick<TargetConfig, 'type' | 'instance'>): string {
   return `${container}/${target.type}-${target.instance}`;
 }
+
+/** What discovery emits: every labelled container Docker has now, keyed by container id. */
+export type DesiredState = ReadonlyMap<string, ContainerBackupConfig>;

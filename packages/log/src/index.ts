@@ -1,0 +1,2 @@
+// Not built yet: this package exports nothing until its issue lands.
+export {};
