@@ -2,3 +2,4 @@ export * from './model.js';
 export * from './secret.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './pipeline.js';

@@ -1,0 +1,46 @@
+// The values that flow between pipeline stages. Errors are values: a stage that fails emits a JobFailed,
+// and every later stage passes a JobFailed through untouched.
+import type { Readable } from 'node:stream';
+import type { BackupJob, BackupManifest, BackupResult, Compression } from './model.js';
+
+/**
+ * Output of the dump stage. Stream contract: the stream ends only after the dump tool's exit code is known;
+ * a non-zero exit (or any failure) destroys the stream with an error, so a half-written dump is never "done".
+ */
+export interface DumpedJob {
+  kind: 'dumped';
+  job: BackupJob;
+  stream: Readable;
+  /** File extension before compression: `sql`, `tar`, `rdb`, `db`, `archive`. */
+  extension: string;
+  databases?: string[];
+  toolVersions: Record<string, string>;
+  startedAt: Date;
+}
+
+export interface CompressedJob extends Omit<DumpedJob, 'kind'> {
+  kind: 'compressed';
+  compression: Compression;
+}
+
+export interface StagedJob {
+  kind: 'staged';
+  job: BackupJob;
+  stagingPath: string;
+  manifest: BackupManifest;
+}
+
+export interface JobFailed {
+  kind: 'failed';
+  result: BackupResult;
+}
+
+export type JobFlow<T> = T | JobFailed;
+
+/** Build a failed result for a job, with the error's code and message (never its context). */
+export function failedResult(job: BackupJob, startedAt: Date, error: { code: string; message: string }): JobFailed {
+  return {
+    kind: 'failed',
+    result: { job, success: false, error, durationSeconds: (Date.now() - startedAt.getTime()) / 1000 },
+  };
+}
