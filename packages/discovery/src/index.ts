@@ -1,2 +1,3 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './source.js';
+export * from './reconciler.js';
+export * from './fingerprint.js';

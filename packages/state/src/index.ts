@@ -1,2 +1,2 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './store.js';
+export * from './views.js';

@@ -1,0 +1,152 @@
+import { Subject, firstValueFrom } from 'rxjs';
+import { filter } from 'rxjs/operators';
+import { describe, expect, it } from 'vitest';
+import type { ContainerBackupConfig, DesiredState } from '@baqup/core';
+import { silentLogger } from '@baqup/core';
+import { discover } from './reconciler.js';
+import type { DiscoverySource, DockerTrigger, InspectedContainer } from './source.js';
+
+function world() {
+  const containers = new Map<string, InspectedContainer>();
+  const triggers = new Subject<DockerTrigger>();
+  const failing = new Set<string>();
+  const source: DiscoverySource = {
+    triggers: () => triggers,
+    listIds: async () => [...containers.values()].filter((c) => c.running).map((c) => c.id),
+    inspect: async (id) => {
+      await new Promise((r) => setTimeout(r, 1));
+      if (failing.has(id)) throw new Error(`boom ${id}`);
+      return containers.get(id) ?? null;
+    },
+  };
+  const put = (id: string, name: string, labels: Record<string, string> = { 'backup.enabled': 'true' }, running = true) =>
+    containers.set(id, { id, name, image: 'img', running, labels, env: [] });
+  return { containers, triggers, failing, source, put };
+}
+
+const derive = (c: InspectedContainer): ContainerBackupConfig => ({
+  containerId: c.id,
+  containerName: c.name,
+  image: c.image,
+  enabled: c.labels['backup.enabled'] === 'true',
+  stop: false,
+  schedules: {},
+  targets: [],
+  errors: c.labels['backup.enabled'] === 'true' ? [] : [{ label: 'backup.enabled', value: c.labels['backup.enabled'] ?? '', message: 'bad' }],
+});
+
+const names = (s: DesiredState) => [...s.values()].map((c) => c.containerName).sort();
+
+function collect(source: DiscoverySource, isHeld?: (id: string) => boolean) {
+  const states: DesiredState[] = [];
+  const $ = discover(source, { derive, logger: silentLogger, resyncIntervalMs: 0, isHeld });
+  const sub = $.subscribe((s) => states.push(s));
+  const until = (pred: (s: DesiredState) => boolean) => firstValueFrom($.pipe(filter(pred)));
+  return { states, sub, until, last: () => states[states.length - 1]! };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('discover', () => {
+  it('lists everything on resync and follows events by key', async () => {
+    const w = world();
+    w.put('a', 'alpha');
+    w.put('b', 'beta');
+    const c = collect(w.source);
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    expect(names(c.last())).toEqual(['alpha', 'beta']);
+
+    w.put('c', 'gamma');
+    w.triggers.next({ kind: 'event', id: 'c', action: 'start' });
+    await settle();
+    expect(names(c.last())).toEqual(['alpha', 'beta', 'gamma']);
+
+    w.containers.delete('a');
+    w.triggers.next({ kind: 'event', id: 'a', action: 'destroy' });
+    await settle();
+    expect(names(c.last())).toEqual(['beta', 'gamma']);
+    c.sub.unsubscribe();
+  });
+
+  it('does not re-emit an unchanged config, however many events arrive', async () => {
+    const w = world();
+    w.put('a', 'alpha');
+    const c = collect(w.source);
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    const count = c.states.length;
+    for (let i = 0; i < 10; i++) w.triggers.next({ kind: 'event', id: 'a', action: 'health_status' });
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    expect(c.states.length).toBe(count);
+    c.sub.unsubscribe();
+  });
+
+  it('keeps the others when one container fails to inspect, and lists invalid ones with their errors', async () => {
+    const w = world();
+    w.put('a', 'alpha');
+    w.put('b', 'beta', { 'backup.enabled': 'maybe' });
+    w.put('x', 'broken');
+    w.failing.add('x');
+    const c = collect(w.source);
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    expect(names(c.last())).toEqual(['alpha', 'beta']);
+    expect([...c.last().values()].find((x) => x.containerName === 'beta')?.errors).toHaveLength(1);
+    w.failing.delete('x');
+    w.triggers.next({ kind: 'event', id: 'x', action: 'start' });
+    await settle();
+    expect(names(c.last())).toEqual(['alpha', 'beta', 'broken']);
+    c.sub.unsubscribe();
+  });
+
+  it('ends a compose re-create with exactly the new container', async () => {
+    const w = world();
+    w.put('old', 'app');
+    const c = collect(w.source);
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    // create tmp → stop old → destroy old → rename new → start new, events in that order and fast
+    w.put('new', '1234_app', undefined, false);
+    w.triggers.next({ kind: 'event', id: 'new', action: 'create' });
+    w.containers.get('old')!.running = false;
+    w.triggers.next({ kind: 'event', id: 'old', action: 'die' });
+    w.containers.delete('old');
+    w.triggers.next({ kind: 'event', id: 'old', action: 'destroy' });
+    w.containers.get('new')!.name = 'app';
+    w.triggers.next({ kind: 'event', id: 'new', action: 'rename' });
+    w.containers.get('new')!.running = true;
+    w.triggers.next({ kind: 'event', id: 'new', action: 'start' });
+    await settle();
+    expect([...c.last().keys()]).toEqual(['new']);
+    expect(names(c.last())).toEqual(['app']);
+    c.sub.unsubscribe();
+  });
+
+  it('keeps a container that baqup itself stopped, forgets one that stopped otherwise', async () => {
+    const w = world();
+    w.put('a', 'held');
+    w.put('b', 'plain');
+    const c = collect(w.source, (id) => id === 'a');
+    w.triggers.next({ kind: 'resync' });
+    await settle();
+    w.containers.get('a')!.running = false;
+    w.containers.get('b')!.running = false;
+    w.triggers.next({ kind: 'event', id: 'a', action: 'die' });
+    w.triggers.next({ kind: 'event', id: 'b', action: 'die' });
+    await settle();
+    expect(names(c.last())).toEqual(['held']);
+    c.sub.unsubscribe();
+  });
+
+  it('ignores containers without backup.enabled', async () => {
+    const w = world();
+    w.put('a', 'alpha', { 'com.example': 'x' });
+    const c = collect(w.source);
+    w.triggers.next({ kind: 'event', id: 'a', action: 'start' });
+    await settle();
+    expect(c.last().size).toBe(0);
+    c.sub.unsubscribe();
+  });
+});

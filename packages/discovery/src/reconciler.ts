@@ -1,0 +1,135 @@
+// Level-triggered reconcile: every trigger becomes "re-read this container (or all) and derive its config".
+// Per id, at most one reconcile runs at a time; triggers arriving meanwhile coalesce into one more pass.
+import { Observable, merge, timer } from 'rxjs';
+import { map } from 'rxjs/operators';
+import type { ContainerBackupConfig, DesiredState, Logger } from '@baqup/core';
+import { errorMessage } from '@baqup/core';
+import type { DiscoverySource, InspectedContainer } from './source.js';
+import { configFingerprint } from './fingerprint.js';
+
+export interface DiscoveryOptions {
+  derive: (c: InspectedContainer) => ContainerBackupConfig | Promise<ContainerBackupConfig>;
+  logger: Logger;
+  /** Periodic full re-list, in ms; 0 disables. */
+  resyncIntervalMs: number;
+  /** Containers stopped by baqup itself stay known while stopped (their backup is running). */
+  isHeld?: (id: string) => boolean;
+  onDisconnected?: (error: string) => void;
+  onConnected?: () => void;
+}
+
+type Key = { kind: 'id'; id: string } | { kind: 'all' };
+
+export function discover(source: DiscoverySource, options: DiscoveryOptions): Observable<DesiredState> {
+  return new Observable<DesiredState>((subscriber) => {
+    const known = new Map<string, { config: ContainerBackupConfig; fingerprint: string }>();
+    const inFlight = new Map<string, boolean>(); // id → dirty flag
+    const abort = new AbortController();
+    let listing: Promise<void> | null = null;
+    let relistAgain = false;
+
+    const emit = () => subscriber.next(new Map([...known].map(([id, v]) => [id, v.config])));
+
+    const reconcile = async (id: string): Promise<void> => {
+      if (inFlight.has(id)) {
+        inFlight.set(id, true);
+        return;
+      }
+      inFlight.set(id, false);
+      try {
+        do {
+          inFlight.set(id, false);
+          if (await reconcileOnce(id)) emit();
+        } while (inFlight.get(id) === true && !abort.signal.aborted);
+      } finally {
+        inFlight.delete(id);
+      }
+    };
+
+    const reconcileOnce = async (id: string): Promise<boolean> => {
+      let inspected: InspectedContainer | null;
+      try {
+        inspected = await source.inspect(id, abort.signal);
+      } catch (err) {
+        options.logger.warn('inspect failed; will retry on next trigger', { container: id, error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_INSPECT' } });
+        return false;
+      }
+      const keep = inspected !== null && (inspected.running || (options.isHeld?.(id) ?? false)) && 'backup.enabled' in inspected.labels;
+      const previous = known.get(id);
+      if (!keep || inspected === null) {
+        if (!previous) return false;
+        known.delete(id);
+        options.logger.info('container removed', { event: 'container.removed', container: previous.config.containerName });
+        return true;
+      }
+      let config: ContainerBackupConfig;
+      try {
+        config = await options.derive(inspected);
+      } catch (err) {
+        options.logger.error('label parsing failed', { event: 'container.invalid', container: inspected.name, error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_DERIVE' } });
+        return false;
+      }
+      const fingerprint = configFingerprint(config);
+      if (previous?.fingerprint === fingerprint) return false;
+      known.set(id, { config, fingerprint });
+      const event = previous ? 'container.updated' : 'container.discovered';
+      options.logger.info(previous ? 'container updated' : 'container discovered', { event, container: config.containerName, targets: config.targets.length });
+      for (const e of config.errors) options.logger.warn(e.message, { event: 'container.invalid', container: config.containerName, label: e.label });
+      return true;
+    };
+
+    const relistOnce = async (): Promise<void> => {
+      let ids: string[];
+      try {
+        ids = await source.listIds(abort.signal);
+      } catch (err) {
+        options.logger.warn('container list failed; will retry on next trigger', { error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_LIST' } });
+        return;
+      }
+      options.onConnected?.();
+      const all = new Set([...ids, ...known.keys()]);
+      await Promise.all([...all].map((id) => reconcile(id)));
+    };
+
+    const relist = (): void => {
+      if (listing) {
+        relistAgain = true;
+        return;
+      }
+      listing = (async () => {
+        do {
+          relistAgain = false;
+          await relistOnce();
+        } while (relistAgain && !abort.signal.aborted);
+      })().finally(() => {
+        listing = null;
+      });
+    };
+
+    const handle = (key: Key): void => {
+      if (key.kind === 'all') relist();
+      else void reconcile(key.id);
+    };
+
+    const periodic = options.resyncIntervalMs > 0 ? timer(options.resyncIntervalMs, options.resyncIntervalMs).pipe(map((): Key => ({ kind: 'all' }))) : [];
+    const triggers = source.triggers().pipe(
+      map((t): Key | null => {
+        if (t.kind === 'disconnected') {
+          options.onDisconnected?.(t.error);
+          return null;
+        }
+        return t.kind === 'resync' ? { kind: 'all' } : { kind: 'id', id: t.id };
+      }),
+    );
+    emit();
+    // The handler only starts async work; it never awaits, so the events stream is never blocked.
+    const sub = merge(triggers, periodic).subscribe({
+      next: (k) => k && handle(k),
+      error: (e) => subscriber.error(e),
+    });
+    return () => {
+      abort.abort();
+      sub.unsubscribe();
+    };
+  });
+}

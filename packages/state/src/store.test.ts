@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { BackupJob, ContainerBackupConfig, TargetConfig } from '@baqup/core';
+import { Secret } from '@baqup/core';
+import { StateStore } from './store.js';
+import { containersView } from './views.js';
+
+const target = (instance: string): TargetConfig => ({
+  type: 'postgres', instance, schedule: 'daily', compress: 'zstd', timeoutSeconds: 60, properties: {},
+  password: { kind: 'literal', value: new Secret('hunter2') },
+});
+const container = (name: string, targets: TargetConfig[]): ContainerBackupConfig => ({
+  containerId: `id-${name}`, containerName: name, image: 'postgres:16', enabled: true, stop: false,
+  schedules: { daily: { name: 'daily', cron: '0 3 * * *', retention: { keepLast: 7 } } }, targets, errors: [],
+});
+
+describe('StateStore', () => {
+  it('tracks targets of the desired state and keeps their history across updates', () => {
+    const store = new StateStore('unix:///var/run/docker.sock', { now: () => new Date('2026-01-01T03:00:00Z') });
+    const db = container('db', [target('main')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    const job = { id: 'j1', container: db, target: db.targets[0]!, schedule: db.schedules.daily!, triggeredAt: new Date(), trigger: 'manual' } as BackupJob;
+    store.recordResult({ job, success: false, error: { code: 'X', message: 'bad password' }, durationSeconds: 1 });
+    expect(store.snapshot().targets.get('db/postgres-main')).toMatchObject({ status: 'error', lastError: 'bad password' });
+    store.applyDesired(new Map([[db.containerId, db]]));
+    store.recordResult({ job, success: true, durationSeconds: 1 });
+    expect(store.snapshot().targets.get('db/postgres-main')).toMatchObject({ status: 'healthy', lastError: undefined });
+    expect(store.snapshot().targets.get('db/postgres-main')?.lastSuccess?.toISOString()).toBe('2026-01-01T03:00:00.000Z');
+    store.applyDesired(new Map());
+    expect(store.snapshot().targets.size).toBe(0);
+  });
+
+  it('bounds recent events and never shows a secret in its views', () => {
+    const store = new StateStore('x', { recentEventLimit: 3 });
+    for (let i = 0; i < 5; i++) store.recordEvent({ event: 'job.started', message: `m${i}` });
+    expect(store.snapshot().recentEvents.map((e) => e.message)).toEqual(['m2', 'm3', 'm4']);
+    const db = container('db', [target('main')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    const json = JSON.stringify(containersView(store.snapshot()));
+    expect(json).toContain('"key":"db/postgres-main"');
+    expect(json).not.toContain('hunter2');
+  });
+});

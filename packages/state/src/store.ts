@@ -1,0 +1,121 @@
+// The controller's state as one observable store. Writers call the methods; readers subscribe to state$
+// or take a snapshot. Derived from desired state and results, never from events alone.
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { BackupResult, ContainerBackupConfig, DesiredState, TargetState } from '@baqup/core';
+import { targetKey } from '@baqup/core';
+
+export interface StateEvent {
+  time: string;
+  event: string;
+  container?: string;
+  target?: string;
+  message: string;
+}
+
+export interface QueueState {
+  running: string[];
+  queued: string[];
+}
+
+export interface ControllerState {
+  /** Keyed by container name. */
+  containers: ReadonlyMap<string, ContainerBackupConfig>;
+  /** Keyed by targetKey: `container/type-instance`. */
+  targets: ReadonlyMap<string, TargetState>;
+  recentEvents: readonly StateEvent[];
+  queue: QueueState;
+  docker: { connected: boolean; address: string; lastError?: string };
+}
+
+export interface StateStoreOptions {
+  recentEventLimit?: number;
+  now?: () => Date;
+}
+
+export class StateStore {
+  readonly #subject: BehaviorSubject<ControllerState>;
+  readonly #limit: number;
+  readonly #now: () => Date;
+
+  constructor(dockerAddress: string, options: StateStoreOptions = {}) {
+    this.#limit = options.recentEventLimit ?? 200;
+    this.#now = options.now ?? (() => new Date());
+    this.#subject = new BehaviorSubject<ControllerState>({
+      containers: new Map(),
+      targets: new Map(),
+      recentEvents: [],
+      queue: { running: [], queued: [] },
+      docker: { connected: false, address: dockerAddress },
+    });
+  }
+
+  get state$(): Observable<ControllerState> {
+    return this.#subject.asObservable();
+  }
+
+  snapshot(): ControllerState {
+    return this.#subject.getValue();
+  }
+
+  /** Replace the container set with discovery's latest desired state; keeps history of targets that still exist. */
+  applyDesired(desired: DesiredState): void {
+    const s = this.snapshot();
+    const containers = new Map<string, ContainerBackupConfig>();
+    const targets = new Map<string, TargetState>();
+    for (const c of desired.values()) {
+      containers.set(c.containerName, c);
+      for (const t of c.targets) {
+        const key = targetKey(c.containerName, t);
+        targets.set(key, s.targets.get(key) ?? { status: 'unknown' });
+      }
+    }
+    this.#set({ ...s, containers, targets });
+  }
+
+  setNextRun(key: string, nextRun: Date | undefined): void {
+    this.#updateTarget(key, (t) => ({ ...t, nextRun }));
+  }
+
+  recordResult(result: BackupResult): void {
+    const key = targetKey(result.job.container.containerName, result.job.target);
+    const at = this.#now();
+    this.#updateTarget(key, (t) =>
+      result.success
+        ? { ...t, lastRun: at, lastSuccess: at, lastError: undefined, status: 'healthy' }
+        : { ...t, lastRun: at, lastError: result.error?.message ?? 'failed', status: 'error' },
+    );
+  }
+
+  /** Mark a target's status without a run (e.g. stale → warning). */
+  setTargetStatus(key: string, status: TargetState['status']): void {
+    this.#updateTarget(key, (t) => ({ ...t, status }));
+  }
+
+  setQueue(queue: QueueState): void {
+    this.#set({ ...this.snapshot(), queue });
+  }
+
+  setDocker(docker: Partial<ControllerState['docker']>): void {
+    const s = this.snapshot();
+    this.#set({ ...s, docker: { ...s.docker, ...docker } });
+  }
+
+  recordEvent(e: Omit<StateEvent, 'time'>): void {
+    const s = this.snapshot();
+    const recentEvents = [...s.recentEvents, { time: this.#now().toISOString(), ...e }].slice(-this.#limit);
+    this.#set({ ...s, recentEvents });
+  }
+
+  #updateTarget(key: string, f: (t: TargetState) => TargetState): void {
+    const s = this.snapshot();
+    const current = s.targets.get(key);
+    if (!current) return;
+    const targets = new Map(s.targets);
+    targets.set(key, f(current));
+    this.#set({ ...s, targets });
+  }
+
+  #set(next: ControllerState): void {
+    this.#subject.next(next);
+  }
+}
