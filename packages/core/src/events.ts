@@ -50,7 +50,22 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (e.g. `{ container, target }`); optional so test loggers stay small. */
+  child?(fields: LogFields): Logger;
 }
 
 /** A logger that drops everything, for units that do not care. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `logger.child(fields)` when the logger has it, else a wrapper that merges `fields` into every call. */
+export function withFields(logger: Logger, fields: LogFields): Logger {
+  if (logger.child) return logger.child(fields);
+  const merge = (extra?: LogFields): LogFields => ({ ...fields, ...extra });
+  return {
+    debug: (msg, extra) => logger.debug(msg, merge(extra)),
+    info: (msg, extra) => logger.info(msg, merge(extra)),
+    warn: (msg, extra) => logger.warn(msg, merge(extra)),
+    error: (msg, extra) => logger.error(msg, merge(extra)),
+    child: (more) => withFields(logger, { ...fields, ...more }),
+  };
+}
