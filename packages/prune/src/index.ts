@@ -1,2 +1,3 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './calendar.js';
+export * from './retention.js';
+export * from './group-by.js';

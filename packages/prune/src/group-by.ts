@@ -1,0 +1,18 @@
+// Retention applies per (target, schedule): an hourly schedule's 24 must never evict the daily schedule's 7.
+
+/** Group items by a key, keeping input order inside each group. */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+/** The retention group of a backup: `container/type-instance@schedule`. */
+export function retentionGroupKey(m: { container: string; type: string; instance: string; schedule: string }): string {
+  return `${m.container}/${m.type}-${m.instance}@${m.schedule}`;
+}

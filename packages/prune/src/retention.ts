@@ -1,0 +1,132 @@
+// Which backups of one retention group (one target × schedule) to keep, and why. Pure.
+//
+// Semantics (restic-like, documented here because operators read it when a backup "disappeared"):
+// - A backup is kept if ANY rule keeps it; rules never "consume" each other's backups.
+// - Only successful backups count for keep-last/daily/weekly/monthly: a run of failures must never push the
+//   last good backups out. Failed backups are kept only while keep-within covers them.
+// - keep-last N: the N newest successful backups.
+// - keep-within S: every backup whose time is within S seconds before `now`.
+// - keep-daily/weekly/monthly N: walking from newest to oldest, the newest successful backup of each of the
+//   N most recent calendar days / ISO weeks / calendar months that have one, in `timeZone` (default UTC).
+// - The newest successful backup is always kept, whatever the policy.
+// - An empty policy (no field > 0) keeps everything: retention is opt-in, deletion never the default.
+// - Backups timed after `now` (clock jumped back since, or skew) are kept and take no slot of any rule.
+// - Order is by time, newest first; equal times are ordered by id (greater id = newer), so input order never matters.
+import type { RetentionPolicy } from '@baqup/core';
+import { dayKey, isoWeekKey, monthKey } from './calendar.js';
+
+export interface RetentionCandidate {
+  id: string;
+  time: Date;
+  success: boolean;
+}
+
+export type KeepReason =
+  | 'no-policy'
+  | 'future'
+  | 'newest-success'
+  | 'last'
+  | 'within'
+  | 'daily'
+  | 'weekly'
+  | 'monthly';
+
+export interface KeptBackup<T> {
+  backup: T;
+  reasons: KeepReason[];
+}
+
+export interface RetentionDecision<T> {
+  /** Newest first. */
+  keep: KeptBackup<T>[];
+  /** Newest first. */
+  delete: T[];
+}
+
+export interface RetentionOptions {
+  /** IANA zone for calendar buckets; default `UTC`. */
+  timeZone?: string;
+}
+
+/** Newest first; ties broken by id so the result never depends on input order. */
+export function newestFirst<T extends RetentionCandidate>(a: T, b: T): number {
+  const dt = b.time.getTime() - a.time.getTime();
+  if (dt !== 0) return dt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export function isEmptyPolicy(policy: RetentionPolicy): boolean {
+  return !(
+    (policy.keepLast ?? 0) > 0 ||
+    (policy.keepWithinSeconds ?? 0) > 0 ||
+    (policy.keepDaily ?? 0) > 0 ||
+    (policy.keepWeekly ?? 0) > 0 ||
+    (policy.keepMonthly ?? 0) > 0
+  );
+}
+
+/** Apply `policy` to one retention group (call it per target × schedule; see `groupBy`). */
+export function selectForDeletion<T extends RetentionCandidate>(
+  backups: readonly T[],
+  policy: RetentionPolicy,
+  now: Date,
+  options: RetentionOptions = {},
+): RetentionDecision<T> {
+  const timeZone = options.timeZone ?? 'UTC';
+  const sorted = [...backups].sort(newestFirst);
+  const reasons = new Map<T, KeepReason[]>(sorted.map((b) => [b, []]));
+  const add = (b: T, r: KeepReason): void => void reasons.get(b)?.push(r);
+
+  const empty = isEmptyPolicy(policy);
+  const present: T[] = [];
+  for (const b of sorted) {
+    if (empty) add(b, 'no-policy');
+    else if (b.time.getTime() > now.getTime()) add(b, 'future');
+    else present.push(b);
+  }
+  // Both the newest success overall and the newest one not in the future: if the clock was wrong when the
+  // future-dated one was written, the newest present one is the real latest.
+  for (const b of new Set([sorted.find((x) => x.success), present.find((x) => x.success)])) {
+    if (b !== undefined && !empty) add(b, 'newest-success');
+  }
+
+  if (!empty) {
+    const within = policy.keepWithinSeconds ?? 0;
+    if (within > 0) {
+      const cutoff = now.getTime() - within * 1000;
+      for (const b of present) if (b.time.getTime() >= cutoff) add(b, 'within');
+    }
+    const good = present.filter((b) => b.success);
+    for (const b of good.slice(0, Math.max(0, policy.keepLast ?? 0))) add(b, 'last');
+    keepBuckets(good, policy.keepDaily, (t) => dayKey(t, timeZone), (b) => add(b, 'daily'));
+    keepBuckets(good, policy.keepWeekly, (t) => isoWeekKey(t, timeZone), (b) => add(b, 'weekly'));
+    keepBuckets(good, policy.keepMonthly, (t) => monthKey(t, timeZone), (b) => add(b, 'monthly'));
+  }
+
+  const decision: RetentionDecision<T> = { keep: [], delete: [] };
+  for (const b of sorted) {
+    const r = reasons.get(b) ?? [];
+    if (r.length > 0) decision.keep.push({ backup: b, reasons: r });
+    else decision.delete.push(b);
+  }
+  return decision;
+}
+
+/** Keep the first (newest) backup of each of the first `count` distinct buckets of a newest-first list. */
+function keepBuckets<T extends RetentionCandidate>(
+  newestFirstList: readonly T[],
+  count: number | undefined,
+  bucketOf: (time: Date) => string,
+  keep: (b: T) => void,
+): void {
+  let left = count ?? 0;
+  let last: string | undefined;
+  for (const b of newestFirstList) {
+    if (left <= 0) return;
+    const bucket = bucketOf(b.time);
+    if (bucket === last) continue;
+    last = bucket;
+    keep(b);
+    left--;
+  }
+}
