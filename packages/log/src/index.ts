@@ -1,2 +1,4 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export { createLogger, type LoggerOptions, type LogFormat, type RootLogger } from './create-logger.js';
+export { LOG_LEVELS, resolveLevel, type LogLevel } from './levels.js';
+export { Redactor, createRedactor, REDACTED } from './redactor.js';
+export { serializeError, STABLE_FIELDS } from './serialize.js';
