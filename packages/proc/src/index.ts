@@ -1,2 +1,7 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './errors.js';
+export { redact } from './redact.js';
+export { groupAlive, membersOf, signalGroup, terminateGroup } from './process-group.js';
+export { killAll, liveGroups, type LiveGroup } from './registry.js';
+export { spawnProcess, type ChildProcessHandle, type SpawnOptions } from './spawn-process.js';
+export { processDuplex, type ProcessDuplexOptions } from './process-duplex.js';
+export { runProcess, type RunResult } from './run-process.js';
