@@ -1,2 +1,7 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './errors.js';
+export * from './cron.js';
+export * from './entries.js';
+export * from './timer.js';
+export * from './schedule.js';
+export * from './job.js';
+export * from './run-jobs.js';

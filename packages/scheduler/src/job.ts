@@ -1,0 +1,46 @@
+// BackupJobs from ticks and from manual triggers.
+import { randomBytes } from 'node:crypto';
+import { targetKey, type BackupJob, type ContainerBackupConfig, type DesiredState, type ScheduleConfig, type TargetConfig } from '@baqup/core';
+import { map, type OperatorFunction } from 'rxjs';
+import type { ScheduleTick } from './schedule.js';
+
+/** `20240115T030000Z`, the staging layout's timestamp form. */
+export function compactTimestamp(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** Unique and sortable: the trigger instant plus 8 random hex digits, e.g. `20240115T030000Z-9f3a1c02`. */
+export function newJobId(at: Date): string {
+  return `${compactTimestamp(at)}-${randomBytes(4).toString('hex')}`;
+}
+
+export function jobFromTick(tick: ScheduleTick): BackupJob {
+  return {
+    id: newJobId(tick.at),
+    container: tick.container,
+    target: tick.target,
+    schedule: tick.schedule,
+    triggeredAt: tick.at,
+    trigger: 'schedule',
+  };
+}
+
+/** Operator form of jobFromTick. */
+export function toJobs(): OperatorFunction<ScheduleTick, BackupJob> {
+  return map(jobFromTick);
+}
+
+/** A manual job ("backup now"); its schedule is the target's, so retention applies to it as to scheduled runs. */
+export function manualJob(container: ContainerBackupConfig, target: TargetConfig, now: Date = new Date()): BackupJob {
+  const schedule: ScheduleConfig = container.schedules[target.schedule] ?? { name: target.schedule, cron: '', retention: {} };
+  return { id: newJobId(now), container, target, schedule, triggeredAt: now, trigger: 'manual' };
+}
+
+/** A manual job for the target with this key (`container/type-instance`), or undefined when desired state has none. */
+export function manualJobFor(desired: DesiredState, key: string, now: Date = new Date()): BackupJob | undefined {
+  for (const container of desired.values()) {
+    const target = container.targets.find((t) => targetKey(container.containerName, t) === key);
+    if (target) return manualJob(container, target, now);
+  }
+  return undefined;
+}
