@@ -1,2 +1,14 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './backoff.js';
+export * from './connection.js';
+export * from './containers.js';
+export * from './demux.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './exec.js';
+export * from './exec-stream.js';
+export * from './kill-exec.js';
+export * from './archive.js';
+export * from './ndjson.js';
+export * from './redact.js';
+export * from './tail-buffer.js';
+export * from './client.js';
