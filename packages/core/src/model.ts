@@ -39,6 +39,8 @@ export interface TargetConfig {
   /** Name of a schedule in ContainerBackupConfig.schedules. */
   schedule: string;
   compress: Compression;
+  /** Level for `compress` (from config `defaults.target.compression_level`); absent when compress is none. */
+  compressionLevel?: number;
   /** Per-target timeout for the whole job, in seconds. */
   timeoutSeconds: number;
   /** Command run inside the container before the dump; its failure skips the target. */

@@ -1,0 +1,40 @@
+// The part of the controller config that parseLabels needs, in the model's terms.
+import type { Compression, RetentionPolicy, ScheduleConfig } from '../model.js';
+import type { ControllerDefaults } from '../labels/controller-defaults.js';
+import { parseRetention } from '../labels/values.js';
+import { resolveConfig } from './resolve.js';
+import type { ControllerConfig, ScheduleDefinition } from './types.js';
+
+export function controllerDefaults(config: ControllerConfig): ControllerDefaults {
+  const schedules: Record<string, ScheduleConfig> = {};
+  for (const [name, def] of Object.entries(config.defaults.schedules)) schedules[name] = { name, cron: def.cron, retention: retentionOf(def) };
+  const t = config.defaults.target;
+  const compress: Compression = t.compress === true ? t.compression : t.compress === false ? 'none' : t.compress;
+  return {
+    schedules,
+    target: {
+      schedule: t.schedule,
+      compress,
+      compression: t.compression,
+      compressionLevel: { gzip: t.compression_level.gzip, zstd: t.compression_level.zstd },
+      timeoutSeconds: t.timeout,
+    },
+  };
+}
+
+/** The defaults of a controller run without any config file (for tests, the CLI's `plan`). */
+export function builtinDefaults(): ControllerDefaults {
+  return controllerDefaults(resolveConfig({}, {}));
+}
+
+function retentionOf(def: ScheduleDefinition): RetentionPolicy {
+  const retention: RetentionPolicy = {};
+  if (def.retention !== undefined) {
+    const parsed = parseRetention(String(def.retention));
+    if (parsed.ok) Object.assign(retention, parsed.value);
+  }
+  if (def.keep_daily !== undefined) retention.keepDaily = def.keep_daily;
+  if (def.keep_weekly !== undefined) retention.keepWeekly = def.keep_weekly;
+  if (def.keep_monthly !== undefined) retention.keepMonthly = def.keep_monthly;
+  return retention;
+}

@@ -1,0 +1,143 @@
+// The controller config's JSON Schema: the single source of truth. `pnpm build` writes it to
+// schema/config.schema.json for editors (a unit test fails if that file is stale). Defaults here are the spec's
+// config/defaults.yml; defaults that depend on the environment (data dir, time zone) are filled by resolveConfig.
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const url = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9+.-]*://\\S+$' } as const;
+
+const schedule = {
+  type: 'object',
+  description: 'A named schedule. Labels `backup.schedule.<name>.*` override it per container.',
+  additionalProperties: false,
+  properties: {
+    cron: { ...nonEmpty, description: 'cron-parser v5 dialect: 5 fields, or 6 with seconds first.' },
+    retention: {
+      type: ['integer', 'string'],
+      minimum: 1,
+      pattern: '^[0-9]+[smhdw]?$',
+      description: 'Keep the newest N (7), or everything younger than an age (14d, 12h, 2w).',
+    },
+    keep_daily: positiveInt,
+    keep_weekly: positiveInt,
+    keep_monthly: positiveInt,
+  },
+} as const;
+
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'baqup controller config',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    data_dir: { ...nonEmpty, description: 'Default: $BAQUP_DATA_DIR, else ./.baqup-data. Other defaulted paths live under it.' },
+    defaults: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        schedules: {
+          type: 'object',
+          description: 'Merged by name over the built-in daily, hourly and weekly.',
+          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' },
+          additionalProperties: schedule,
+          default: {},
+        },
+        target: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            schedule: { ...nonEmpty, default: 'daily' },
+            compress: { enum: [true, false, 'gzip', 'zstd', 'none'], default: true },
+            compression: { enum: ['gzip', 'zstd'], default: 'zstd', description: 'What compress=true means.' },
+            compression_level: {
+              type: 'object',
+              default: {},
+              additionalProperties: false,
+              properties: {
+                gzip: { type: 'integer', minimum: 1, maximum: 9, default: 6 },
+                zstd: { type: 'integer', minimum: 1, maximum: 19, default: 3 },
+              },
+            },
+            timeout: { ...positiveInt, default: 3600, description: 'Seconds a whole job may take.' },
+          },
+        },
+      },
+    },
+    staging: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        path: { ...nonEmpty, description: 'Default: <data_dir>/staging.' },
+        cleanup_after_upload: { type: 'boolean', default: true },
+      },
+    },
+    upload: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        backend: { enum: ['rclone', 'restic'], default: 'rclone' },
+        remote: { ...nonEmpty, description: 'rclone destination; a local path works. Default: <data_dir>/remote.' },
+        bwlimit: { ...nonEmpty, description: 'rclone --bwlimit value, e.g. 10M.' },
+        retries: { type: 'integer', minimum: 0, default: 3 },
+        restic: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            repository: nonEmpty,
+            password_file: nonEmpty,
+            password: nonEmpty,
+            check_cron: { ...nonEmpty, default: '0 5 * * 0' },
+            stale_lock_minutes: { ...positiveInt, default: 30 },
+          },
+        },
+      },
+    },
+    notifications: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        on_failure: { type: 'array', items: url, default: [] },
+        on_success: {
+          anyOf: [{ const: false }, { type: 'array', items: url }],
+          default: false,
+          description: 'false, or notification URLs.',
+        },
+        click_url: url,
+        webhook: url,
+      },
+    },
+    logging: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        level: { enum: ['debug', 'info', 'warn', 'error'], default: 'info' },
+        format: { enum: ['json', 'text'], default: 'json' },
+      },
+    },
+    poll_interval: { ...positiveInt, default: 60, description: 'Seconds between discovery/schedule checks.' },
+    resync_interval: { ...positiveInt, default: 300, description: 'Seconds between full re-lists of containers.' },
+    timezone: { ...nonEmpty, description: 'IANA zone for cron. Default: $TZ, else UTC.' },
+    concurrency: { ...positiveInt, default: 2 },
+    queue_limit: { ...positiveInt, default: 100 },
+    staleness_factor: { type: 'number', minimum: 1, default: 2, description: 'A target is stale after factor × its interval.' },
+    journal: { ...nonEmpty, description: 'Record of containers stopped for a backup. Default: <data_dir>/journal.json.' },
+    api: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        listen: { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):[0-9]{1,5}$', default: '127.0.0.1:8080' },
+        token: nonEmpty,
+        token_file: nonEmpty,
+        protect_reads: { type: 'boolean', default: false },
+      },
+    },
+  },
+} as const;

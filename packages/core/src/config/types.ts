@@ -1,0 +1,72 @@
+// The controller config after resolveConfig: the YAML's shape (snake_case), every default filled,
+// credentials wrapped in Secret. Mirrors CONFIG_SCHEMA; a test checks that the embedded defaults satisfy both.
+import type { Secret } from '../secret.js';
+
+/** A schedule as the config writes it; controllerDefaults() turns it into the model's ScheduleConfig. */
+export interface ScheduleDefinition {
+  cron: string;
+  /** Keep the newest N, or everything younger than an age (`14d`). */
+  retention?: number | string;
+  keep_daily?: number;
+  keep_weekly?: number;
+  keep_monthly?: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface ControllerConfig {
+  /** Root of every defaulted path: `data_dir`, else $BAQUP_DATA_DIR, else `./.baqup-data` (made absolute). */
+  data_dir: string;
+  defaults: {
+    schedules: Record<string, ScheduleDefinition>;
+    target: {
+      schedule: string;
+      compress: boolean | 'gzip' | 'zstd' | 'none';
+      /** What `compress=true` means. */
+      compression: 'gzip' | 'zstd';
+      compression_level: { gzip: number; zstd: number };
+      /** Seconds. */
+      timeout: number;
+    };
+  };
+  staging: { path: string; cleanup_after_upload: boolean };
+  upload: {
+    backend: 'rclone' | 'restic';
+    /** rclone destination (`remote:path`), or a local directory. */
+    remote: string;
+    bwlimit?: string;
+    retries: number;
+    restic: {
+      repository?: string;
+      password_file?: string;
+      password?: Secret;
+      check_cron: string;
+      stale_lock_minutes: number;
+    };
+  };
+  notifications: {
+    on_failure: string[];
+    on_success: false | string[];
+    click_url?: string;
+    webhook?: string;
+  };
+  logging: { level: LogLevel; format: 'json' | 'text' };
+  /** Seconds. */
+  poll_interval: number;
+  /** Seconds. */
+  resync_interval: number;
+  /** IANA time zone the cron expressions are evaluated in. */
+  timezone: string;
+  concurrency: number;
+  queue_limit: number;
+  staleness_factor: number;
+  /** File recording containers stopped for a backup, replayed at start. */
+  journal: string;
+  api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean };
+}
+
+/** What loadConfig read: a file path, or `defaults` when no file was given. */
+export interface LoadedConfig {
+  config: ControllerConfig;
+  source: string;
+}

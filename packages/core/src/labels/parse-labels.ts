@@ -1,0 +1,139 @@
+// parseLabels: a container's labels + env → its backup config. Pure, total: every problem becomes a LabelError.
+import type { ContainerBackupConfig, LabelError, TargetConfig, TargetType } from '../model.js';
+import { errorMessage } from '../errors.js';
+import { classifyKey } from './classify-key.js';
+import type { ContainerEnvInput } from './container-env.js';
+import { containerEnv } from './container-env.js';
+import type { ControllerDefaults } from './controller-defaults.js';
+import { didYouMean } from './did-you-mean.js';
+import type { ScheduleProperty } from './keys.js';
+import { LABEL_PREFIX, REDACTED, isSecretProperty } from './keys.js';
+import type { RawLabel } from './parse-schedules.js';
+import { parseSchedules } from './parse-schedules.js';
+import { parseTarget } from './parse-target.js';
+import { parseBoolean } from './values.js';
+
+export interface ContainerRef {
+  id: string;
+  /** Docker's name; a leading "/" (as inspect returns it) is dropped. */
+  name: string;
+  image: string;
+}
+
+const ENABLED = 'backup.enabled';
+
+/**
+ * Derives a container's backup config from its labels. Never throws: a wrong label becomes a LabelError, the target
+ * it belongs to is dropped, and the container's valid targets are still returned. Without `backup.enabled=true`
+ * nothing else is validated; only typos of `backup.enabled` itself are reported.
+ */
+export function parseLabels(
+  labels: Readonly<Record<string, string>>,
+  env: ContainerEnvInput,
+  defaults: ControllerDefaults,
+  container: ContainerRef,
+): ContainerBackupConfig {
+  const base = baseConfig(container);
+  try {
+    return parse(labels, env, defaults, base);
+  } catch (err) {
+    // A safety net, never the plan (the fuzz test asserts it is not reached): one odd container must not stop discovery.
+    base.errors.push({ label: ENABLED, value: '', message: `internal error while parsing labels: ${errorMessage(err)}` });
+    return base;
+  }
+}
+
+function baseConfig(container: ContainerRef): ContainerBackupConfig {
+  const name = typeof container?.name === 'string' ? container.name.replace(/^\//, '') : '';
+  return {
+    containerId: typeof container?.id === 'string' ? container.id : '',
+    containerName: name,
+    image: typeof container?.image === 'string' ? container.image : '',
+    enabled: false,
+    stop: false,
+    schedules: {},
+    targets: [],
+    errors: [],
+  };
+}
+
+function backupLabels(labels: unknown): RawLabel[] {
+  if (labels == null || typeof labels !== 'object') return [];
+  return Object.entries(labels as Record<string, unknown>)
+    .filter((e): e is [string, string] => e[0].startsWith(LABEL_PREFIX) && typeof e[1] === 'string')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([label, value]) => ({ label, value }));
+}
+
+function parse(labels: unknown, envInput: ContainerEnvInput, defaults: ControllerDefaults, out: ContainerBackupConfig): ContainerBackupConfig {
+  const raw = backupLabels(labels);
+  const enabledLabel = raw.find((l) => l.label === ENABLED);
+  if (enabledLabel) {
+    const parsed = parseBoolean(enabledLabel.value);
+    if (parsed.ok) out.enabled = parsed.value;
+    else out.errors.push({ ...enabledLabel, message: parsed.message, expected: parsed.expected });
+  }
+  if (!out.enabled) {
+    out.errors.push(...enabledTypos(raw));
+    return out;
+  }
+
+  const env = containerEnv(envInput);
+  const scheduleGroups = new Map<string, Map<ScheduleProperty, RawLabel>>();
+  const targetGroups = new Map<string, { type: TargetType; instance: string; props: Map<string, RawLabel> }>();
+  for (const label of raw) {
+    const key = classifyKey(label.label);
+    if (key.kind === 'container') {
+      if (key.key !== 'stop') continue;
+      const stop = parseBoolean(label.value);
+      if (stop.ok) out.stop = stop.value;
+      else out.errors.push({ ...label, message: stop.message, expected: stop.expected });
+    } else if (key.kind === 'schedule') {
+      const group = scheduleGroups.get(key.name) ?? new Map<ScheduleProperty, RawLabel>();
+      scheduleGroups.set(key.name, group.set(key.property, label));
+    } else if (key.kind === 'target') {
+      const id = `${key.type}.${key.instance}`;
+      const group = targetGroups.get(id) ?? { type: key.type, instance: key.instance, props: new Map<string, RawLabel>() };
+      targetGroups.set(id, group);
+      group.props.set(key.property, label);
+    } else {
+      const property = label.label.split('.').pop() ?? '';
+      const value = isSecretProperty(property) ? REDACTED : label.value;
+      out.errors.push({ label: label.label, value, message: key.message, expected: key.expected, ...(key.suggestion ? { suggestion: key.suggestion } : {}) });
+    }
+  }
+
+  const schedules = parseSchedules(scheduleGroups, defaults.schedules);
+  out.schedules = schedules.schedules;
+  out.errors.push(...schedules.errors);
+  const ctx = { env, defaults, schedules: schedules.schedules, brokenSchedules: schedules.broken };
+  const targets: TargetConfig[] = [];
+  for (const group of targetGroups.values()) {
+    const parsed = parseTarget(group.type, group.instance, group.props, ctx);
+    if (parsed.target) targets.push(parsed.target);
+    out.errors.push(...parsed.errors);
+  }
+  out.targets = targets.sort((a, b) => `${a.type}-${a.instance}`.localeCompare(`${b.type}-${b.instance}`));
+  if (targetGroups.size === 0) {
+    out.errors.push({
+      label: ENABLED,
+      value: enabledLabel?.value ?? '',
+      message: 'backups are enabled but the container has no target labels, so nothing would be backed up',
+      expected: 'at least one backup.<type>.<instance>.<property> label, e.g. backup.fs.data.path=/data',
+    });
+  }
+  return out;
+}
+
+/** `backup.enabeld=true` must not leave a container silently unprotected. */
+function enabledTypos(raw: RawLabel[]): LabelError[] {
+  return raw
+    .filter((l) => l.label !== ENABLED && l.label.split('.').length === 2 && didYouMean(l.label.slice(LABEL_PREFIX.length), ['enabled']))
+    .map((l) => ({
+      label: l.label,
+      value: l.value,
+      message: `unknown label "${l.label}"; backups stay disabled without ${ENABLED}`,
+      expected: `${ENABLED}=true`,
+      suggestion: ENABLED,
+    }));
+}
