@@ -9,7 +9,7 @@ const raw = (action: string, extra: Record<string, unknown> = {}) =>
     Action: action,
     Actor: { ID: 'abc123', Attributes: { name: 'db', image: 'postgres' } },
     time: 1700000000,
-    timeNano: 1700000000123456789,
+    timeNano: 1700000000123456000,
     ...extra,
   });
 
