@@ -1,0 +1,107 @@
+// Turns a batch into the messages one channel receives: at most one "problem" and one "ok" message per burst.
+import type { Batch, NotifyItem } from './decide.js';
+
+export type MessageKind = 'failure' | 'ok' | 'digest';
+
+export interface Message {
+  kind: MessageKind;
+  title: string;
+  /** Plain text, one line per target, capped so it fits an ntfy message (4 KiB). */
+  body: string;
+  /** ntfy priority: 4 (high) for failures and digests, 3 (default) for good news. */
+  priority: 3 | 4;
+  tags: string[];
+  items: NotifyItem[];
+  time: number;
+}
+
+export interface ChannelRoles {
+  failures: boolean;
+  successes: boolean;
+}
+
+const MAX_LINES = 25;
+const MAX_BODY = 3800;
+const MAX_ERROR = 300;
+
+/** `3d 4h`, `2h 5m`, `40s`: how long something lasted, for recovery and digest lines. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function line(item: NotifyItem, digest: boolean): string {
+  const name = item.schedule ? `${item.target} (${item.schedule})` : item.target;
+  const error = item.error ? `${item.error.code} ${clip(item.error.message.replace(/\s+/g, ' '), MAX_ERROR)}` : undefined;
+  const failingFor = item.since !== undefined ? `failing since ${iso(item.since)} (${formatDuration(item.at - item.since)})` : '';
+  switch (item.event) {
+    case 'job.failed':
+      return `✗ ${name}: ${[digest ? failingFor : '', error ?? 'failed'].filter(Boolean).join(': ')}`;
+    case 'target.stale':
+      return `⏳ ${name}: ${[digest ? failingFor : '', item.reason ?? 'no recent successful backup'].filter(Boolean).join(': ')}`;
+    case 'target.recovered':
+      return `✓ ${name}: recovered${item.since !== undefined ? ` after ${formatDuration(item.at - item.since)}` : ''}`;
+    case 'job.succeeded':
+      return `✓ ${name}: backup succeeded`;
+  }
+}
+
+function body(items: NotifyItem[], digest: boolean): string {
+  const lines = items.slice(0, MAX_LINES).map((item) => line(item, digest));
+  if (items.length > MAX_LINES) lines.push(`… and ${items.length - MAX_LINES} more`);
+  return clip(lines.join('\n'), MAX_BODY);
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function failureMessage(source: string, items: NotifyItem[], time: number): Message {
+  const failed = items.filter((i) => i.event === 'job.failed').length;
+  const stale = items.length - failed;
+  const only = items.length === 1 ? items[0] : undefined;
+  const title = only
+    ? `${source}: ${only.event === 'job.failed' ? 'backup failed' : 'backup overdue'}: ${only.target}`
+    : `${source}: ${count(items.length, 'backup')} failing (${[failed ? `${failed} failed` : '', stale ? `${stale} overdue` : ''].filter(Boolean).join(', ')})`;
+  const tags = failed > 0 ? ['rotating_light', 'backup'] : ['hourglass', 'backup'];
+  return { kind: 'failure', title, body: body(items, false), priority: 4, tags, items, time };
+}
+
+function okMessage(source: string, items: NotifyItem[], time: number): Message {
+  const recovered = items.filter((i) => i.event === 'target.recovered').length;
+  const only = items.length === 1 ? items[0] : undefined;
+  const title = only
+    ? `${source}: backup ${only.event === 'target.recovered' ? 'recovered' : 'succeeded'}: ${only.target}`
+    : `${source}: ${count(items.length, 'backup')} ok${recovered ? ` (${recovered} recovered)` : ''}`;
+  return { kind: 'ok', title, body: body(items, false), priority: 3, tags: ['white_check_mark', 'backup'], items, time };
+}
+
+/** The messages one channel gets for a batch, given what it listens for. */
+export function composeMessages(batch: Batch, roles: ChannelRoles, source: string, time: number): Message[] {
+  if (batch.kind === 'digest') {
+    if (!roles.failures || batch.items.length === 0) return [];
+    const title = `${source}: ${count(batch.items.length, 'backup')} still failing`;
+    return [{ kind: 'digest', title, body: body(batch.items, true), priority: 4, tags: ['warning', 'backup'], items: batch.items, time }];
+  }
+  const problems = roles.failures ? batch.items.filter((i) => i.event === 'job.failed' || i.event === 'target.stale') : [];
+  const recovered = roles.failures ? batch.items.filter((i) => i.event === 'target.recovered') : [];
+  const recoveredTargets = new Set(recovered.map((i) => i.target));
+  // A channel told "recovered" for a target does not also get "succeeded" for it.
+  const succeeded = roles.successes
+    ? batch.items.filter((i) => i.event === 'job.succeeded' && !recoveredTargets.has(i.target))
+    : [];
+  const good = [...recovered, ...succeeded];
+  const messages: Message[] = [];
+  if (problems.length > 0) messages.push(failureMessage(source, problems, time));
+  if (good.length > 0) messages.push(okMessage(source, good, time));
+  return messages;
+}

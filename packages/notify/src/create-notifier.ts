@@ -1,0 +1,198 @@
+// The I/O half of notify: one timer driving the pure decider, got for delivery, and a promise that never rejects.
+import { silentLogger, type BackupResult, type Logger, type Secret } from '@baqup/core';
+import { parseChannel, type Channel, type ChannelSpec, type WebhookSpec } from './channel.js';
+import { composeMessages, type ChannelRoles, type Message } from './compose.js';
+import { due, flushPending, forgetTarget, initialDecisionState, nextDueAt, observe, type Batch, type NotifyPolicy } from './decide.js';
+import { buildRequest } from './deliver.js';
+import { fromBackupResult, isBackupResult, type NotifyEvent } from './events.js';
+import { DEFAULT_HTTP_POLICY, post, type HttpPolicy } from './http-post.js';
+
+export interface NotifierOptions {
+  /** `notifications.on_failure`: ntfy or webhook URLs told about failures, stale targets, recoveries and digests. */
+  onFailure?: ChannelSpec[] | false;
+  /** `notifications.on_success`: URLs told about every successful backup; `true` reuses the on_failure URLs. */
+  onSuccess?: ChannelSpec[] | boolean;
+  /** `notifications.webhook`: JSON webhooks told about everything (failures, recoveries, successes, digests). */
+  webhook?: WebhookSpec | WebhookSpec[];
+  /** Opened when an ntfy notification is tapped (the dashboard). */
+  clickUrl?: string;
+  logger?: Logger;
+  /** Title prefix and webhook `source`; default `baqup`. */
+  source?: string;
+  /** Digest of targets still failing; default 24 h, 0 = off. */
+  digestIntervalMs?: number;
+  /** A burst goes out once nothing new arrived for this long; default 5 s. */
+  windowMs?: number;
+  /** …or this long after its first item at the latest; default 60 s. */
+  maxDelayMs?: number;
+  http?: Partial<HttpPolicy>;
+  /** Applied to every outgoing text (e.g. the log Redactor's `redact`), so an error message cannot carry a password out. */
+  redact?: (text: string) => string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface Notifier {
+  /** Records a result or target event; resolves once the message it caused was delivered or given up. Never rejects. */
+  notify(event: NotifyEvent | BackupResult): Promise<void>;
+  /** Sends what is held now, ignoring the burst window; resolves when delivered or given up. */
+  flush(): Promise<void>;
+  /** Flushes, then stops the timer; later events are ignored. */
+  close(): Promise<void>;
+  /** Forgets a target that no longer exists, so digests stop listing it. */
+  forget(target: string): void;
+  /** Display names of the channels (safe to log). */
+  readonly channels: readonly string[];
+  /** Secrets found in the channel URLs and headers, to register with a log redactor. */
+  readonly secrets: readonly Secret[];
+}
+
+interface RoutedChannel {
+  channel: Channel;
+  roles: ChannelRoles;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+function route(options: NotifierOptions): RoutedChannel[] {
+  const failures = options.onFailure || [];
+  const successes = options.onSuccess === true ? failures : options.onSuccess || [];
+  const webhooks = options.webhook === undefined ? [] : Array.isArray(options.webhook) ? options.webhook : [options.webhook];
+  const byKey = new Map<string, RoutedChannel>();
+  const add = (spec: ChannelSpec, roles: ChannelRoles) => {
+    // The same URL in on_failure and on_success is one channel with both roles, so it never gets a message twice.
+    const key = typeof spec === 'string' ? spec.trim() : JSON.stringify(spec);
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.roles = { failures: existing.roles.failures || roles.failures, successes: existing.roles.successes || roles.successes };
+    } else {
+      byKey.set(key, { channel: parseChannel(spec), roles });
+    }
+  };
+  for (const spec of failures) add(spec, { failures: true, successes: false });
+  for (const spec of successes) add(spec, { failures: false, successes: true });
+  for (const spec of webhooks) add(spec, { failures: true, successes: true });
+  return [...byKey.values()];
+}
+
+/** Builds the notifier; throws NotifyUrlError at once when a configured URL is unusable. */
+export function createNotifier(options: NotifierOptions): Notifier {
+  const routed = route(options);
+  const logger = options.logger ?? silentLogger;
+  const clock = options.now ?? Date.now;
+  const source = options.source ?? 'baqup';
+  const redact = options.redact ?? ((text: string) => text);
+  const http: HttpPolicy = { ...DEFAULT_HTTP_POLICY, ...options.http };
+  const policy: NotifyPolicy = {
+    failures: routed.some((r) => r.roles.failures),
+    successes: routed.some((r) => r.roles.successes),
+    windowMs: options.windowMs ?? 5_000,
+    maxDelayMs: options.maxDelayMs ?? 60_000,
+    digestIntervalMs: options.digestIntervalMs ?? DAY_MS,
+  };
+  let state = initialDecisionState(clock(), policy);
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let waiters: Array<() => void> = [];
+  // Deliveries run one burst after another, so a recovery never overtakes the failure it answers.
+  let sending: Promise<void> = Promise.resolve();
+
+  const scrub = (text: string, channel: Channel) =>
+    channel.secrets.reduce((out, secret) => out.split(secret.reveal()).join('[redacted]'), redact(text));
+
+  async function deliver(target: RoutedChannel, message: Message): Promise<void> {
+    const { channel } = target;
+    const clean: Message = { ...message, title: redact(message.title), body: redact(message.body) };
+    try {
+      await post(buildRequest(channel, clean, { source, ...(options.clickUrl ? { clickUrl: options.clickUrl } : {}) }), http, channel.displayName);
+      logger.debug('notification sent', { notifier: channel.displayName, kind: message.kind, count: message.items.length });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      logger.error('notification could not be delivered', {
+        event: 'notify.failed',
+        notifier: channel.displayName,
+        kind: message.kind,
+        count: message.items.length,
+        targets: message.items.slice(0, 10).map((item) => item.target),
+        error: { message: scrub(err instanceof Error ? err.message : String(err), channel), code: typeof code === 'string' ? code : 'BAQUP_NOTIFY_FAILED' },
+      });
+    }
+  }
+
+  /** Queues delivery of `batches`; `release` resolves the notify() calls waiting on the burst just taken. */
+  function send(batches: Batch[], release: boolean): Promise<void> {
+    const released = release ? waiters : [];
+    if (release) waiters = [];
+    const time = clock();
+    const jobs = batches.flatMap((batch) =>
+      routed.flatMap((target) => composeMessages(batch, target.roles, source, time).map((message) => () => deliver(target, message))),
+    );
+    sending = sending.then(async () => {
+      await Promise.all(jobs.map((job) => job()));
+      for (const release of released) release();
+    });
+    return sending;
+  }
+
+  function arm(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (closed) return;
+    const at = nextDueAt(state, policy);
+    if (at === undefined) return;
+    timer = setTimeout(tick, Math.min(Math.max(0, at - clock()), MAX_TIMER_MS));
+    // Held messages must not keep a finished CLI alive; the controller calls close() on shutdown to flush them.
+    timer.unref();
+  }
+
+  function tick(): void {
+    timer = undefined;
+    const result = due(state, clock(), policy);
+    state = result.state;
+    // Waiters belong to the held burst: release them only once it has been taken (a digest alone leaves it held).
+    const burstTaken = state.pending.length === 0;
+    if (result.batches.length > 0 || (burstTaken && waiters.length > 0)) void send(result.batches, burstTaken);
+    arm();
+  }
+
+  function flush(): Promise<void> {
+    const result = flushPending(state);
+    state = result.state;
+    const done = send(result.batches, true);
+    arm();
+    return done;
+  }
+
+  return {
+    channels: routed.map((r) => r.channel.displayName),
+    secrets: routed.flatMap((r) => r.channel.secrets),
+    notify(event) {
+      if (closed || routed.length === 0) return Promise.resolve();
+      try {
+        const before = state.pending;
+        state = observe(state, isBackupResult(event) ? fromBackupResult(event) : event, clock(), policy);
+        if (state.pending === before) return Promise.resolve();
+        const delivered = new Promise<void>((resolve) => waiters.push(resolve));
+        arm();
+        return delivered;
+      } catch (err) {
+        logger.error('notification event could not be processed', {
+          event: 'notify.failed',
+          error: { message: redact(err instanceof Error ? err.message : String(err)), code: 'BAQUP_INTERNAL' },
+        });
+        return Promise.resolve();
+      }
+    },
+    flush,
+    async close() {
+      await flush();
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+    forget(target) {
+      state = forgetTarget(state, target);
+    },
+  };
+}

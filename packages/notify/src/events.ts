@@ -1,0 +1,45 @@
+import { targetKey, type BackupResult } from '@baqup/core';
+
+/** The outcome of one backup job, as notify needs it (`fromBackupResult` builds it from a core `BackupResult`). */
+export interface ResultNotice {
+  kind: 'result';
+  container: string;
+  /** The target key `container/type-instance` (or `type-instance`; the container is prefixed then). */
+  target: string;
+  schedule?: string;
+  success: boolean;
+  error?: { code: string; message: string };
+}
+
+/** A target that has not succeeded in time (`target.stale`) or is healthy again (`target.recovered`). */
+export interface TargetNotice {
+  kind: 'target.stale' | 'target.recovered';
+  container: string;
+  target: string;
+  schedule?: string;
+  /** Why it is stale, e.g. `no successful backup since 2026-11-20T03:00:00Z`. */
+  reason?: string;
+}
+
+export type NotifyEvent = ResultNotice | TargetNotice;
+
+export function fromBackupResult(result: BackupResult): ResultNotice {
+  const container = result.job.container.containerName;
+  return {
+    kind: 'result',
+    container,
+    target: targetKey(container, result.job.target),
+    schedule: result.job.schedule.name,
+    success: result.success,
+    ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+  };
+}
+
+export function isBackupResult(value: NotifyEvent | BackupResult): value is BackupResult {
+  return 'job' in value && typeof value.success === 'boolean';
+}
+
+/** The key a target is remembered and shown under: always `container/…`. */
+export function displayKey(event: { container: string; target: string }): string {
+  return event.target.includes('/') ? event.target : `${event.container}/${event.target}`;
+}
