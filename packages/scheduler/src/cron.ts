@@ -35,7 +35,7 @@ export function parseCron(expr: string, opts: CronOptions): CronExpression {
   const text = expr.trim();
   // cron-parser silently fills missing fields (even for ''), so the field count is checked here.
   if (text.startsWith('@')) {
-    if (!ALIASES.has(text.toLowerCase())) throw new CronInvalidError(expr, `unknown alias, expected one of ${[...ALIASES].join(', ')}`);
+    if (!ALIASES.has(text)) throw new CronInvalidError(expr, `unknown alias, expected one of ${[...ALIASES].join(', ')}`);
   } else {
     const fields = text.split(/\s+/).filter(Boolean).length;
     if (fields !== 5 && fields !== 6) {
@@ -45,7 +45,7 @@ export function parseCron(expr: string, opts: CronOptions): CronExpression {
   assertTimezone(opts.tz);
   let parsed: CronExpression;
   try {
-    parsed = CronExpressionParser.parse(text.startsWith('@') ? text.toLowerCase() : text, {
+    parsed = CronExpressionParser.parse(text, {
       tz: opts.tz,
       currentDate: opts.after ?? new Date(),
       hashSeed: opts.seed ?? 'baqup',
@@ -71,16 +71,6 @@ export function nextRun(expr: string, opts: CronOptions & { after: Date }): Date
   const [next] = nextRunTimes(expr, opts, 1);
   if (!next) throw new CronInvalidError(expr, 'no future run');
   return next;
-}
-
-/** Why `expr` is rejected, or undefined when it is valid (it parses and has a next run). */
-export function cronProblem(expr: string, tz = 'UTC', seed?: string): string | undefined {
-  try {
-    nextRun(expr, { tz, after: new Date(), seed });
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
 }
 
 /** The expression normalised to 6 fields (`0 3 * * *` and `0 0 3 * * *` compare equal); throws CronInvalidError. */

@@ -80,7 +80,8 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
         }
         queued.add(key);
         logger.info('job queued', { event: 'job.queued', ...fields(job), queued: queued.size, running: running.size });
-        publish();
+        // A job that gets a free slot starts synchronously and publishes then; don't show it as queued for an instant.
+        if (running.size >= concurrency) publish();
         return { job, key };
       };
 
@@ -111,6 +112,12 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
             admissions$.pipe(filter((a) => a.skipped === undefined), mergeMap(start, concurrency)),
           ),
         ),
+        // Unsubscribed with jobs still queued (shutdown): they are dropped, so the visible queue must say so.
+        finalize(() => {
+          running.clear();
+          queued.clear();
+          publish();
+        }),
       );
     });
 }

@@ -1,5 +1,5 @@
 // Cron ticks from plain RxJS timers armed for the next run and re-armed after each tick.
-import { NEVER, Observable, asyncScheduler, concatMap, defer, map, repeat, timer, type SchedulerLike } from 'rxjs';
+import { NEVER, asyncScheduler, concatMap, defer, map, repeat, timer, type Observable, type SchedulerLike } from 'rxjs';
 import { nextRun } from './cron.js';
 
 /** setTimeout stores its delay in an int32: anything longer fires at once. */

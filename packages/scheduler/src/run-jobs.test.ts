@@ -1,0 +1,113 @@
+import { targetKey, type BackupJob } from '@baqup/core';
+import { map, throwError, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { job, recordingLogger } from './__fixtures__/builders.js';
+import { runJobs, type JobSkipped, type QueueSnapshot } from './run-jobs.js';
+
+const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+const keyOf = (j: BackupJob) => targetKey(j.container.containerName, j.target);
+const show = (v: string | JobSkipped) => (typeof v === 'string' ? v : `skip:${v.job.id}:${v.reason}`);
+
+// Jobs a1, a2 … are for target a/postgres-main, b1 for b/postgres-main, and so on.
+const jobs: Record<string, BackupJob> = Object.fromEntries(
+  ['a1', 'a2', 'a3', 'b1', 'b2', 'c1', 'd1'].map((id) => [id, job(id[0]!, id)]),
+);
+const manual: Record<string, BackupJob> = { A: job('a', 'A', 'manual'), B: job('b', 'B', 'manual') };
+
+/** Each job "runs" for 3 virtual seconds and emits `done:<id>`. */
+function runner(cold: (m: string, v?: Record<string, string>) => Observable<string>) {
+  return (j: BackupJob) => cold('3000ms (r|)', { r: `done:${j.id}` });
+}
+
+describe('runJobs', () => {
+  it('skips a tick whose target is still running, and runs the next one after it finished', () => {
+    const logger = recordingLogger();
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('a 999ms b 2999ms c', { a: jobs.a1!, b: jobs.a2!, c: jobs.a3! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { logger }), map(show));
+      expectObservable(out$).toBe('1000ms s 1999ms x 3999ms y', { s: 'skip:a2:target-busy', x: 'done:a1', y: 'done:a3' });
+    });
+    const skipped = logger.lines.filter((l) => l.fields?.event === 'job.skipped');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.fields).toMatchObject({ container: 'a', target: 'postgres-main', job_id: 'a2', reason: 'target-busy' });
+  });
+
+  it('runs at most `concurrency` jobs at once: 3 targets with concurrency 2', () => {
+    const snapshots: QueueSnapshot[] = [];
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('(abc)', { a: jobs.a1!, b: jobs.b1!, c: jobs.c1! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 2, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      // c waits for a free slot: it starts at 3000 and is done at 6000
+      expectObservable(out$).toBe('3000ms (xy) 2996ms z', { x: 'done:a1', y: 'done:b1', z: 'done:c1' });
+    });
+    const peak = Math.max(...snapshots.map((s) => s.running.length));
+    expect(peak).toBe(2);
+    expect(snapshots).toContainEqual({ running: ['a/postgres-main', 'b/postgres-main'], queued: ['c/postgres-main'] });
+    expect(snapshots.at(-1)).toEqual({ running: [], queued: [] });
+  });
+
+  it('skips a tick whose target is already queued', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('(ab) 496ms c', { a: jobs.a1!, b: jobs.b1!, c: jobs.b2! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1 }), map(show));
+      expectObservable(out$).toBe('500ms s 2499ms x 2999ms y', { s: 'skip:b2:target-queued', x: 'done:a1', y: 'done:b1' });
+    });
+  });
+
+  it('bounds the queue: jobs beyond concurrency + queueLimit are skipped as queue-full', () => {
+    const snapshots: QueueSnapshot[] = [];
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('(abcd)', { a: jobs.a1!, b: jobs.b1!, c: jobs.c1!, d: jobs.d1! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, queueLimit: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      expectObservable(out$).toBe('(st) 2996ms x 2999ms y', { s: 'skip:c1:queue-full', t: 'skip:d1:queue-full', x: 'done:a1', y: 'done:b1' });
+    });
+    expect(Math.max(...snapshots.map((s) => s.queued.length))).toBe(1);
+  });
+
+  it('manual triggers share the queue and the per-target dedupe', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('a', { a: jobs.a1! });
+      const trigger$ = hot('1000ms (AB)', manual);
+      const out$ = jobs$.pipe(runJobs(runner(cold), { trigger$ }), map(show));
+      expectObservable(out$).toBe('1000ms s 1999ms x 999ms y', { s: 'skip:A:target-busy', x: 'done:a1', y: 'done:B' });
+    });
+  });
+
+  it('a run that errors is logged as job.failed and frees its slot; the stream goes on', () => {
+    const logger = recordingLogger();
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('a 999ms b', { a: jobs.a1!, b: jobs.a2! });
+      const run = (j: BackupJob) => (j.id === 'a1' ? throwError(() => new Error('boom')) : runner(cold)(j));
+      const out$ = jobs$.pipe(runJobs(run, { logger }), map(show));
+      expectObservable(out$).toBe('4000ms x', { x: 'done:a2' });
+    });
+    expect(logger.lines.find((l) => l.fields?.event === 'job.failed')?.fields).toMatchObject({ job_id: 'a1', error: { message: 'boom', code: 'BAQUP_INTERNAL' } });
+  });
+
+  it('completes after the source completes and every admitted job finished', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const jobs$ = cold('(ab|)', { a: jobs.a1!, b: jobs.b1! });
+      expectObservable(jobs$.pipe(runJobs(runner(cold), { concurrency: 1 }), map(show))).toBe('3000ms x 2999ms (y|)', { x: 'done:a1', y: 'done:b1' });
+    });
+  });
+
+  it('on unsubscribe (shutdown) the visible queue is emptied, as its jobs are dropped', () => {
+    const snapshots: QueueSnapshot[] = [];
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      expectObservable(out$, '^ 1000ms !').toBe('');
+    });
+    expect(snapshots).toContainEqual({ running: ['a/postgres-main'], queued: ['b/postgres-main'] });
+    expect(snapshots.at(-1)).toEqual({ running: [], queued: [] });
+  });
+
+  it('keys the dedupe by target, not by container', () => {
+    expect(keyOf(job('a', 'x', 'schedule', 'main'))).not.toBe(keyOf(job('a', 'y', 'schedule', 'other')));
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const jobs$ = hot('(ab)', { a: job('a', 'x', 'schedule', 'main'), b: job('a', 'y', 'schedule', 'other') });
+      expectObservable(jobs$.pipe(runJobs(runner(cold)), map(show))).toBe('3000ms (xy)', { x: 'done:x', y: 'done:y' });
+    });
+  });
+});
