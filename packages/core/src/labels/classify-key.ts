@@ -14,7 +14,13 @@ import {
   isTargetType,
 } from './keys.js';
 
-export type KeyProblem = { message: string; expected: string; suggestion?: string };
+export type KeyProblem = {
+  message: string;
+  expected: string;
+  suggestion?: string;
+  /** The schedule or target the key belongs to, when that much is clear: it is dropped rather than run on guesses. */
+  owner?: { kind: 'schedule'; name: string } | { kind: 'target'; type: TargetType; instance: string };
+};
 
 export type ClassifiedKey =
   | { kind: 'container'; key: (typeof CONTAINER_KEYS)[number] }
@@ -80,7 +86,8 @@ function classifySchedule(rest: string[]): ClassifiedKey {
   if (!NAME_PATTERN.test(name)) return invalid(`invalid schedule name "${name}"`, NAME_EXPECTED);
   if (property !== undefined && isScheduleProperty(property)) return { kind: 'schedule', name, property };
   const fix = property === undefined ? undefined : didYouMean(property, SCHEDULE_PROPERTIES);
-  return invalid(`unknown schedule property "${property ?? ''}"`, oneOf(SCHEDULE_PROPERTIES), fix && `backup.schedule.${name}.${fix}`);
+  const problem = invalid(`unknown schedule property "${property ?? ''}"`, oneOf(SCHEDULE_PROPERTIES), fix && `backup.schedule.${name}.${fix}`);
+  return { ...problem, owner: { kind: 'schedule', name } };
 }
 
 function classifyTarget(type: TargetType, rest: string[]): ClassifiedKey {
@@ -96,5 +103,5 @@ function classifyTarget(type: TargetType, rest: string[]): ClassifiedKey {
   const fix = property === undefined ? undefined : didYouMean(property, props);
   const elsewhere = property !== undefined && Object.values(TARGET_PROPERTIES).some((p) => p.includes(property));
   const message = elsewhere ? `"${property}" is not a property of ${type} targets` : `unknown property "${property ?? ''}"`;
-  return invalid(message, oneOf(props), fix && `backup.${type}.${instance}.${fix}`);
+  return { ...invalid(message, oneOf(props), fix && `backup.${type}.${instance}.${fix}`), owner: { kind: 'target', type, instance } };
 }

@@ -81,6 +81,10 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
   const env = containerEnv(envInput);
   const scheduleGroups = new Map<string, Map<ScheduleProperty, RawLabel>>();
   const targetGroups = new Map<string, { type: TargetType; instance: string; props: Map<string, RawLabel> }>();
+  // Owners of misspelled keys: `backup.postgres.main.usernme` means main is not what its author wants.
+  const brokenSchedules = new Set<string>();
+  const brokenTargets = new Set<string>();
+  let invalidKeys = 0;
   for (const label of raw) {
     const key = classifyKey(label.label);
     if (key.kind === 'container') {
@@ -97,24 +101,32 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
       targetGroups.set(id, group);
       group.props.set(key.property, label);
     } else {
-      const property = label.label.split('.').pop() ?? '';
-      const value = isSecretProperty(property) ? REDACTED : label.value;
+      if (key.owner?.kind === 'schedule') brokenSchedules.add(key.owner.name);
+      if (key.owner?.kind === 'target') brokenTargets.add(`${key.owner.type}.${key.owner.instance}`);
+      invalidKeys++;
+      // Any segment may be the credential (`backup.db.main.password.x`): the value of such a key is never echoed.
+      const value = label.label.split('.').slice(1).some(isSecretProperty) ? REDACTED : label.value;
       out.errors.push({ label: label.label, value, message: key.message, expected: key.expected, ...(key.suggestion ? { suggestion: key.suggestion } : {}) });
     }
   }
 
   const schedules = parseSchedules(scheduleGroups, defaults.schedules);
+  for (const name of brokenSchedules) {
+    schedules.broken.add(name);
+    delete schedules.schedules[name];
+  }
   out.schedules = schedules.schedules;
   out.errors.push(...schedules.errors);
   const ctx = { env, defaults, schedules: schedules.schedules, brokenSchedules: schedules.broken };
   const targets: TargetConfig[] = [];
-  for (const group of targetGroups.values()) {
+  for (const [id, group] of targetGroups) {
     const parsed = parseTarget(group.type, group.instance, group.props, ctx);
-    if (parsed.target) targets.push(parsed.target);
+    if (parsed.target && !brokenTargets.has(id)) targets.push(parsed.target);
     out.errors.push(...parsed.errors);
   }
   out.targets = targets.sort((a, b) => `${a.type}-${a.instance}`.localeCompare(`${b.type}-${b.instance}`));
-  if (targetGroups.size === 0) {
+  // A misspelled target key already explains why nothing is backed up.
+  if (targetGroups.size === 0 && invalidKeys === 0) {
     out.errors.push({
       label: ENABLED,
       value: enabledLabel?.value ?? '',
