@@ -31,8 +31,13 @@ export type ClassifiedKey =
 const TARGET_PATTERN = 'backup.<type>.<instance>.<property>';
 const SCHEDULE_PATTERN = 'backup.schedule.<name>.<property>';
 const NAME_EXPECTED = 'letters, digits, "_" and "-", starting with a letter or digit (max 63)';
-const invalid = (message: string, expected: string, suggestion?: string): ClassifiedKey =>
-  suggestion === undefined ? { kind: 'invalid', message, expected } : { kind: 'invalid', message, expected, suggestion };
+const invalid = (message: string, expected: string, suggestion?: string, owner?: KeyProblem['owner']): ClassifiedKey => ({
+  kind: 'invalid',
+  message,
+  expected,
+  ...(suggestion === undefined ? {} : { suggestion }),
+  ...(owner === undefined ? {} : { owner }),
+});
 const oneOf = (values: readonly string[]): string => `one of: ${values.join(', ')}`;
 
 function isContainerKey(value: string): value is (typeof CONTAINER_KEYS)[number] {
@@ -86,8 +91,7 @@ function classifySchedule(rest: string[]): ClassifiedKey {
   if (!NAME_PATTERN.test(name)) return invalid(`invalid schedule name "${name}"`, NAME_EXPECTED);
   if (property !== undefined && isScheduleProperty(property)) return { kind: 'schedule', name, property };
   const fix = property === undefined ? undefined : didYouMean(property, SCHEDULE_PROPERTIES);
-  const problem = invalid(`unknown schedule property "${property ?? ''}"`, oneOf(SCHEDULE_PROPERTIES), fix && `backup.schedule.${name}.${fix}`);
-  return { ...problem, owner: { kind: 'schedule', name } };
+  return invalid(`unknown schedule property "${property ?? ''}"`, oneOf(SCHEDULE_PROPERTIES), fix && `backup.schedule.${name}.${fix}`, { kind: 'schedule', name });
 }
 
 function classifyTarget(type: TargetType, rest: string[]): ClassifiedKey {
@@ -103,5 +107,5 @@ function classifyTarget(type: TargetType, rest: string[]): ClassifiedKey {
   const fix = property === undefined ? undefined : didYouMean(property, props);
   const elsewhere = property !== undefined && Object.values(TARGET_PROPERTIES).some((p) => p.includes(property));
   const message = elsewhere ? `"${property}" is not a property of ${type} targets` : `unknown property "${property ?? ''}"`;
-  return { ...invalid(message, oneOf(props), fix && `backup.${type}.${instance}.${fix}`), owner: { kind: 'target', type, instance } };
+  return invalid(message, oneOf(props), fix && `backup.${type}.${instance}.${fix}`, { kind: 'target', type, instance });
 }
