@@ -57,8 +57,13 @@ export async function post(request: PostRequest, policy: HttpPolicy, label: stri
   } catch (err) {
     const status = err instanceof HTTPError ? err.response.statusCode : undefined;
     const code = err instanceof RequestError ? err.code : undefined;
-    const reason = err instanceof Error ? err.message : String(err);
-    const detail = code && !reason.includes(code) ? `${code}: ${reason}` : reason;
+    // got's messages name the full URL (topic, query); the channel's label is the only name a log line may carry.
+    const url = new URL(request.url);
+    const reason =
+      err instanceof HTTPError
+        ? `HTTP ${err.response.statusCode}${err.response.statusMessage ? ` (${err.response.statusMessage})` : ''}`
+        : (err instanceof Error ? err.message : String(err)).split(request.url).join(label).split(`${url.origin}${url.pathname}`).join(label);
+    const detail = code && !reason.includes(code) && !(err instanceof HTTPError) ? `${code}: ${reason}` : reason;
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
     throw new NotifyDeliveryError(`POST to ${label} failed after ${tries}: ${detail}`, status, { cause: err });
   }
