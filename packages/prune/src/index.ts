@@ -1,3 +1,5 @@
 export * from './calendar.js';
 export * from './retention.js';
 export * from './group-by.js';
+export * from './timestamp.js';
+export * from './prune-target.js';

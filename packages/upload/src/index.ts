@@ -1,2 +1,11 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export * from './errors.js';
+export { createRcloneRemote, type RcloneRemote, type RcloneRemoteOptions } from './rclone-remote.js';
+export type { UploadOptions, UploadReport } from './rclone-upload.js';
+export type { RemoteBackup } from './rclone-list.js';
+export type { UploadProgress } from './rclone-log.js';
+export { parseRcloneLogLine } from './rclone-log.js';
+export { displayRemote, joinRemote, credentialParams } from './remote-string.js';
+export { listStaged, pendingUploads, removeStaged, isDataFile, type StagedBackup } from './staging.js';
+export { readUploadMarker, writeUploadMarker, markerPath, type UploadMarker } from './upload-marker.js';
+export { sha256File, parseSha256Line, readSha256File } from './sha256.js';
+export { uploadPending, type UploadPendingOptions, type UploadPendingResult } from './upload-pending.js';

@@ -1,0 +1,148 @@
+// rclone upload against real remotes: a local-path remote and `rclone serve sftp` on 127.0.0.1.
+// Assertions read the remote's directory directly, never through rclone.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRcloneRemote, pendingUploads, uploadPending, UploadFailedError } from '@baqup/upload';
+import { captureLogger, SftpServer, sha256Of, stamp, writeStaged } from './upload-fixtures.js';
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'baqup-upload-e2e-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function dirs(name: string): Promise<{ staging: string; remoteDir: string }> {
+  return { staging: join(work, name, 'staging'), remoteDir: join(work, name, 'remote') };
+}
+
+async function expectOnRemote(remoteDir: string, relativePath: string, sha256: string): Promise<void> {
+  const landed = join(remoteDir, relativePath);
+  expect(await sha256Of(landed)).toBe(sha256);
+  expect((await readFile(`${landed}.sha256`, 'utf8')).startsWith(sha256)).toBe(true);
+  expect(JSON.parse(await readFile(`${landed}.manifest.json`, 'utf8'))).toMatchObject({ sha256 });
+}
+
+describe('rclone upload to a local-path remote', () => {
+  it('lands every file at the mirrored path, verified, and records the marker', async () => {
+    const { staging, remoteDir } = await dirs('local');
+    const a = await writeStaged(staging, { container: 'nextcloud', timestamp: stamp(0), content: randomBytes(3 << 20) });
+    const b = await writeStaged(staging, { container: 'nextcloud', type: 'fs', instance: 'config', timestamp: stamp(0), ext: 'tar.gz', content: randomBytes(1000) });
+    const logger = captureLogger();
+    const remote = createRcloneRemote({ remote: remoteDir, logger });
+    expect((await pendingUploads(staging, remote)).map((p) => p.relativePath).sort()).toEqual([a.relativePath, b.relativePath].sort());
+
+    const report = await remote.upload(a.file, a.relativePath);
+    expect(report).toMatchObject({ relativePath: 'nextcloud/postgres-main/20240101T000000Z.sql.gz', bytes: 3 << 20, sha256: a.sha256, verifiedBy: 'remote-hash' });
+    await expectOnRemote(remoteDir, a.relativePath, a.sha256);
+    expect((await pendingUploads(staging, remote)).map((p) => p.relativePath)).toEqual([b.relativePath]);
+
+    const listed = await remote.list('nextcloud');
+    expect(listed.map((r) => r.path)).toEqual([a.relativePath]);
+    expect(listed[0]).toMatchObject({ hasSha256: true, manifest: { schedule: 'daily', sha256: a.sha256 } });
+    expect(logger.lines.map((l) => l.event)).toEqual(expect.arrayContaining(['upload.started', 'upload.succeeded']));
+  });
+
+  it('reports progress while a rate-limited upload runs', async () => {
+    const { staging, remoteDir } = await dirs('progress');
+    const a = await writeStaged(staging, { container: 'big', timestamp: stamp(0), content: randomBytes(6 << 20) });
+    const logger = captureLogger();
+    const seen: number[] = [];
+    const remote = createRcloneRemote({ remote: remoteDir, logger, bwlimit: '2M', statsIntervalSeconds: 1 });
+    await remote.upload(a.file, a.relativePath, undefined, { onProgress: (p) => seen.push(p.bytes) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((b) => b > 0 && b <= 6 << 20)).toBe(true);
+    const progress = logger.lines.filter((l) => l.event === 'upload.progress');
+    expect(progress.length).toBe(seen.length);
+    expect(progress[0]).toMatchObject({ remote: remoteDir, path: a.relativePath });
+    await expectOnRemote(remoteDir, a.relativePath, a.sha256);
+  });
+
+  it('refuses a connection string carrying a password', () => {
+    expect(() => createRcloneRemote({ remote: ':sftp,host=h,pass=c2VjcmV0:x', logger: captureLogger() })).toThrow(/RCLONE_CONFIG_/);
+  });
+
+  it('fails verification when the staged checksum does not match what landed', async () => {
+    const { staging, remoteDir } = await dirs('corrupt');
+    const a = await writeStaged(staging, { container: 'c', timestamp: stamp(0), content: 'hello' });
+    // The data file no longer matches its recorded checksum (bit rot in staging, or a torn write).
+    await writeFile(a.file, 'hellO');
+    const remote = createRcloneRemote({ remote: remoteDir, logger: captureLogger() });
+    const err = await remote.upload(a.file, a.relativePath).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UploadFailedError);
+    expect(err).toMatchObject({ code: 'BAQUP_UPLOAD_FAILED', retryable: true });
+    expect(String((err as Error).message)).toMatch(/does not match/);
+    expect(existsSync(`${join(remoteDir, a.relativePath)}.manifest.json`)).toBe(false); // never marked complete
+    expect(existsSync(`${a.file}.uploaded`)).toBe(false);
+  });
+});
+
+describe('rclone upload to rclone serve sftp', () => {
+  let server: SftpServer;
+  let remoteDir: string;
+  let staging: string;
+  beforeAll(async () => {
+    ({ staging, remoteDir } = await dirs('sftp'));
+    await mkdir(remoteDir, { recursive: true });
+    server = await SftpServer.start(remoteDir);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('uploads, verifies by download (no sha256 on sftp), and keeps the password out of logs and errors', async () => {
+    const logger = captureLogger();
+    const remote = createRcloneRemote({ remote: 'TESTSFTP:backups', env: server.clientEnv(), logger, retries: 1, lowLevelRetries: 1 });
+    const a = await writeStaged(staging, { container: 'app', timestamp: stamp(0), content: randomBytes(2 << 20) });
+    const report = await remote.upload(a.file, a.relativePath);
+    expect(report.verifiedBy).toBe('download');
+    await expectOnRemote(join(remoteDir, 'backups'), a.relativePath, a.sha256);
+    expect(logger.text()).not.toContain(server.password);
+  });
+
+  it('re-sends a file that only looks present in the server dir cache, and proves it landed', async () => {
+    const logger = captureLogger();
+    const remote = createRcloneRemote({ remote: 'TESTSFTP:backups', env: server.clientEnv(), logger, retries: 1, lowLevelRetries: 1 });
+    const a = await writeStaged(staging, { container: 'cache', timestamp: stamp(0), content: randomBytes(100_000) });
+    await remote.upload(a.file, a.relativePath);
+    // Removed behind the server's back: its directory cache still lists it with the same size and time.
+    await rm(join(remoteDir, 'backups', a.relativePath));
+    await rm(`${a.file}.uploaded`);
+    expect((await remote.list('cache')).map((r) => r.path)).toContain(a.relativePath); // the ghost
+    await remote.upload(a.file, a.relativePath);
+    await expectOnRemote(join(remoteDir, 'backups'), a.relativePath, a.sha256);
+  });
+
+  it('remote down: upload fails, staging stays pending, the next run uploads old and new', async () => {
+    const logger = captureLogger();
+    const remote = createRcloneRemote({ remote: 'TESTSFTP:backups', env: server.clientEnv(), logger, retries: 1, lowLevelRetries: 1 });
+    const old = await writeStaged(staging, { container: 'down', timestamp: stamp(0), content: randomBytes(50_000) });
+    await server.stop();
+    try {
+      const first = await uploadPending({ stagingRoot: join(staging), remote, cleanupAfterUpload: true, logger, prefix: 'down' });
+      expect(first.uploaded).toEqual([]);
+      expect(first.failed).toEqual([{ relativePath: old.relativePath, error: expect.objectContaining({ code: 'BAQUP_UPLOAD_FAILED' }) }]);
+      expect(existsSync(old.file)).toBe(true);
+      expect((await pendingUploads(staging, remote)).map((p) => p.relativePath)).toContain(old.relativePath);
+      const failedLine = logger.lines.find((l) => l.event === 'upload.failed');
+      expect(failedLine?.error).toMatchObject({ code: 'BAQUP_UPLOAD_FAILED' });
+      expect(logger.text()).not.toContain(server.password);
+    } finally {
+      await server.start();
+    }
+    const fresh = await writeStaged(staging, { container: 'down', timestamp: stamp(1), content: randomBytes(50_000) });
+    const second = await uploadPending({ stagingRoot: staging, remote, cleanupAfterUpload: true, logger, prefix: 'down' });
+    expect(second.uploaded.map((u) => u.relativePath)).toEqual([old.relativePath, fresh.relativePath]);
+    for (const f of [old, fresh]) {
+      await expectOnRemote(join(remoteDir, 'backups'), f.relativePath, f.sha256);
+      // Cleanup only after verification: staging is freed, sidecars included.
+      for (const suffix of ['', '.sha256', '.manifest.json', '.uploaded']) expect(existsSync(`${f.file}${suffix}`)).toBe(false);
+    }
+    expect((await pendingUploads(staging, remote)).filter((p) => p.relativePath.startsWith('down/'))).toEqual([]);
+  });
+});
