@@ -1,2 +1,8 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export { stage, type StageOperatorDeps } from './stage.js';
+export { stageJob, type StageDeps } from './stage-job.js';
+export { listStaged, type StagedEntry, type StagedFilter } from './list-staged.js';
+export { sweepPartials, type SweepOptions } from './sweep-partials.js';
+export { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
+export { safeSegment, targetDirectory, isDataFile, MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
+export { buildManifest, sha256Line } from './manifest.js';
+export { isDiskFull, StageDiskFullError, StageInputError, StageNameTakenError, StageWriteError } from './errors.js';

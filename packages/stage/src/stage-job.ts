@@ -1,0 +1,73 @@
+// Stages one compressed job: stream → hidden temp file (hashed, fsynced) → published under
+// {timestamp}.{ext} without replacing anything → `.sha256` → `.manifest.json` last. The manifest is
+// the commit marker: a data file without one is incomplete (listStaged says so, sweepPartials removes it).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CompressedJob, StagedJob } from '@baqup/core';
+import { StageNameTakenError, toWriteError } from './errors.js';
+import { exists, fsyncDir, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-atomic.js';
+import { partialName, targetDirectory } from './layout.js';
+import { buildManifest, sha256Line, sidecarNames } from './manifest.js';
+import { compactTimestamp } from './timestamp.js';
+import { writeTemp } from './write-temp.js';
+
+export interface StageDeps {
+  /** The staging root (`staging.path` of the config). */
+  root: string;
+  now?: () => Date;
+}
+
+/** How far a taken name is bumped: two runs in the same second get the next free second, never a suffix, so names stay sortable timestamps. */
+const MAX_BUMP_SECONDS = 60;
+
+/** Writes the job's stream under the staging root; rejects with a BaqupError and leaves nothing behind on failure. */
+export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<StagedJob> {
+  const now = deps.now ?? (() => new Date());
+  const { container, target, triggeredAt } = job.job;
+  const dir = targetDirectory(deps.root, container.containerName, target.type, target.instance);
+  const firstTimestamp = compactTimestamp(triggeredAt);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    job.stream.destroy();
+    throw toWriteError(dir, err);
+  }
+  const tmp = join(dir, partialName(`${firstTimestamp}.${job.extension}`));
+  const written = await writeTemp(job.stream, tmp);
+  const dumpDoneAt = now();
+
+  let file: string | undefined;
+  let timestamp = firstTimestamp;
+  const published: string[] = [];
+  try {
+    for (let bump = 0; bump < MAX_BUMP_SECONDS && file === undefined; bump++) {
+      timestamp = compactTimestamp(new Date(triggeredAt.getTime() + bump * 1000));
+      const candidate = `${timestamp}.${job.extension}`;
+      const sidecars = sidecarNames(candidate);
+      // Stale sidecars of a removed file would describe another backup: treat the name as taken.
+      if ((await exists(join(dir, sidecars.sha256))) || (await exists(join(dir, sidecars.manifest)))) continue;
+      if (await publishNoReplace(tmp, join(dir, candidate))) file = candidate;
+    }
+    if (file === undefined) throw new StageNameTakenError(join(dir, `${firstTimestamp}.${job.extension}`));
+    published.push(join(dir, file));
+    await fsyncDir(dir);
+
+    const sidecars = sidecarNames(file);
+    await writeFileAtomic(dir, sidecars.sha256, sha256Line(written.sha256, file));
+    published.push(join(dir, sidecars.sha256));
+    const manifest = buildManifest(job, {
+      file,
+      timestamp,
+      size: written.size,
+      sha256: written.sha256,
+      dumpMs: dumpDoneAt.getTime() - job.startedAt.getTime(),
+      totalMs: now().getTime() - job.startedAt.getTime(),
+    });
+    await writeFileAtomic(dir, sidecars.manifest, JSON.stringify(manifest, null, 2) + '\n');
+    return { kind: 'staged', job: job.job, stagingPath: join(dir, file), manifest };
+  } catch (err) {
+    await removeQuietly(tmp);
+    for (const path of published) await removeQuietly(path);
+    throw toWriteError(join(dir, file ?? `${firstTimestamp}.${job.extension}`), err);
+  }
+}
