@@ -1,7 +1,19 @@
 // The harness itself, against the real engine: labelled containers read back through dockerode, and every
 // image answering a real query.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { docker, ensureImage, execIn, mariadbSql, psql, sqliteSql, startContainer, useCleanup } from '../src/index.js';
+import {
+  docker,
+  ensureImage,
+  execIn,
+  mariadbSql,
+  psql,
+  runId,
+  sqliteSql,
+  startContainer,
+  sweepStale,
+  useCleanup,
+} from '../src/index.js';
 
 useCleanup();
 
@@ -103,5 +115,43 @@ describe('other images', () => {
     expect(r).toEqual({ exitCode: 0, stdout: 'hello\n', stderr: '' });
     const fail = await execIn(c, ['sh', '-c', 'echo oops >&2; exit 3']);
     expect(fail).toEqual({ exitCode: 3, stdout: '', stderr: 'oops\n' });
+  });
+});
+
+describe('cleanup', () => {
+  let startedInTest: string | undefined;
+
+  it('tracks a container started in a test', async () => {
+    const c = await startContainer({ image: await ensureImage('sqlite') });
+    startedInTest = c.id;
+    expect((await c.container.inspect()).Config.Labels['baqup.e2e.run']).toBe(runId);
+  });
+
+  it('removed it after that test (useCleanup afterEach)', async () => {
+    expect(startedInTest).toBeDefined();
+    const left = await docker().listContainers({ all: true, filters: { id: [startedInTest!] } });
+    expect(left).toEqual([]);
+  });
+
+  it('sweeps a leftover whose starting process is gone, and leaves a live run alone', async () => {
+    const dead = spawnSync('true').pid!;
+    const image = await ensureImage('base');
+    const mk = (pid: number) =>
+      docker().createContainer({
+        Image: image,
+        Cmd: ['true'],
+        Labels: { 'baqup.e2e': '1', 'baqup.e2e.run': 'other', 'baqup.e2e.pid': String(pid), 'baqup.e2e.started': String(Date.now()) },
+        HostConfig: { NetworkMode: 'none' },
+      });
+    const orphan = await mk(dead);
+    const live = await mk(process.ppid);
+    try {
+      await sweepStale();
+      expect(await docker().listContainers({ all: true, filters: { id: [orphan.id] } })).toEqual([]);
+      expect(await docker().listContainers({ all: true, filters: { id: [live.id] } })).toHaveLength(1);
+    } finally {
+      await live.remove({ force: true });
+      await orphan.remove({ force: true }).catch(() => undefined);
+    }
   });
 });
