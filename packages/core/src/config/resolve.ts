@@ -21,7 +21,9 @@ export function resolveConfig(raw: unknown, env: ConfigEnv, source = 'config'): 
   const { value, problems } = substituteEnv(raw ?? {}, env);
   const tree = value as Tree;
   fillEnvironmentDefaults(tree, env);
-  problems.push(...validateConfig(tree));
+  // A value still holding an unset ${VAR} fails the schema too; its env problem already says why.
+  const unresolved = problems.map((p) => p.slice(0, p.indexOf(': ') + 2));
+  problems.push(...validateConfig(tree).filter((p) => !unresolved.some((prefix) => p.startsWith(prefix))));
   problems.push(...checkSemantics(tree));
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
@@ -40,6 +42,7 @@ function fillEnvironmentDefaults(tree: Tree, env: ConfigEnv): void {
     const v = tree[key];
     return isObject(v) ? v : undefined;
   };
+  for (const key of ['notifications', 'logging', 'api']) section(key);
   const defaults = section('defaults');
   if (defaults) defaults.schedules = mergeBuiltinSchedules(defaults.schedules);
   const staging = section('staging');

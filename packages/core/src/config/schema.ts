@@ -4,7 +4,19 @@
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 const nonEmpty = { type: 'string', minLength: 1 } as const;
-const url = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9+.-]*://\\S+$' } as const;
+const URL_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]*://\\S+$';
+const LISTEN_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):[0-9]{1,5}$';
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$';
+const RETENTION_PATTERN = '^[0-9]+[smhdw]?$';
+const url = { type: 'string', pattern: URL_PATTERN } as const;
+
+/** What each pattern means, for error messages ("must match ^…$" helps nobody). */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [URL_PATTERN]: 'must be a URL such as ntfy://ntfy.example/alerts',
+  [LISTEN_PATTERN]: 'must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080',
+  [NAME_PATTERN]: 'must be a name of letters, digits, "_" and "-"',
+  [RETENTION_PATTERN]: 'must be a count (7) or an age (14d, 12h, 2w)',
+};
 
 const schedule = {
   type: 'object',
@@ -15,7 +27,7 @@ const schedule = {
     retention: {
       type: ['integer', 'string'],
       minimum: 1,
-      pattern: '^[0-9]+[smhdw]?$',
+      pattern: RETENTION_PATTERN,
       description: 'Keep the newest N (7), or everything younger than an age (14d, 12h, 2w).',
     },
     keep_daily: positiveInt,
@@ -39,7 +51,7 @@ export const CONFIG_SCHEMA = {
         schedules: {
           type: 'object',
           description: 'Merged by name over the built-in daily, hourly and weekly.',
-          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' },
+          propertyNames: { pattern: NAME_PATTERN },
           additionalProperties: schedule,
           default: {},
         },
@@ -133,7 +145,7 @@ export const CONFIG_SCHEMA = {
       default: {},
       additionalProperties: false,
       properties: {
-        listen: { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):[0-9]{1,5}$', default: '127.0.0.1:8080' },
+        listen: { type: 'string', pattern: LISTEN_PATTERN, default: '127.0.0.1:8080' },
         token: nonEmpty,
         token_file: nonEmpty,
         protect_reads: { type: 'boolean', default: false },

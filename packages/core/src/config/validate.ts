@@ -3,7 +3,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { didYouMean } from '../labels/did-you-mean.js';
-import { CONFIG_SCHEMA } from './schema.js';
+import { CONFIG_SCHEMA, PATTERN_HINTS } from './schema.js';
 
 // Compiled once per process; ajv compiles to a function, so reuse matters more than startup.
 let compiled: ReturnType<Ajv['compile']> | undefined;
@@ -24,6 +24,8 @@ function formatErrors(errors: ErrorObject[]): string[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const lines = errors
     .filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath) || !e.schemaPath.includes('/anyOf/'))
+    // propertyNames reports the name's own pattern failure too; its summary line is enough.
+    .filter((e) => !e.schemaPath.includes('/propertyNames/'))
     .map(formatError);
   return [...new Set(lines)];
 }
@@ -45,7 +47,7 @@ function formatError(e: ErrorObject): string {
     case 'anyOf':
       return `${at}: must be false or a list of notification URLs`;
     case 'pattern':
-      return `${at}: must match ${String(params.pattern)}`;
+      return `${at}: ${PATTERN_HINTS[String(params.pattern)] ?? `must match ${String(params.pattern)}`}`;
     case 'propertyNames':
       return `${at}: invalid name "${String(params.propertyName)}" (letters, digits, "_" and "-")`;
     default:
