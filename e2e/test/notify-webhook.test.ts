@@ -87,4 +87,14 @@ describe('webhook', () => {
     expect(log.lines.join('\n')).not.toContain(API_KEY);
     expect(log.json().filter((line) => line.event === 'notify.failed')).toEqual([]);
   });
+
+  it('takes notifications.webhook as a plain URL string (as the config writes it) and posts JSON, not ntfy text', async () => {
+    notifier = createNotifier({ webhook: server.url('/plain'), windowMs: 0, digestIntervalMs: 0, logger: log.logger });
+    await notifier.notify({ kind: 'target.stale', container: 'media', target: 'media/sqlite-library', schedule: 'daily', reason: 'no backup for 3d' });
+    expect(server.delivered).toHaveLength(1);
+    expect(server.delivered[0]!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(server.delivered[0]!.body)).toMatchObject({
+      kind: 'failure', event: 'target.stale', status: 'failed', target: 'media/sqlite-library', reason: 'no backup for 3d',
+    });
+  });
 });

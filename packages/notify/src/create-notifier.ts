@@ -12,8 +12,11 @@ export interface NotifierOptions {
   onFailure?: ChannelSpec[] | false;
   /** `notifications.on_success`: URLs told about every successful backup; `true` reuses the on_failure URLs. */
   onSuccess?: ChannelSpec[] | boolean;
-  /** `notifications.webhook`: JSON webhooks told about everything (failures, recoveries, successes, digests). */
-  webhook?: WebhookSpec | WebhookSpec[];
+  /**
+   * `notifications.webhook`: JSON webhooks told about everything (failures, recoveries, successes, digests). A plain
+   * `https://…` string here is a webhook (not ntfy); `{url, headers}` adds headers (e.g. an API key).
+   */
+  webhook?: string | WebhookSpec | Array<string | WebhookSpec>;
   /** Opened when an ntfy notification is tapped (the dashboard). */
   clickUrl?: string;
   logger?: Logger;
@@ -58,7 +61,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 function route(options: NotifierOptions): RoutedChannel[] {
   const failures = options.onFailure || [];
   const successes = options.onSuccess === true ? failures : options.onSuccess || [];
-  const webhooks = options.webhook === undefined ? [] : Array.isArray(options.webhook) ? options.webhook : [options.webhook];
+  const webhookList = options.webhook === undefined ? [] : Array.isArray(options.webhook) ? options.webhook : [options.webhook];
+  const webhooks: WebhookSpec[] = webhookList.map((spec) => (typeof spec === 'string' ? { url: spec } : spec));
   const byKey = new Map<string, RoutedChannel>();
   const add = (spec: ChannelSpec, roles: ChannelRoles) => {
     // The same URL in on_failure and on_success is one channel with both roles, so it never gets a message twice.
