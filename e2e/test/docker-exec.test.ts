@@ -164,6 +164,16 @@ describe('kill', () => {
     expect(await processes(c.id)).not.toContain('sleep 1000');
   });
 
+  it('a timeout on execStream kills a non-root exec too (the killer runs as the same user)', async () => {
+    const s = client.execStream(c.id, ['sleep', '1002'], { user: 'nobody', signal: AbortSignal.timeout(1500) });
+    const err = await pipeline(s, new Writable({ write: (_b, _e, cb) => cb() })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as Error | null)?.name).toBe('TimeoutError');
+    await until('sleep 1002 gone', async () => !(await processes(c.id)).includes('sleep 1002'));
+  });
+
   it('killExec signals the whole process tree of the exec', async () => {
     const h = await client.exec(c.id, ['sh', '-c', 'sleep 1001 & sleep 1002 & wait']);
     h.stdout.resume();
@@ -178,5 +188,7 @@ describe('kill', () => {
       return !p.includes('sleep 1001') && !p.includes('sleep 1002');
     });
     expect(await processes(c.id)).toContain('sleep infinity'); // the container's own process is untouched
+    expect(await client.killExec(c.id, h.id)).toBe(0); // finished: nothing left to kill
+    await expect(client.killExec(c.id, 'f'.repeat(64))).rejects.toMatchObject({ code: 'BAQUP_DOCKER_NOT_FOUND' });
   });
 });

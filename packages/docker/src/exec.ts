@@ -5,7 +5,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Secret } from '@baqup/core';
 import { call, type DockerContext } from './context.js';
 import { DemuxStream } from './demux.js';
-import { DockerApiError } from './errors.js';
+import { DockerApiError, toDockerError } from './errors.js';
 import { killExec, EXEC_TOKEN_VAR } from './kill-exec.js';
 import { TailBuffer } from './tail-buffer.js';
 
@@ -92,7 +92,8 @@ export async function startExec(
 
   const tail = new TailBuffer(options.stderrLimit);
   const stdout = new DemuxStream({ onStderr: (c) => tail.write(c) });
-  socket.on('error', (err) => stdout.destroy(err));
+  // An engine that goes away mid-stream (ECONNRESET) surfaces as DockerUnreachableError, like every other call.
+  socket.on('error', (err) => stdout.destroy(toDockerError(err, ctx.address, `exec ${execId}`) as Error));
   socket.pipe(stdout);
 
   if (stdin) {

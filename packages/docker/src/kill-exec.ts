@@ -4,9 +4,10 @@
 //
 // Method: every exec we start carries a random marker in its environment (BAQUP_EXEC_TOKEN=<uuid>). Children
 // inherit the environment, so the marker tags the whole process tree (pg_dump and the workers it forks, `sh -c`
-// pipelines), like a process group. To kill, we run a second exec in the same container, as the same user (a
-// non-root exec's /proc/<pid>/environ is readable by that user; root without CAP_SYS_PTRACE may not read it),
-// which scans /proc/*/environ for the marker and signals every match. The marker is not secret, so it may sit in
+// pipelines), like a process group. To kill, we run a second exec in the same container, as the same user,
+// which scans /proc/*/environ for the marker and signals every match. Same user because that is what always may
+// read /proc/<pid>/environ and send the signal; across uids it takes ptrace-read access and CAP_KILL, which
+// hardened containers (cap_drop: ALL, non-root default user) do not have. The marker is not secret, so it may sit in
 // the killer's argv. Needs `sh`, `tr` and `grep` in the target (every image that can run a dump has them); a
 // process that wipes its own environment (env -i) escapes, which no dump tool does.
 import type { Readable } from 'node:stream';
@@ -47,6 +48,9 @@ export async function killExec(
 ): Promise<number> {
   const record = ctx.execs.get(execId);
   if (!record || record.containerId !== containerId) {
+    // Forgotten once its exit code was read: an exec that has finished has nothing left to kill.
+    const info = await call(ctx, `exec ${execId}`, () => ctx.docker.getExec(execId).inspect());
+    if (!info.Running && info.ContainerID === containerId) return 0;
     throw new DockerNotFoundError(`exec ${execId} started by this controller in container ${containerId}`);
   }
   const container = ctx.docker.getContainer(containerId);
