@@ -124,7 +124,9 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
     if (parsed.target && !brokenTargets.has(id)) targets.push(parsed.target);
     out.errors.push(...parsed.errors);
   }
-  out.targets = targets.sort((a, b) => `${a.type}-${a.instance}`.localeCompare(`${b.type}-${b.instance}`));
+  // Code-unit order, not localeCompare: the order feeds change detection and must not depend on the host's locale.
+  const order = (t: TargetConfig): string => `${t.type}-${t.instance}`;
+  out.targets = targets.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   // A misspelled target key already explains why nothing is backed up.
   if (targetGroups.size === 0 && invalidKeys === 0) {
     out.errors.push({
