@@ -1,0 +1,5 @@
+import type { Command } from './command.js';
+import { lint } from './lint.js';
+import { plan } from './plan.js';
+
+export const commands: Record<string, Command> = { plan, lint };
