@@ -1,2 +1,30 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
+export { dump } from './operator.js';
+export { startDump, type DumpDeps } from './start-dump.js';
+export { dryRunPlan, restorePlan, type DumpPlan } from './plan.js';
+export { ContainerHolds, type HoldsDeps, type Release, type ReplayReport } from './holds.js';
+export { StopJournal, type JournalEntry } from './journal.js';
+export { resolveCredential, MAX_CREDENTIAL_BYTES, type ResolveOptions } from './credentials.js';
+export { excludeMatcher, relativeToRoot, type ExcludeMatcher } from './exclude.js';
+export { filterTar, type FilterStats } from './filter-tar.js';
+export { openFile, readSmallFile, writeFile, statFollow, type FileSource } from './archive-file.js';
+export { toDumpError } from './guard.js';
+export * from './errors.js';
+export {
+  ENGINES,
+  COLD_CAPABLE,
+  pgConnection,
+  pgDumpallArgv,
+  pgDumpArgv,
+  pgRolesArgv,
+  mysqlDumpArgv,
+  mongodumpArgv,
+  redisCli,
+  sqliteBackupArgv,
+  type Engine,
+  type EngineContext,
+  type EngineOutput,
+  type PlanStep,
+  type RestorePlan,
+  type RestoreOptions,
+} from './engines/index.js';
+export { parseInfo, parseConfigGet, saveState, saveFinished, type SaveState } from './engines/redis-info.js';

@@ -1,0 +1,53 @@
+// Filesystem: the archive API's tar of `path` (entries rooted at its basename, e.g. `config/...`), rewritten
+// without the `exclude` matches. With `backup.stop=true` the container is held stopped while the tar is read.
+import { posix } from 'node:path';
+import type { TargetConfig } from '@baqup/core';
+import { statFollow } from '../archive-file.js';
+import { DumpFailedError, SourceMissingError } from '../errors.js';
+import { excludeMatcher } from '../exclude.js';
+import { filterTar } from '../filter-tar.js';
+import { withRetry } from '../retry.js';
+import type { Engine, PlanStep, RestorePlan } from './types.js';
+
+function sourcePath(target: TargetConfig): string {
+  if (!target.path) throw new DumpFailedError(`fs target ${target.instance} has no path`);
+  return target.path;
+}
+
+export const fs: Engine = {
+  extension: 'tar',
+
+  async dump(ctx) {
+    const path = sourcePath(ctx.target);
+    const stat = await statFollow(ctx.files, path);
+    if (!stat) throw new SourceMissingError(path, ctx.containerName);
+    const archive = await withRetry(() => ctx.docker.getArchive(ctx.containerId, stat.path, ctx.signal), { signal: ctx.signal });
+    const stats = { entries: 0, excluded: 0 };
+    const stream = filterTar(archive, excludeMatcher(ctx.target.exclude), stats);
+    stream.once('end', () => ctx.logger.debug('fs archive read', { path, entries: stats.entries, excluded: stats.excluded }));
+    return { stream, extension: 'tar', toolVersions: {} };
+  },
+
+  plan(target, container): PlanStep[] {
+    const path = target.path ?? '<path>';
+    const read: PlanStep = {
+      action: 'read-tree',
+      description: `archive ${path}${target.exclude?.length ? ` excluding ${target.exclude.join(', ')}` : ''}`,
+      path,
+    };
+    if (!container.stop) return [read];
+    return [{ action: 'stop', description: 'stop the container (journalled; started again on every path)' }, read, { action: 'start', description: 'start the container again' }];
+  },
+
+  restore(target): RestorePlan {
+    const path = target.path ?? '<path>';
+    return {
+      steps: [
+        { action: 'stop', description: 'stop the container (optional, recommended)' },
+        { action: 'write-file', description: `extract the tar into ${posix.dirname(path)} (its entries start with ${posix.basename(path)}/)`, path: posix.dirname(path), stdin: true },
+        { action: 'start', description: 'start the container' },
+      ],
+      notes: ['Extraction adds and overwrites files; files created since the backup are not removed.'],
+    };
+  },
+};

@@ -1,0 +1,78 @@
+// MariaDB and MySQL: one consistent logical dump (--single-transaction) with routines, events and triggers, as
+// SQL. The password travels in MYSQL_PWD (exec env), never argv. We connect the way the client defaults inside
+// the container (the local socket), as `docker exec mariadb-dump` would.
+//
+// The dump tool's version goes into the manifest: MariaDB 10.11+/11 dumps start with a
+// `/*M!999999\- enable the sandbox mode */` line that older clients (and MySQL's) reject on restore.
+import type { TargetConfig } from '@baqup/core';
+import { ToolMissingError } from '../errors.js';
+import { findTool, output, type ToolEnv } from '../tool.js';
+import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
+
+const FLAGS = ['--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', '--default-character-set=utf8mb4'];
+
+function tools(flavour: 'mariadb' | 'mysql'): string[] {
+  return flavour === 'mariadb' ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump'];
+}
+
+export function mysqlDumpArgv(tool: string, target: TargetConfig): string[] {
+  const dbs = target.databases === undefined || target.databases === 'all' ? ['--all-databases'] : ['--databases', ...target.databases];
+  return [tool, ...FLAGS, `--user=${target.username ?? 'root'}`, ...dbs];
+}
+
+function env(ctx: EngineContext): ToolEnv {
+  return ctx.password ? { MYSQL_PWD: ctx.password } : {};
+}
+
+function mysqlEngine(flavour: 'mariadb' | 'mysql'): Engine {
+  const candidates = tools(flavour);
+  return {
+    extension: 'sql',
+
+    async dump(ctx) {
+      const found = await findTool(ctx, candidates);
+      if (!found) throw new ToolMissingError(candidates, ctx.containerName);
+      const { target } = ctx;
+      return {
+        stream: output(ctx, mysqlDumpArgv(found.tool, target), env(ctx)),
+        extension: 'sql',
+        ...(Array.isArray(target.databases) ? { databases: target.databases } : {}),
+        toolVersions: { [found.tool]: found.version },
+      };
+    },
+
+    plan(target): PlanStep[] {
+      return [
+        { action: 'exec', description: `find the dump tool (${candidates.join(' or ')}) and its version`, argv: ['sh', '-c', '…', ...candidates] },
+        {
+          action: 'exec-stream',
+          description: 'dump as SQL',
+          argv: mysqlDumpArgv(candidates[0]!, target),
+          env: target.password ? ['MYSQL_PWD'] : [],
+        },
+      ];
+    },
+
+    restore(target): RestorePlan {
+      const client = flavour === 'mariadb' ? 'mariadb' : 'mysql';
+      return {
+        steps: [
+          {
+            action: 'exec',
+            description: 'run the SQL script',
+            argv: [client, `--user=${target.username ?? 'root'}`],
+            env: target.password ? ['MYSQL_PWD'] : [],
+            stdin: true,
+          },
+        ],
+        notes: [
+          'The dump recreates the databases it holds (CREATE DATABASE IF NOT EXISTS, DROP TABLE IF EXISTS).',
+          'A dump from MariaDB 10.11+/11 begins with a sandbox-mode line: restore with a client of the same version (see toolVersions).',
+        ],
+      };
+    },
+  };
+}
+
+export const mariadb = mysqlEngine('mariadb');
+export const mysql = mysqlEngine('mysql');

@@ -1,0 +1,85 @@
+// SQLite. With a sqlite3 binary in the container (and the container running): the online backup API
+// (`sqlite3 <db> ".backup <tmp>"`) gives a consistent copy while the app keeps writing; the copy is read out
+// through the archive API and removed. Without the binary (or with `backup.stop=true`): the container is stopped
+// through the holds (journalled, restarted on every path) and the database file itself is copied. A cleanly
+// stopped SQLite has checkpointed its WAL, so only the main file is copied; a `-wal` left behind (the app was
+// killed) is reported, not copied.
+import { randomBytes } from 'node:crypto';
+import type { TargetConfig } from '@baqup/core';
+import { openFile, statFollow } from '../archive-file.js';
+import { DumpFailedError, SourceMissingError } from '../errors.js';
+import { findTool, run, runOk } from '../tool.js';
+import type { Engine, EngineContext, EngineOutput, PlanStep, RestorePlan } from './types.js';
+
+function dbPath(target: TargetConfig): string {
+  if (!target.path) throw new DumpFailedError(`sqlite target ${target.instance} has no path`);
+  return target.path;
+}
+
+export function sqliteBackupArgv(db: string, tmp: string): string[] {
+  return ['sqlite3', '-bail', db, `.backup '${tmp.replaceAll("'", "''")}'`];
+}
+
+async function hot(ctx: EngineContext, db: string, version: string): Promise<EngineOutput> {
+  const tmp = `${ctx.tmpDir}/baqup-${randomBytes(8).toString('hex')}.db`;
+  ctx.defer(async () => {
+    await run({ ...ctx, signal: AbortSignal.timeout(30_000) }, ['rm', '-f', tmp]);
+  });
+  await runOk(ctx, sqliteBackupArgv(db, tmp));
+  const file = await openFile(ctx.files, tmp);
+  return { stream: file.stream, extension: 'db', toolVersions: { sqlite3: version } };
+}
+
+async function cold(ctx: EngineContext, db: string): Promise<EngineOutput> {
+  if (!ctx.cold) {
+    const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+    ctx.defer(release);
+  }
+  const wal = await statFollow(ctx.files, `${db}-wal`);
+  if (wal && wal.size > 0) {
+    ctx.logger.warn('sqlite WAL file not empty after stop: its last transactions are not in the copied file', { path: `${db}-wal`, bytes: wal.size });
+  }
+  const file = await openFile(ctx.files, db);
+  return { stream: file.stream, extension: 'db', toolVersions: {} };
+}
+
+export const sqlite: Engine = {
+  extension: 'db',
+
+  async dump(ctx) {
+    const db = dbPath(ctx.target);
+    if (!(await statFollow(ctx.files, db))) throw new SourceMissingError(db, ctx.containerName);
+    if (ctx.cold) return cold(ctx, db);
+    const tool = await findTool(ctx, ['sqlite3']);
+    return tool ? hot(ctx, db, tool.version) : cold(ctx, db);
+  },
+
+  plan(target, container): PlanStep[] {
+    const db = target.path ?? '<path>';
+    const coldSteps: PlanStep[] = [
+      { action: 'stop', description: 'stop the container (journalled; started again on every path)' },
+      { action: 'read-file', description: 'copy the database file', path: db },
+      { action: 'start', description: 'start the container again' },
+    ];
+    if (container.stop) return coldSteps;
+    return [
+      { action: 'exec', description: 'look for sqlite3 in the container', argv: ['sh', '-c', '…', 'sqlite3'] },
+      { action: 'exec', description: 'if present: online backup to a temp file', argv: sqliteBackupArgv(db, '/tmp/baqup-<random>.db') },
+      { action: 'read-file', description: 'copy the temp file out, then remove it', path: '/tmp/baqup-<random>.db' },
+      ...coldSteps.map((s) => ({ ...s, description: `if absent: ${s.description}` })),
+    ];
+  },
+
+  restore(target): RestorePlan {
+    const db = target.path ?? '<path>';
+    return {
+      steps: [
+        { action: 'stop', description: 'stop the container' },
+        { action: 'remove-file', description: 'remove stale WAL/SHM files', path: `${db}-wal, ${db}-shm` },
+        { action: 'write-file', description: 'replace the database file', path: db, stdin: true },
+        { action: 'start', description: 'start the container' },
+      ],
+      notes: ['The file is a complete SQLite database: `sqlite3 file "PRAGMA integrity_check"` checks it.'],
+    };
+  },
+};

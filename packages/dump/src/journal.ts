@@ -1,0 +1,83 @@
+// The stop journal: containers baqup has stopped and not yet started again, on disk before every stop, so a
+// crash or kill -9 mid-backup can be repaired at the next start (replayJournal). Written atomically
+// (temp file, fsync, rename, fsync of the directory): a torn write must never lose an entry.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { JournalError } from './errors.js';
+
+export interface JournalEntry {
+  containerId: string;
+  containerName: string;
+  /** ISO time of the stop. */
+  stoppedAt: string;
+  /** Why, for a human reading the file: "stopped by baqup". */
+  reason: string;
+}
+
+interface JournalFile {
+  version: 1;
+  entries: JournalEntry[];
+}
+
+export class StopJournal {
+  #queue: Promise<unknown> = Promise.resolve();
+  constructor(readonly path: string) {}
+
+  async read(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new JournalError(this.path, { cause: err });
+    }
+    try {
+      const parsed = JSON.parse(text) as Partial<JournalFile>;
+      return Array.isArray(parsed.entries) ? parsed.entries : [];
+    } catch (err) {
+      throw new JournalError(this.path, { cause: err });
+    }
+  }
+
+  add(entry: JournalEntry): Promise<void> {
+    return this.#update((list) => [...list.filter((e) => e.containerId !== entry.containerId), entry]);
+  }
+
+  remove(containerId: string): Promise<void> {
+    return this.#update((list) => list.filter((e) => e.containerId !== containerId));
+  }
+
+  /** Read-modify-write, one at a time within this process. */
+  #update(change: (list: JournalEntry[]) => JournalEntry[]): Promise<void> {
+    const next = this.#queue.then(async () => this.#write(change(await this.read())));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #write(entries: JournalEntry[]): Promise<void> {
+    const dir = dirname(this.path);
+    const tmp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await mkdir(dir, { recursive: true });
+      const body: JournalFile = { version: 1, entries };
+      const fh = await open(tmp, 'w', 0o600);
+      try {
+        await fh.writeFile(`${JSON.stringify(body, null, 2)}\n`);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.path);
+      const dh = await open(dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw new JournalError(this.path, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// One job → one DumpedJob: pre_exec, credentials, the cold hold, the engine, all under the target's timeout.
+import { errorCode, errorMessage, silentLogger, targetKey, withFields, type BackupJob, type DumpedJob, type Logger } from '@baqup/core';
+import type { DockerClient } from '@baqup/docker';
+import { resolveCredential } from './credentials.js';
+import { COLD_CAPABLE, ENGINES, type EngineContext } from './engines/index.js';
+import { DumpTimeoutError, PreExecFailedError } from './errors.js';
+import { guard, toDumpError } from './guard.js';
+import type { ContainerHolds } from './holds.js';
+
+export interface DumpDeps {
+  docker: DockerClient;
+  holds: ContainerHolds;
+  logger?: Logger;
+  /** Directory inside target containers for temporary files (sqlite backup copy, mongodump config); default /tmp. */
+  tmpDir?: string;
+}
+
+const PRE_EXEC_TAIL = 1024;
+
+async function preExec(ctx: EngineContext, command: string): Promise<void> {
+  const r = await ctx.docker.execToCompletion(ctx.containerId, ['sh', '-c', command], { signal: ctx.signal });
+  if (r.exitCode !== 0) {
+    const tail = (r.stderr || r.stdout).trim();
+    throw new PreExecFailedError(r.exitCode, tail.length > PRE_EXEC_TAIL ? `…${tail.slice(-PRE_EXEC_TAIL)}` : tail);
+  }
+}
+
+/** Run every cleanup (last registered first) even when one fails; rethrow the first failure. */
+function cleanupRunner(cleanups: (() => Promise<void>)[]): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () =>
+    (running ??= (async () => {
+      let first: unknown;
+      for (const fn of cleanups.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          first ??= err;
+        }
+      }
+      if (first !== undefined) throw first;
+    })());
+}
+
+/** Start the dump of one job; resolves once its stream is ready to read (see core's DumpedJob stream contract). */
+export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJob> {
+  const startedAt = new Date();
+  const { container, target } = job;
+  const logger = withFields(deps.logger ?? silentLogger, { container: container.containerName, target: targetKey(container.containerName, target), job_id: job.id });
+  const engine = ENGINES[target.type];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DumpTimeoutError(target.timeoutSeconds)), target.timeoutSeconds * 1000);
+  const cleanups: (() => Promise<void>)[] = [];
+  const finish = cleanupRunner(cleanups);
+  const ctx: EngineContext = {
+    docker: deps.docker,
+    job,
+    target,
+    containerId: container.containerId,
+    containerName: container.containerName,
+    signal: controller.signal,
+    logger,
+    holds: deps.holds,
+    cold: false,
+    tmpDir: deps.tmpDir ?? '/tmp',
+    defer: (fn) => cleanups.push(fn),
+    files: { docker: deps.docker, containerId: container.containerId, containerName: container.containerName, signal: controller.signal },
+  };
+  try {
+    if (target.preExec) await preExec(ctx, target.preExec);
+    if (target.password) {
+      ctx.password = await resolveCredential(deps.docker, container.containerId, target.password, { containerName: container.containerName, signal: controller.signal });
+    }
+    if (container.stop && COLD_CAPABLE.has(target.type)) {
+      cleanups.push(await deps.holds.hold(container.containerId, container.containerName));
+      ctx.cold = true;
+    }
+    const out = await engine.dump(ctx);
+    logger.debug('dump streaming', { type: target.type, extension: out.extension });
+    const stream = guard(out.stream, { signal: controller.signal, finish, onClose: () => clearTimeout(timer), logger });
+    return {
+      kind: 'dumped',
+      job,
+      stream,
+      extension: out.extension,
+      ...(out.databases ? { databases: out.databases } : {}),
+      toolVersions: out.toolVersions,
+      startedAt,
+    };
+  } catch (err) {
+    clearTimeout(timer);
+    const error = toDumpError(err, controller.signal);
+    await finish().catch((e: unknown) => logger.error('cleanup after a failed dump failed', { error: { code: errorCode(e), message: errorMessage(e) } }));
+    throw error;
+  }
+}
