@@ -47,8 +47,8 @@ describe('pruneTarget on staging and remote', () => {
     }
     const newest = stamps.slice(-N).map((s) => `${s}.sql.gz`);
     const expected = (extra: string[]): string[] =>
-      [...newest, `${stamp(-5)}.sql.gz`].flatMap((f) => [f, `${f}.manifest.json`, `${f}.sha256`, ...extra.map((e) => f + e)]).sort();
-    expect(await files(join(staging, 'app/postgres-main'))).toEqual(expected(['.uploaded']));
+      [...newest, `${stamp(-5)}.sql.gz`].flatMap((f) => [f, `${f}.manifest.json`, `${f}.sha256`, ...extra.map((e) => e.replace('{}', f))]).sort();
+    expect(await files(join(staging, 'app/postgres-main'))).toEqual(expected(['.{}.uploaded']));
     expect(await files(join(served, 'runs/app/postgres-main'))).toEqual(expected([]));
     const deleted = logger.lines.filter((l) => l.event === 'prune.deleted');
     expect(deleted.filter((l) => l.side === 'staging')).toHaveLength(3);

@@ -6,7 +6,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRcloneRemote, pendingUploads, uploadPending, UploadFailedError } from '@baqup/upload';
+import { firstValueFrom, from, toArray } from 'rxjs';
+import type { BackupJob, BackupManifest, JobFlow, StagedJob } from '@baqup/core';
+import { createRcloneRemote, markerPath, pendingUploads, upload, uploadPending, UploadFailedError, type UploadedJob } from '@baqup/upload';
 import { captureLogger, SftpServer, sha256Of, stamp, writeStaged } from './upload-fixtures.js';
 
 let work: string;
@@ -40,6 +42,7 @@ describe('rclone upload to a local-path remote', () => {
     const report = await remote.upload(a.file, a.relativePath);
     expect(report).toMatchObject({ relativePath: 'nextcloud/postgres-main/20240101T000000Z.sql.gz', bytes: 3 << 20, sha256: a.sha256, verifiedBy: 'remote-hash' });
     await expectOnRemote(remoteDir, a.relativePath, a.sha256);
+    expect(existsSync(markerPath(a.file))).toBe(true);
     expect((await pendingUploads(staging, remote)).map((p) => p.relativePath)).toEqual([b.relativePath]);
 
     const listed = await remote.list('nextcloud');
@@ -78,7 +81,7 @@ describe('rclone upload to a local-path remote', () => {
     expect(err).toMatchObject({ code: 'BAQUP_UPLOAD_FAILED', retryable: true });
     expect(String((err as Error).message)).toMatch(/does not match/);
     expect(existsSync(`${join(remoteDir, a.relativePath)}.manifest.json`)).toBe(false); // never marked complete
-    expect(existsSync(`${a.file}.uploaded`)).toBe(false);
+    expect(existsSync(markerPath(a.file))).toBe(false);
   });
 });
 
@@ -112,7 +115,7 @@ describe('rclone upload to rclone serve sftp', () => {
     await remote.upload(a.file, a.relativePath);
     // Removed behind the server's back: its directory cache still lists it with the same size and time.
     await rm(join(remoteDir, 'backups', a.relativePath));
-    await rm(`${a.file}.uploaded`);
+    await rm(markerPath(a.file));
     expect((await remote.list('cache')).map((r) => r.path)).toContain(a.relativePath); // the ghost
     await remote.upload(a.file, a.relativePath);
     await expectOnRemote(join(remoteDir, 'backups'), a.relativePath, a.sha256);
@@ -141,8 +144,46 @@ describe('rclone upload to rclone serve sftp', () => {
     for (const f of [old, fresh]) {
       await expectOnRemote(join(remoteDir, 'backups'), f.relativePath, f.sha256);
       // Cleanup only after verification: staging is freed, sidecars included.
-      for (const suffix of ['', '.sha256', '.manifest.json', '.uploaded']) expect(existsSync(`${f.file}${suffix}`)).toBe(false);
+      for (const path of [f.file, `${f.file}.sha256`, `${f.file}.manifest.json`, markerPath(f.file)]) expect(existsSync(path)).toBe(false);
     }
     expect((await pendingUploads(staging, remote)).filter((p) => p.relativePath.startsWith('down/'))).toEqual([]);
+  });
+});
+
+describe('upload operator', () => {
+  const job = (id: string): BackupJob => ({
+    id,
+    container: { containerId: 'c0ffee', containerName: 'op', image: 'postgres:16', enabled: true, stop: false, schedules: {}, targets: [], errors: [] },
+    target: { type: 'postgres', instance: 'main', schedule: 'daily', compress: 'gzip', timeoutSeconds: 60, properties: {} },
+    schedule: { name: 'daily', cron: '0 3 * * *', retention: { keepLast: 7 } },
+    triggeredAt: new Date(),
+    trigger: 'manual',
+  });
+  const stagedJob = async (staging: string, id: string, hour: number): Promise<StagedJob> => {
+    const s = await writeStaged(staging, { container: 'op', timestamp: stamp(hour), content: randomBytes(20_000) });
+    const manifest = JSON.parse(await readFile(`${s.file}.manifest.json`, 'utf8')) as BackupManifest;
+    return { kind: 'staged', job: job(id), stagingPath: s.file, manifest };
+  };
+
+  it('uploads staged jobs, passes failures through, frees staging only after verification', async () => {
+    const { staging, remoteDir } = await dirs('operator');
+    const logger = captureLogger();
+    const good = await stagedJob(staging, 'j1', 0);
+    const passed: JobFlow<StagedJob> = { kind: 'failed', result: { job: job('j0'), success: false, durationSeconds: 0, error: { code: 'BAQUP_DUMP_FAILED', message: 'x' } } };
+    const remote = createRcloneRemote({ remote: remoteDir, logger });
+    const out = await firstValueFrom(from([passed, good]).pipe(upload({ remote, stagingRoot: staging, cleanupAfterUpload: true, logger }), toArray()));
+    expect(out[0]).toBe(passed);
+    const up = out[1] as UploadedJob;
+    expect(up).toMatchObject({ kind: 'uploaded', stagingRemoved: true, report: { sha256: good.manifest.sha256 } });
+    expect(await sha256Of(join(remoteDir, 'op/postgres-main', `${stamp(0)}.sql.gz`))).toBe(good.manifest.sha256);
+    expect(existsSync(good.stagingPath)).toBe(false);
+
+    // Remote unusable (a file where its directory should be): a failed result, staging kept for the next run.
+    const bad = await stagedJob(staging, 'j2', 1);
+    await writeFile(join(work, 'not-a-dir'), 'x');
+    const broken = createRcloneRemote({ remote: join(work, 'not-a-dir'), logger, retries: 1, lowLevelRetries: 1 });
+    const [failed] = await firstValueFrom(from([bad]).pipe(upload({ remote: broken, stagingRoot: staging, cleanupAfterUpload: true, logger }), toArray()));
+    expect(failed).toMatchObject({ kind: 'failed', result: { success: false, stagingPath: bad.stagingPath, error: { code: 'BAQUP_UPLOAD_FAILED' } } });
+    expect(existsSync(bad.stagingPath)).toBe(true);
   });
 });

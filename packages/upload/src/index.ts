@@ -15,3 +15,4 @@ export type { BackupStdinOptions, ResticBackupReport } from './restic/restic-bac
 export type { ResticSnapshot } from './restic/restic-snapshots.js';
 export type { UnlockReport } from './restic/restic-locks.js';
 export { forgetPolicyArgs, resticDuration, displayRepository } from './restic/restic-policy.js';
+export { upload, type UploadDeps, type UploadedJob } from './upload-operator.js';

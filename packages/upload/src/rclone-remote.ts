@@ -33,7 +33,7 @@ export interface RcloneRemoteOptions {
 export interface RcloneRemote {
   /** The remote with connection parameters stripped: the only form that reaches logs, errors and markers. */
   readonly display: string;
-  /** Upload and verify one staged backup; writes `{file}.uploaded` once verified. Throws UploadFailedError. */
+  /** Upload and verify one staged backup; writes its upload marker (markerPath) once verified. Throws UploadFailedError. */
   upload(stagedFile: string, relativePath: string, signal?: AbortSignal, options?: UploadOptions): Promise<UploadReport>;
   /** Backups (data files) under `prefix`, with their manifests; a missing directory is empty. Throws RemoteListFailedError. */
   list(prefix: string, signal?: AbortSignal): Promise<RemoteBackup[]>;

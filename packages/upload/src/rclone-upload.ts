@@ -1,5 +1,5 @@
 // One staged backup to the remote: data file, verify it by reading back, then `.sha256`, then the manifest
-// (last: a manifest on the remote means the backup is complete), then the local `.uploaded` marker.
+// (last: a manifest on the remote means the backup is complete), then the local upload marker.
 import { readFile, stat } from 'node:fs/promises';
 import type { LogFields, Logger } from '@baqup/core';
 import { errorCode, errorMessage } from '@baqup/core';

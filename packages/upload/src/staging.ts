@@ -1,11 +1,11 @@
 // The staged side as upload and prune see it: `{root}/{container}/{type}-{instance}/{timestamp}.{ext}`
-// with `.sha256`, `.manifest.json` and (after a verified upload) `.uploaded` beside each file.
+// with `.sha256`, `.manifest.json` and (after a verified upload) the hidden `.{name}.uploaded` marker beside each file.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { BackupManifest } from '@baqup/core';
 import { markerPath, readUploadMarker, type UploadMarker } from './upload-marker.js';
 
-export const SIDECAR_SUFFIXES = ['.sha256', '.manifest.json', '.uploaded'] as const;
+export const SIDECAR_SUFFIXES = ['.sha256', '.manifest.json'] as const;
 
 /** True for the data file of a backup (not a sidecar, not a temp/partial file of stage or rclone). */
 export function isDataFile(name: string): boolean {

@@ -1,7 +1,10 @@
-// `{file}.uploaded`: written atomically beside a staged file once its remote copy was read back and matched.
+// `.{name}.uploaded`: written atomically beside a staged file once its remote copy was read back and matched.
 // It is what makes a failed upload visible to the next run (pendingUploads) without asking the remote.
+// Dot-prefixed so stage's start-up sweep and listings (which judge `{timestamp}.{ext}` names) never take it
+// for a data file without a manifest.
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export interface UploadMarker {
   /** The remote as displayed (credentials stripped): a marker for another remote does not count. */
@@ -12,7 +15,7 @@ export interface UploadMarker {
   verifiedAt: string;
 }
 
-export const markerPath = (file: string): string => `${file}.uploaded`;
+export const markerPath = (file: string): string => join(dirname(file), `.${basename(file)}.uploaded`);
 
 export async function writeUploadMarker(file: string, marker: UploadMarker): Promise<void> {
   const tmp = `${markerPath(file)}.${randomBytes(4).toString('hex')}.tmp`;

@@ -1,7 +1,7 @@
 // "Rclone fails: retain staging, alert, retry next scheduled run": every run uploads whatever is staged
 // without a verified copy, oldest first, and frees staging only for files whose remote copy was verified.
 //
-// cleanup_after_upload keeps nothing local (data, .sha256, .manifest.json, .uploaded all go): the remote is
+// cleanup_after_upload keeps nothing local (data, .sha256, .manifest.json and the upload marker all go): the remote is
 // the record `baqup ls` reads, and a manifest left alone in staging would look like a backup that is not there.
 import type { Logger } from '@baqup/core';
 import { errorCode, errorMessage } from '@baqup/core';
