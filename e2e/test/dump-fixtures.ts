@@ -1,0 +1,113 @@
+// Fixtures for the dump e2e tests: jobs built like discovery builds them, a dump run to a file (or to its
+// failure), a recorder of Docker's events (to prove no password is broadcast) and a logger that keeps lines.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { firstValueFrom, of } from 'rxjs';
+import type { BackupJob, DumpedJob, JobFailed, LogFields, Logger, TargetConfig } from '@baqup/core';
+import { createDockerClient, type DockerClient } from '@baqup/docker';
+import { ContainerHolds, dump, startDump, type DumpDeps } from '@baqup/dump';
+import { docker, type TestContainer } from '../src/index.js';
+
+let seq = 0;
+
+export function makeJob(c: TestContainer, target: Partial<TargetConfig> & Pick<TargetConfig, 'type'>, opts: { stop?: boolean } = {}): BackupJob {
+  const full: TargetConfig = { instance: 'main', schedule: 'daily', compress: 'none', timeoutSeconds: 120, properties: {}, ...target };
+  const schedule = { name: 'daily', cron: '0 3 * * *', retention: { keepLast: 7 } };
+  return {
+    id: `job-${process.pid}-${++seq}`,
+    container: {
+      containerId: c.id,
+      containerName: c.name,
+      image: 'test',
+      enabled: true,
+      stop: opts.stop ?? false,
+      schedules: { daily: schedule },
+      targets: [full],
+      errors: [],
+    },
+    target: full,
+    schedule,
+    triggeredAt: new Date(),
+    trigger: 'manual',
+  };
+}
+
+export interface Lines {
+  logger: Logger;
+  lines: { level: string; msg: string; fields?: LogFields }[];
+}
+
+export function recordingLogger(): Lines {
+  const lines: Lines['lines'] = [];
+  const at = (level: string) => (msg: string, fields?: LogFields) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+export interface Env {
+  client: DockerClient;
+  holds: ContainerHolds;
+  deps: DumpDeps;
+  dir: string;
+  journal: string;
+  log: Lines;
+  dispose(): Promise<void>;
+}
+
+export async function dumpEnv(): Promise<Env> {
+  const dir = await mkdtemp(join(tmpdir(), 'baqup-dump-e2e-'));
+  const client = createDockerClient();
+  const journal = join(dir, 'journal.json');
+  const log = recordingLogger();
+  const holds = new ContainerHolds({ docker: client, journal, logger: log.logger });
+  return { client, holds, dir, journal, log, deps: { docker: client, holds, logger: log.logger }, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Through the operator, as the controller runs it. */
+export function runOperator(deps: DumpDeps, job: BackupJob): Promise<DumpedJob | JobFailed> {
+  return firstValueFrom(of(job).pipe(dump(deps)));
+}
+
+/** Dump a job to `file`; resolves to the DumpedJob and the bytes written, or rejects with the dump's error. */
+export async function dumpToFile(deps: DumpDeps, job: BackupJob, file: string): Promise<{ dumped: DumpedJob; data: Buffer }> {
+  const dumped = await startDump(deps, job);
+  await pipeline(dumped.stream, createWriteStream(file));
+  return { dumped, data: await readFile(file) };
+}
+
+/** The error a dump ends with, whether it fails before streaming or mid-stream; fails the test if it succeeds. */
+export async function dumpError(deps: DumpDeps, job: BackupJob, file: string): Promise<Error & { code?: string }> {
+  try {
+    await dumpToFile(deps, job, file);
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error('dump succeeded but was expected to fail');
+}
+
+/** Every Docker event while recording, as raw JSON text (exec_create / exec_start actions carry the argv). */
+export async function recordEvents(): Promise<{ stop(): Promise<string> }> {
+  const stream = (await docker().getEvents({ since: Math.floor(Date.now() / 1000) - 1 })) as unknown as Readable;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('error', () => {});
+  return {
+    async stop() {
+      // Events are delivered asynchronously: give the engine a moment to flush the last ones.
+      await new Promise((r) => setTimeout(r, 500));
+      stream.destroy();
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
+
+export async function until(what: string, check: () => Promise<boolean>, tries = 150): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
