@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { firstValueFrom, of } from 'rxjs';
+import * as tar from 'tar-stream';
 import type { BackupJob, DumpedJob, JobFailed, LogFields, Logger, TargetConfig } from '@baqup/core';
 import { createDockerClient, type DockerClient } from '@baqup/docker';
 import { ContainerHolds, dump, startDump, type DumpDeps } from '@baqup/dump';
@@ -90,6 +91,8 @@ export async function dumpError(deps: DumpDeps, job: BackupJob, file: string): P
 
 /** Every Docker event while recording, as raw JSON text (exec_create / exec_start actions carry the argv). */
 export async function recordEvents(): Promise<{ stop(): Promise<string> }> {
+  // `since` (whole seconds) makes sure nothing is missed; events from before the call are dropped by timeNano.
+  const startNano = BigInt(Date.now()) * 1_000_000n;
   const stream = (await docker().getEvents({ since: Math.floor(Date.now() / 1000) - 1 })) as unknown as Readable;
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
@@ -99,7 +102,11 @@ export async function recordEvents(): Promise<{ stop(): Promise<string> }> {
       // Events are delivered asynchronously: give the engine a moment to flush the last ones.
       await new Promise((r) => setTimeout(r, 500));
       stream.destroy();
-      return Buffer.concat(chunks).toString('utf8');
+      return Buffer.concat(chunks)
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line && BigInt((JSON.parse(line) as { timeNano?: number }).timeNano ?? 0) >= startNano)
+        .join('\n');
     },
   };
 }
@@ -110,4 +117,28 @@ export async function until(what: string, check: () => Promise<boolean>, tries =
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+/** The container lifecycle actions (`stop`, `start`, `die`, …) recorded for one container, in order. */
+export function lifecycle(log: string, containerId: string): string[] {
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as RawEvent)
+    .filter((e) => e.Type === 'container' && e.Actor?.ID === containerId && !e.Action?.startsWith('exec_'))
+    .map((e) => e.Action ?? '');
+}
+
+/** A tar holding one file, for putArchive. */
+export function tarOf(name: string, data: Buffer, mode = 0o644): Readable {
+  const pack = tar.pack();
+  pack.entry({ name, mode }, data);
+  pack.finalize();
+  return pack as unknown as Readable;
 }
