@@ -1,45 +1,77 @@
 // Wires the controller: everything here is composition; the logic lives in the packages.
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
-import { controllerDefaults, loadConfig, parseLabels, type ConfigEnv } from '@baqup/core';
+import { share } from 'rxjs/operators';
+import { controllerDefaults, loadConfig, parseLabels, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { discover } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
-import { createLogger } from '@baqup/log';
+import { ContainerHolds } from '@baqup/dump';
+import { createLogger, createRedactor } from '@baqup/log';
+import { createNotifier } from '@baqup/notify';
+import { killAll } from '@baqup/proc';
+import { sweepPartials } from '@baqup/stage';
 import { StateStore } from '@baqup/state';
+import { resolveApiToken } from './api-token.js';
+import { createBackend } from './backend.js';
+import { backupRoutes } from './backup-routes.js';
 import { dockerDiscoverySource } from './discovery-source.js';
 import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
-import { resolveApiToken } from './api-token.js';
+import { startJobs, type Jobs } from './jobs.js';
+import { backupPipeline } from './pipeline.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
   dryRun: boolean;
   env: ConfigEnv;
+  /** How long SIGTERM waits for running jobs before aborting them. */
+  graceMs?: number;
 }
 
 export async function startController(options: ControllerOptions): Promise<{ stop: () => Promise<void>; apiAddress: string }> {
   const { config, source } = loadConfig({ ...(options.configPath ? { path: options.configPath } : {}), env: options.env });
-  const logger = createLogger({ level: config.logging.level, format: config.logging.format });
+  const redactor = createRedactor();
+  const logger = createLogger({ level: config.logging.level, format: config.logging.format, redactor });
   mkdirSync(config.staging.path, { recursive: true });
 
   const docker = createDockerClient(options.env);
   const store = new StateStore(docker.address);
   const defaults = controllerDefaults(config);
-  logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: config.upload.remote });
+  const { backend, display } = createBackend(config, logger);
+  logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: display, dry_run: options.dryRun });
+
+  const holds = new ContainerHolds({ docker, journal: config.journal, logger });
+  const notifier = createNotifier({
+    onFailure: config.notifications.on_failure,
+    onSuccess: config.notifications.on_success,
+    ...(config.notifications.webhook ? { webhook: config.notifications.webhook } : {}),
+    ...(config.notifications.click_url ? { clickUrl: config.notifications.click_url } : {}),
+    logger,
+    redact: (t) => redactor.redact(t),
+  });
+  for (const s of notifier.secrets) redactor.add(s);
+
+  // Containers a crash left stopped are started again before anything else happens.
+  if (!options.dryRun) {
+    await holds.replayJournal().then(
+      (r) => r.started.length > 0 && logger.warn('started containers a previous run had left stopped', { event: 'container.started', containers: r.started }),
+      (err: unknown) => logger.error('journal replay failed; will retry at next start', { error: { code: 'BAQUP_JOURNAL_REPLAY', message: String(err) } }),
+    );
+    const swept = await sweepPartials(config.staging.path).catch(() => []);
+    if (swept.length > 0) logger.info('removed partial files of interrupted backups', { count: swept.length });
+  }
 
   let unreachableLogged = false;
   const desired$ = discover(dockerDiscoverySource(docker), {
     logger,
     resyncIntervalMs: config.resync_interval * 1000,
+    isHeld: (id) => holds.isHeld(id),
     derive: (c) => parseLabels(c.labels, c.env, defaults, { id: c.id, name: c.name, image: c.image }),
     onDisconnected: (error) => {
       store.setDocker({ connected: false, lastError: error });
       if (!unreachableLogged) {
         unreachableLogged = true;
-        logger.error(`Docker engine not reachable at ${docker.address}; retrying with backoff`, {
-          event: 'docker.unreachable',
-          error: { message: error, code: 'BAQUP_DOCKER_UNREACHABLE' },
-        });
+        logger.error(`Docker engine not reachable at ${docker.address}; retrying with backoff`, { event: 'docker.unreachable', error: { message: error, code: 'BAQUP_DOCKER_UNREACHABLE' } });
       }
     },
     onConnected: () => {
@@ -47,26 +79,77 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       unreachableLogged = false;
       store.setDocker({ connected: true, lastError: undefined });
     },
-  });
+  }).pipe(share());
 
   const subscriptions = new Subscription();
-  subscriptions.add(desired$.subscribe((desired) => store.applyDesired(desired)));
+  let desired: DesiredState = new Map();
+  subscriptions.add(
+    desired$.subscribe((d) => {
+      desired = d;
+      store.applyDesired(d);
+      // Resolved passwords of discovered targets are registered so no log line can ever carry them.
+      for (const c of d.values()) for (const t of c.targets) if (t.password && t.password.kind !== 'file') redactor.add(t.password.value);
+    }),
+  );
+
+  let haltReason: string | undefined;
+  let jobs: Jobs | undefined;
+  if (!options.dryRun) {
+    const runJob = backupPipeline({
+      dump: { docker, holds, logger },
+      logger,
+      stagingRoot: config.staging.path,
+      cleanupAfterUpload: config.staging.cleanup_after_upload,
+      levels: config.defaults.target.compression_level,
+      timezone: config.timezone,
+      backend,
+      halted: () => haltReason,
+    });
+    jobs = startJobs({
+      desired$,
+      store,
+      logger,
+      timezone: config.timezone,
+      concurrency: config.concurrency,
+      queueLimit: config.queue_limit,
+      runJob,
+      onResult: (r) => {
+        if (r.error?.code === 'BAQUP_STAGE_DISK_FULL' && !haltReason) {
+          haltReason = `staging disk full at ${config.staging.path}: no new jobs until it has room and the controller is restarted`;
+          logger.error(haltReason, { event: 'job.failed', error: r.error });
+        }
+        void notifier.notify(r);
+      },
+    });
+    subscriptions.add(jobs.subscription);
+  }
 
   const token = resolveApiToken(config.api);
+  if (token) redactor.add(token);
   const api = await startApiServer({
     listen: config.api.listen,
     token,
     protectReads: config.api.protect_reads,
     logger,
-    routes: [...stateRoutes(store)],
+    routes: [...stateRoutes(store), ...backupRoutes(() => desired, () => jobs)],
   });
   logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
 
+  const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? 60_000);
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info('controller stopping', { event: 'controller.stopping' });
+      logger.info('controller stopping: no new jobs; waiting for running ones', { event: 'controller.stopping', grace_ms: graceMs });
+      const running = jobs;
+      jobs = undefined;
+      if (running) {
+        const finished = await Promise.race([running.drain().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())]);
+        if (!finished) logger.warn('grace period over: aborting running jobs', { event: 'controller.stopping' });
+      }
       subscriptions.unsubscribe();
+      killAll();
+      await holds.releaseAll();
+      await notifier.close();
       await api.close();
       await logger.flush();
     })());

@@ -1,0 +1,58 @@
+// The controller's HTTP API. Binds to loopback unless configured otherwise; a bearer token guards
+// every mutating route, and read routes too when the config says so.
+import { createServer } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { errorMessage } from '@baqup/core';
+import { matchRoute, readJsonBody, sendJson } from './router.js';
+export function parseListen(listen) {
+    const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
+    if (!m)
+        throw new Error(`api.listen must look like HOST:PORT (e.g. 127.0.0.1:8080), got "${listen}"`);
+    return { host: m[1] ?? (m[2] || '127.0.0.1'), port: Number(m[3]) };
+}
+function tokenMatches(header, token) {
+    const m = /^Bearer (.+)$/.exec(header ?? '');
+    if (!m)
+        return false;
+    const a = Buffer.from(m[1]);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+}
+export async function startApiServer(options) {
+    const { host, port } = parseListen(options.listen);
+    const server = createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
+        if (!match)
+            return sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
+        const needsToken = match.route.mutating === true || options.protectReads === true;
+        if (needsToken) {
+            if (!options.token)
+                return sendJson(res, 403, { error: 'this endpoint is disabled: set api.token or api.token_file in the config to enable it' });
+            if (!tokenMatches(req.headers.authorization, options.token))
+                return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+        }
+        Promise.resolve(match.route.handler({ req, res, params: match.params, url, body: () => readJsonBody(req) })).catch((err) => {
+            options.logger.error('api handler failed', { path: url.pathname, error: { message: errorMessage(err), code: 'BAQUP_API_HANDLER' } });
+            if (!res.headersSent)
+                sendJson(res, 500, { error: errorMessage(err) });
+            else
+                res.end();
+        });
+    });
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
+    const addr = server.address();
+    const address = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : options.listen;
+    return {
+        server,
+        address,
+        close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    };
+}
+//# sourceMappingURL=server.js.map

@@ -1,0 +1,26 @@
+// The off-host side from config: an rclone remote (default), or a restic repository.
+import { hostname } from 'node:os';
+import type { ControllerConfig, Logger } from '@baqup/core';
+import { ConfigError } from '@baqup/core';
+import { createRcloneRemote, createResticRepository, displayRemote } from '@baqup/upload';
+import type { PipelineDeps } from './pipeline.js';
+
+export function createBackend(config: ControllerConfig, logger: Logger): { backend: PipelineDeps['backend']; display: string } {
+  const u = config.upload;
+  if (u.backend === 'restic') {
+    const r = u.restic;
+    if (!r.repository) throw new ConfigError('upload.restic.repository is required when upload.backend is restic', ['/upload/restic/repository: required']);
+    const repo = createResticRepository({
+      repository: r.repository,
+      ...(r.password ? { password: r.password } : {}),
+      ...(r.password_file ? { passwordFile: r.password_file } : {}),
+      host: process.env.BAQUP_HOSTNAME ?? hostname(),
+      logger,
+      timeZone: config.timezone,
+      staleLockAgeSeconds: r.stale_lock_minutes * 60,
+    });
+    return { backend: { kind: 'restic', repo }, display: `restic ${r.repository.replace(/\/\/[^@/]*@/, '//***@')}` };
+  }
+  const remote = createRcloneRemote({ remote: u.remote, ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
+  return { backend: { kind: 'rclone', remote }, display: displayRemote(u.remote) };
+}
