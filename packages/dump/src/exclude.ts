@@ -9,7 +9,13 @@ export type ExcludeMatcher = (relativePath: string) => boolean;
 export function excludeMatcher(patterns: readonly string[] = []): ExcludeMatcher {
   const clean = patterns.map((p) => p.trim().replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
   if (clean.length === 0) return () => false;
-  const isMatch = picomatch(clean, { dot: true, basename: true });
+  // picomatch's `basename` option also applies to patterns with a slash (matching them against the last segment
+  // only), so the two kinds get separate matchers.
+  const byName = clean.filter((p) => !p.includes('/'));
+  const byPath = clean.filter((p) => p.includes('/'));
+  const nameMatch = byName.length ? picomatch(byName, { dot: true, basename: true }) : () => false;
+  const pathMatch = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+  const isMatch = (p: string) => nameMatch(p) || pathMatch(p);
   return (relativePath) => {
     const parts = relativePath.replace(/\/+$/, '').split('/').filter(Boolean);
     // The path itself or any of its parent directories.
