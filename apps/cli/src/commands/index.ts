@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
+import { backup } from './backup.js';
 import { lint } from './lint.js';
 import { plan } from './plan.js';
 
-export const commands: Record<string, Command> = { plan, lint };
+export const commands: Record<string, Command> = { plan, lint, backup };
