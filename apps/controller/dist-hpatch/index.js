@@ -1,3 +1,0 @@
-// Not built yet: this package exports nothing until its issue lands.
-export {};
-//# sourceMappingURL=index.js.map
