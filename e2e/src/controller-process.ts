@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { repoRoot } from './paths.js';
 
-export const CONTROLLER_MAIN = join(repoRoot, 'apps/controller/dist/main.js');
+/** BAQUP_E2E_CONTROLLER_MAIN points the tests at another build (e.g. a patched copy), default the workspace's. */
+export const CONTROLLER_MAIN = process.env.BAQUP_E2E_CONTROLLER_MAIN ?? join(repoRoot, 'apps/controller/dist/main.js');
 
 export interface LogLine {
   time?: string;
