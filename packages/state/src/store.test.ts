@@ -29,6 +29,30 @@ describe('StateStore', () => {
     expect(store.snapshot().targets.size).toBe(0);
   });
 
+  it('keeps metrics fields: discovery time, failures counter, last duration and size; stale marks warning', () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const store = new StateStore('x', { now: () => now });
+    const db = container('db', [target('main')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    const key = 'db/postgres-main';
+    expect(store.snapshot().targets.get(key)).toMatchObject({ discoveredAt: now, failures: 0, stale: false, status: 'unknown' });
+    now = new Date('2026-01-01T01:00:00Z');
+    store.applyDesired(new Map([[db.containerId, db]]));
+    expect(store.snapshot().targets.get(key)?.discoveredAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    const job = { id: 'j1', container: db, target: db.targets[0]!, schedule: db.schedules.daily!, triggeredAt: now, trigger: 'schedule' } as BackupJob;
+    store.recordResult({ job, success: false, error: { code: 'X', message: 'no' }, durationSeconds: 2.5 });
+    store.recordResult({ job, success: false, error: { code: 'X', message: 'no' }, durationSeconds: 3 });
+    expect(store.snapshot().targets.get(key)).toMatchObject({ failures: 2, lastDurationSeconds: 3, status: 'error' });
+    store.setTargetStale(key, true);
+    expect(store.snapshot().targets.get(key)).toMatchObject({ stale: true, status: 'error' });
+    store.recordResult({ job, success: true, durationSeconds: 4, bytes: 1234 });
+    expect(store.snapshot().targets.get(key)).toMatchObject({ failures: 2, lastDurationSeconds: 4, lastBytes: 1234, stale: false, status: 'healthy' });
+    store.setTargetStale(key, true);
+    expect(store.snapshot().targets.get(key)).toMatchObject({ stale: true, status: 'warning' });
+    store.setTargetStale(key, false);
+    expect(store.snapshot().targets.get(key)).toMatchObject({ stale: false, status: 'healthy' });
+  });
+
   it('bounds recent events and never shows a secret in its views', () => {
     const store = new StateStore('x', { recentEventLimit: 3 });
     for (let i = 0; i < 5; i++) store.recordEvent({ event: 'job.started', message: `m${i}` });

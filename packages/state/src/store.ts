@@ -17,11 +17,24 @@ export interface QueueState {
   queued: string[];
 }
 
+/** A target's state as the controller tracks it: core's TargetState plus what metrics and staleness need. */
+export interface TargetRecord extends TargetState {
+  /** When the target first appeared in the desired state; staleness of a never-succeeded target counts from here. */
+  discoveredAt: Date;
+  /** Failed runs since the controller started (a Prometheus counter: only ever grows). */
+  failures: number;
+  lastDurationSeconds?: number;
+  /** Staged size of the last successful run. */
+  lastBytes?: number;
+  /** No success for longer than the schedule allows (set by the controller's staleness check). */
+  stale: boolean;
+}
+
 export interface ControllerState {
   /** Keyed by container name. */
   containers: ReadonlyMap<string, ContainerBackupConfig>;
   /** Keyed by targetKey: `container/type-instance`. */
-  targets: ReadonlyMap<string, TargetState>;
+  targets: ReadonlyMap<string, TargetRecord>;
   recentEvents: readonly StateEvent[];
   queue: QueueState;
   docker: { connected: boolean; address: string; lastError?: string };
@@ -61,12 +74,13 @@ export class StateStore {
   applyDesired(desired: DesiredState): void {
     const s = this.snapshot();
     const containers = new Map<string, ContainerBackupConfig>();
-    const targets = new Map<string, TargetState>();
+    const targets = new Map<string, TargetRecord>();
+    const now = this.#now();
     for (const c of desired.values()) {
       containers.set(c.containerName, c);
       for (const t of c.targets) {
         const key = targetKey(c.containerName, t);
-        targets.set(key, s.targets.get(key) ?? { status: 'unknown' });
+        targets.set(key, s.targets.get(key) ?? { status: 'unknown', discoveredAt: now, failures: 0, stale: false });
       }
     }
     this.#set({ ...s, containers, targets });
@@ -81,14 +95,23 @@ export class StateStore {
     const at = this.#now();
     this.#updateTarget(key, (t) =>
       result.success
-        ? { ...t, lastRun: at, lastSuccess: at, lastError: undefined, status: 'healthy' }
-        : { ...t, lastRun: at, lastError: result.error?.message ?? 'failed', status: 'error' },
+        ? { ...t, lastRun: at, lastSuccess: at, lastError: undefined, status: 'healthy', stale: false, lastDurationSeconds: result.durationSeconds, lastBytes: result.bytes ?? result.manifest?.size ?? t.lastBytes }
+        : { ...t, lastRun: at, lastError: result.error?.message ?? 'failed', status: 'error', failures: t.failures + 1, lastDurationSeconds: result.durationSeconds },
     );
   }
 
   /** Mark a target's status without a run (e.g. stale → warning). */
   setTargetStatus(key: string, status: TargetState['status']): void {
     this.#updateTarget(key, (t) => ({ ...t, status }));
+  }
+
+  /** Mark a target stale (status warning, unless it is already in error) or not stale any more. */
+  setTargetStale(key: string, stale: boolean): void {
+    this.#updateTarget(key, (t) => {
+      if (t.stale === stale) return t;
+      const status = stale ? (t.status === 'error' ? 'error' : 'warning') : t.status === 'warning' ? (t.lastSuccess ? 'healthy' : 'unknown') : t.status;
+      return { ...t, stale, status };
+    });
   }
 
   setQueue(queue: QueueState): void {
@@ -106,12 +129,14 @@ export class StateStore {
     this.#set({ ...s, recentEvents });
   }
 
-  #updateTarget(key: string, f: (t: TargetState) => TargetState): void {
+  #updateTarget(key: string, f: (t: TargetRecord) => TargetRecord): void {
     const s = this.snapshot();
     const current = s.targets.get(key);
     if (!current) return;
+    const next = f(current);
+    if (next === current) return;
     const targets = new Map(s.targets);
-    targets.set(key, f(current));
+    targets.set(key, next);
     this.#set({ ...s, targets });
   }
 
