@@ -101,8 +101,17 @@ async function buildIfMissing(kind: ImageKind): Promise<string> {
   return withLock(tag.replace(/[/:]/g, '_'), async () => {
     if (await imageExists(tag)) return tag; // another process built it while we waited
     const started = Date.now();
-    if (kind === 'base') await buildRootfsImage(rootfsRecipe(), tag);
-    else await buildFromRecipe(kind, tag, buildargs);
+    // One retry: builds fetch Debian packages over the network, where a transient failure is not a recipe bug.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (kind === 'base') await buildRootfsImage(rootfsRecipe(), tag);
+        else await buildFromRecipe(kind, tag, buildargs);
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        console.warn(`e2e: building ${tag} failed, retrying once: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
     console.log(`e2e: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return tag;
   });
