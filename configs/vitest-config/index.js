@@ -26,7 +26,7 @@ export function unitConfig(overrides = {}) {
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       passWithNoTests: true,
-      testTimeout: 10_000,
+      testTimeout: 30_000,
       // A JSON report per package lets scripts/test-all.mjs print one closing summary line.
       reporters: ['default', 'json'],
       outputFile: { json: join(root, '.test-results', `${basename(process.cwd())}.json`) },

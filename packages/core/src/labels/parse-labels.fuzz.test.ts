@@ -78,7 +78,7 @@ function randomDefaults(r: () => number): ControllerDefaults {
 }
 
 describe('parseLabels fuzz', () => {
-  it('never throws, always explains, never leaks (5000 random containers)', () => {
+  it('never throws, always explains, never leaks (5000 random containers)', { timeout: 120_000 }, () => {
     const r = rng(20240115);
     let errors = 0;
     let targets = 0;
