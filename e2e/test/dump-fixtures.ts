@@ -11,7 +11,7 @@ import * as tar from 'tar-stream';
 import type { BackupJob, DumpedJob, JobFailed, LogFields, Logger, TargetConfig } from '@baqup/core';
 import { createDockerClient, type DockerClient } from '@baqup/docker';
 import { ContainerHolds, dump, startDump, type DumpDeps } from '@baqup/dump';
-import { docker, type TestContainer } from '../src/index.js';
+import { docker, execIn, type TestContainer } from '../src/index.js';
 
 let seq = 0;
 
@@ -141,4 +141,17 @@ export function tarOf(name: string, data: Buffer, mode = 0o644): Readable {
   pack.entry({ name, mode }, data);
   pack.finalize();
   return pack as unknown as Readable;
+}
+
+/** Command lines of the live processes in a container, read from /proc (minbase images have no ps). */
+export async function processes(c: TestContainer): Promise<string[]> {
+  const script = 'for d in /proc/[0-9]*; do s=$(cut -d" " -f3 "$d/stat" 2>/dev/null); [ "$s" = Z ] && continue; tr "\\000" " " < "$d/cmdline" 2>/dev/null; echo; done';
+  const r = await execIn(c, ['sh', '-c', script]);
+  if (r.exitCode !== 0) throw new Error(`listing processes failed: ${r.stderr}`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** The sqlite image's app installs its TERM trap before it idles in `sleep 3600`: wait for that, so a stop is instant. */
+export async function appIdle(c: TestContainer): Promise<void> {
+  await until('the app to idle', async () => (await processes(c)).some((p) => p.startsWith('sleep 3600')));
 }

@@ -2,7 +2,7 @@
 // API, then loaded by a fresh container of the same image (RDB put into /data before its start) and compared.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret, type TargetConfig } from '@baqup/core';

@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImage, execIn, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
-import { dumpEnv, dumpToFile, lifecycle, makeJob, recordEvents, tarOf, type Env } from './dump-fixtures.js';
+import { ensureImage, execIn, sqliteSql, startContainer, useCleanup } from '../src/index.js';
+import { appIdle, dumpEnv, dumpToFile, lifecycle, makeJob, recordEvents, tarOf, type Env } from './dump-fixtures.js';
 
 useCleanup();
 
@@ -48,6 +48,7 @@ describe('sqlite dump', () => {
 
   it('without sqlite3: stops the container, copies the file, starts it again', async () => {
     const c = await startContainer({ image: await ensureImage('sqlite-nobin') });
+    await appIdle(c);
     // A bigger database than the image's seed, made on the host and put in place while the app idles.
     const made = join(env.dir, 'made.db');
     execFileSync('sqlite3', [made, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000) INSERT INTO items (name) SELECT 'cold-' || i FROM n;"]);

@@ -32,12 +32,17 @@ export function filterTar(source: Readable, exclude: ExcludeMatcher, stats: Filt
     const rel = relativeToRoot(header.name);
     if (rel !== undefined && exclude(rel)) {
       stats.excluded++;
+      body.on('error', fail);
       body.on('end', () => next());
       body.resume();
       return;
     }
     stats.entries++;
-    body.pipe(pack.entry(header, (err) => (err ? fail(err) : next())));
+    const sink = pack.entry(header, (err) => (err ? fail(err) : next()));
+    // Destroying the whole rewrite destroys the entry in flight too: its errors are ours to swallow.
+    body.on('error', fail);
+    sink.on('error', fail);
+    body.pipe(sink);
   });
   extract.on('finish', () => pack.finalize());
   source.pipe(extract);
