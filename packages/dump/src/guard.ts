@@ -24,7 +24,9 @@ export interface GuardOptions {
 }
 
 export function guard(source: Readable, options: GuardOptions): Readable {
-  const { signal, finish, logger } = options;
+  const { signal, logger } = options;
+  let finishing: Promise<void> | undefined;
+  const finish = () => (finishing ??= options.finish());
   const logCleanup = (err: unknown) =>
     logger.error('cleanup after a failed dump failed', { error: { code: errorCode(err), message: errorMessage(err) } });
   const gate = new Transform({
