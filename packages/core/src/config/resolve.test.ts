@@ -40,6 +40,7 @@ describe('defaults', () => {
       staleness_factor: 2,
       journal: '/var/lib/baqup/journal.json',
       api: { listen: '127.0.0.1:8080', protect_reads: false },
+      health: { stale_targets_unready: false },
     });
   });
 
@@ -156,7 +157,7 @@ describe('validation lists every problem', () => {
         '/notifications/on_failure/0: must be a URL such as ntfy://ntfy.example/alerts',
         '/notifications/on_success: must be false or a list of notification URLs',
         '/notifications/webhook: must be a URL such as ntfy://ntfy.example/alerts',
-        '/: unknown property "extra"; expected one of: data_dir, defaults, staging, upload, notifications, logging, poll_interval, resync_interval, timezone, concurrency, queue_limit, staleness_factor, journal, api',
+        '/: unknown property "extra"; expected one of: data_dir, defaults, staging, upload, notifications, logging, poll_interval, resync_interval, timezone, concurrency, queue_limit, staleness_factor, journal, api, health',
         '/defaults/schedules/nightly/cron: invalid cron expression: Constraint error, got value 25 expected range 0-23',
         '/defaults/target/schedule: unknown schedule "nigthly"; defined: nightly, bad name, daily, hourly, weekly',
         '/timezone: unknown time zone "Mars/Olympus" (an IANA name such as Europe/Paris, or UTC)',

@@ -42,7 +42,7 @@ function fillEnvironmentDefaults(tree: Tree, env: ConfigEnv): void {
     const v = tree[key];
     return isObject(v) ? v : undefined;
   };
-  for (const key of ['notifications', 'logging', 'api']) section(key);
+  for (const key of ['notifications', 'logging', 'api', 'health']) section(key);
   const defaults = section('defaults');
   if (defaults) defaults.schedules = mergeBuiltinSchedules(defaults.schedules);
   const staging = section('staging');

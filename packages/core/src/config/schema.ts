@@ -151,5 +151,13 @@ export const CONFIG_SCHEMA = {
         protect_reads: { type: 'boolean', default: false },
       },
     },
+    health: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        stale_targets_unready: { type: 'boolean', default: false, description: 'GET /readyz answers 503 while any target is stale.' },
+      },
+    },
   },
 } as const;

@@ -63,6 +63,8 @@ export interface ControllerConfig {
   /** File recording containers stopped for a backup, replayed at start. */
   journal: string;
   api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean };
+  /** What /readyz takes into account besides Docker and staging. */
+  health: { stale_targets_unready: boolean };
 }
 
 /** What loadConfig read: a file path, or `defaults` when no file was given. */
