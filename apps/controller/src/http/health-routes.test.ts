@@ -1,0 +1,78 @@
+// Health routes through the real API server: open probes under protect_reads, metrics behind the token, and the
+// warning for an API reachable from outside without a token. Readiness runs against a real temp staging dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger, LogFields } from '@baqup/core';
+import { silentLogger } from '@baqup/core';
+import { StateStore } from '@baqup/state';
+import { healthRoutes } from './health-routes.js';
+import { isLoopback, startApiServer } from './server.js';
+
+const closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function serve(opts: { token?: string; protectReads?: boolean; ping?: () => Promise<void>; logger?: Logger; listen?: string }) {
+  const staging = mkdtempSync(join(tmpdir(), 'baqup-health-'));
+  closers.push(() => rmSync(staging, { recursive: true, force: true }));
+  const store = new StateStore('x');
+  const s = await startApiServer({
+    listen: opts.listen ?? '127.0.0.1:0',
+    token: opts.token,
+    protectReads: opts.protectReads ?? false,
+    logger: opts.logger ?? silentLogger,
+    routes: healthRoutes(store, { ping: opts.ping ?? (() => Promise.resolve()), stagingPath: staging, staleUnready: false }),
+  });
+  closers.push(s.close);
+  return `http://${s.address.replace('0.0.0.0', '127.0.0.1')}`;
+}
+
+describe('health routes', () => {
+  it('/healthz and /readyz stay open with protect_reads; /metrics needs the token then', async () => {
+    const base = await serve({ token: 'T0k3n', protectReads: true });
+    const healthz = await fetch(`${base}/healthz`);
+    expect([healthz.status, await healthz.text()]).toEqual([200, 'ok\n']);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', failing: [] });
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer T0k3n' } });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await metrics.text()).toContain('baqup_docker_up 0\n');
+  });
+
+  it('/readyz answers 503 with the failing checks', async () => {
+    const base = await serve({ ping: () => Promise.reject(new Error('connect ECONNREFUSED')) });
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'not ready', failing: ['docker'], checks: [{ name: 'docker', ok: false, error: 'connect ECONNREFUSED' }, { name: 'staging', ok: true }] });
+  });
+});
+
+describe('listen warning', () => {
+  const recorder = () => {
+    const warnings: Array<{ msg: string; fields?: LogFields }> = [];
+    return { warnings, logger: { ...silentLogger, warn: (msg: string, fields?: LogFields) => void warnings.push({ msg, fields }) } };
+  };
+  it('warns when the API is reachable beyond loopback without a token', async () => {
+    const r = recorder();
+    await serve({ listen: '0.0.0.0:0', logger: r.logger });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]!.msg).toMatch(/without a token/);
+    expect(r.warnings[0]!.fields).toEqual({ listen: '0.0.0.0:0' });
+  });
+  it('stays quiet on loopback or with a token', async () => {
+    const r = recorder();
+    await serve({ listen: '127.0.0.1:0', logger: r.logger });
+    await serve({ listen: '0.0.0.0:0', token: 'x', logger: r.logger });
+    expect(r.warnings).toEqual([]);
+  });
+  it('knows loopback addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '', '::', '192.168.1.2', '127.0.0.1.example.com'].some(isLoopback)).toBe(false);
+  });
+});
