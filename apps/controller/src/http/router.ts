@@ -14,6 +14,8 @@ export interface Route {
   path: string;
   /** Mutating routes always need the token; read routes only when the config protects reads. */
   mutating?: boolean;
+  /** Served without a token even when reads are protected (health probes); never set on a mutating route. */
+  open?: boolean;
   handler: Handler;
 }
 

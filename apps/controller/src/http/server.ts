@@ -28,13 +28,23 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** True for addresses only this host can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./i.test(host);
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<{ server: Server; address: string; close: () => Promise<void> }> {
   const { host, port } = parseListen(options.listen);
+  if (!isLoopback(host) && !options.token) {
+    options.logger.warn(`API listens on ${options.listen}, reachable beyond this host, without a token: mutating routes are disabled and every read is open; set api.token or api.token_file`, {
+      listen: options.listen,
+    });
+  }
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
     if (!match) return sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
-    const needsToken = match.route.mutating === true || options.protectReads === true;
+    const needsToken = match.route.mutating === true || (options.protectReads === true && match.route.open !== true);
     if (needsToken) {
       if (!options.token) return sendJson(res, 403, { error: 'this endpoint is disabled: set api.token or api.token_file in the config to enable it' });
       if (!tokenMatches(req.headers.authorization, options.token)) return sendJson(res, 401, { error: 'missing or wrong bearer token' });
