@@ -19,6 +19,8 @@ import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
 import { startJobs, type Jobs } from './jobs.js';
 import { backupPipeline } from './pipeline.js';
+import { healthRoutes } from './http/health-routes.js';
+import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
@@ -94,7 +96,9 @@ export async function startController(options: ControllerOptions): Promise<{ sto
 
   let haltReason: string | undefined;
   let jobs: Jobs | undefined;
+  let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
+    staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
     const runJob = backupPipeline({
       dump: { docker, holds, logger },
       logger,
@@ -119,6 +123,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
           logger.error(haltReason, { event: 'job.failed', error: r.error });
         }
         void notifier.notify(r);
+        staleWatch?.check();
       },
     });
     subscriptions.add(jobs.subscription);
@@ -131,7 +136,11 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     token,
     protectReads: config.api.protect_reads,
     logger,
-    routes: [...stateRoutes(store), ...backupRoutes(() => desired, () => jobs)],
+    routes: [
+      ...stateRoutes(store),
+      ...backupRoutes(() => desired, () => jobs),
+      ...healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready }),
+    ],
   });
   logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
 
@@ -147,6 +156,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
         if (!finished) logger.warn('grace period over: aborting running jobs', { event: 'controller.stopping' });
       }
       subscriptions.unsubscribe();
+      staleWatch?.stop();
       killAll();
       await holds.releaseAll();
       await notifier.close();
