@@ -2,6 +2,9 @@
 // a fresh container and compared file by file (sha256 of every file, symlinks, empty dirs) minus the excludes.
 import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { startDump } from '@baqup/dump';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, execIn, startContainer, useCleanup, type TestContainer } from '../src/index.js';
@@ -80,5 +83,36 @@ describe('fs dump', () => {
   it('a missing path fails with BAQUP_DUMP_SOURCE_MISSING', async () => {
     const err = await dumpToFile(env.deps, makeJob(src, { type: 'fs', path: '/nope' }), join(env.dir, 'nope.tar')).catch((e: Error & { code?: string }) => e);
     expect((err as { code?: string }).code).toBe('BAQUP_DUMP_SOURCE_MISSING');
+  });
+
+  it('streams 200 MB through the exclude rewrite to a stalled consumer with bounded memory', async () => {
+    const c = await startContainer({ image, cmd: ['sleep', 'infinity'] });
+    expect((await execIn(c, ['sh', '-c', 'mkdir -p /big/cache && head -c 209715200 /dev/urandom > /big/data.bin && echo x > /big/cache/skip'])).exitCode).toBe(0);
+    const dumped = await startDump(env.deps, makeJob(c, { type: 'fs', path: '/big', exclude: ['cache/*'] }));
+    const rss0 = process.memoryUsage().rss;
+    let maxRss = rss0;
+    let bytes = 0;
+    let stalled = false;
+    const t0 = Date.now();
+    await pipeline(
+      dumped.stream,
+      new Writable({
+        highWaterMark: 64 * 1024,
+        write(chunk: Buffer, _e, cb) {
+          bytes += chunk.length;
+          maxRss = Math.max(maxRss, process.memoryUsage().rss);
+          if (!stalled && bytes > 16 * 1024 * 1024) {
+            // A slow upload or a full disk being waited on: without backpressure the archive would pile up here.
+            stalled = true;
+            setTimeout(() => cb(), 3000);
+          } else cb();
+        },
+      }),
+    );
+    const secs = (Date.now() - t0) / 1000;
+    console.log(`fs dump 200 MiB (3 s stall): rss delta max ${((maxRss - rss0) / 1048576).toFixed(1)} MiB, ${(bytes / 1048576 / secs).toFixed(0)} MiB/s incl. stall`);
+    expect(bytes).toBeGreaterThan(209715200);
+    expect(bytes).toBeLessThan(209715200 + 64 * 1024);
+    expect(maxRss - rss0).toBeLessThan(100 * 1024 * 1024);
   });
 });
