@@ -10,15 +10,18 @@ const results = join(root, '.test-results');
 rmSync(results, { recursive: true, force: true });
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
-function run(script) {
-  console.log(`\n=== pnpm run ${script} ===`);
-  const r = spawnSync('pnpm', ['run', script], { cwd: root, stdio: 'inherit', env });
+function run(...args) {
+  console.log(`\n=== pnpm ${args.join(' ')} ===`);
+  const r = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit', env });
   return r.status ?? 1;
 }
 
-const unit = run('test:unit');
-const e2e = unit === 0 ? run('test:e2e') : 1;
+const unit = run('run', 'test:unit');
+// test:unit leaves e2e out, and vitest does not typecheck: check the e2e sources here before running them.
+const e2eChecks = unit === 0 ? run('exec', 'turbo', 'run', 'typecheck', 'lint', '--filter=@baqup/e2e') : 1;
+const e2e = unit === 0 ? run('run', 'test:e2e') : 1;
 if (unit !== 0) console.log('\nunit stage failed: end-to-end tests were not run');
+else if (e2eChecks !== 0) console.log('\ne2e typecheck/lint failed (see above)');
 
 let passed = 0, failed = 0, skipped = 0;
 if (existsSync(results)) {
@@ -30,4 +33,4 @@ if (existsSync(results)) {
   }
 }
 console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
+process.exit(unit !== 0 || e2eChecks !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
