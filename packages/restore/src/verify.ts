@@ -1,0 +1,59 @@
+// `verify`: every copy of the chosen backups (staged, remote, restic) hashed against its manifest and read to its
+// end in its format. Read-only: downloads go to a temp dir that is removed.
+import { errorCode, errorMessage } from '@baqup/core';
+import { listBackups, type BackupEntry, type CatalogFilter } from './catalog.js';
+import { checkContent } from './content.js';
+import { fetchVerified, sidesOf, type Side } from './fetch.js';
+import type { BackupSources } from './sources.js';
+
+export interface VerifyResult {
+  container: string;
+  target: string;
+  timestamp: string;
+  file: string;
+  side: Side;
+  ok: boolean;
+  checksum?: string;
+  content?: string;
+  error?: { code: string; message: string };
+}
+
+export interface VerifyOptions extends CatalogFilter {
+  /** Every backup, not only the newest of each target. */
+  all?: boolean;
+  tmpRoot?: string;
+  onResult?: (r: VerifyResult) => void;
+}
+
+function newestPerTarget(entries: BackupEntry[]): BackupEntry[] {
+  const last = new Map<string, BackupEntry>();
+  // Restic snapshots and files are separate histories: keep the newest of each.
+  for (const e of entries) last.set(`${e.container}/${e.type}-${e.instance}/${e.restic ? 'restic' : 'files'}`, e);
+  return [...last.values()];
+}
+
+export async function verifyBackups(sources: BackupSources, options: VerifyOptions = {}): Promise<{ results: VerifyResult[]; problems: { source: string; message: string }[] }> {
+  const { entries, problems } = await listBackups(sources, options);
+  const chosen = options.all ? entries : newestPerTarget(entries);
+  const results: VerifyResult[] = [];
+  for (const entry of chosen) {
+    for (const side of sidesOf(entry)) {
+      const base = { container: entry.container, target: `${entry.type}-${entry.instance}`, timestamp: entry.timestamp, file: entry.file, side };
+      let result: VerifyResult;
+      try {
+        const copy = await fetchVerified(entry, side, sources, options.tmpRoot ? { tmpRoot: options.tmpRoot } : {});
+        try {
+          const content = await checkContent(copy.path, entry.compression, entry.type);
+          result = { ...base, ok: true, checksum: copy.checksum, content: content.format };
+        } finally {
+          await copy.cleanup();
+        }
+      } catch (err) {
+        result = { ...base, ok: false, error: { code: errorCode(err), message: errorMessage(err) } };
+      }
+      results.push(result);
+      options.onResult?.(result);
+    }
+  }
+  return { results, problems };
+}
