@@ -99,4 +99,14 @@ describe('postgres dump', () => {
     const missing = await runOperator(env.deps, makeJob(src, target({ password: { kind: 'file', path: '/run/secrets/none' } })));
     expect(missing.kind === 'failed' && missing.result.error?.code).toBe('BAQUP_DUMP_CREDENTIAL');
   });
+
+  it('a non-superuser owner dumps its database (roles without passwords) and it restores', async () => {
+    const job = makeJob(src, target({ username: 'app', password: { kind: 'literal', value: new Secret('app-pw') }, databases: ['a'] }));
+    const { data } = await dumpToFile(env.deps, job, join(env.dir, 'app.sql'));
+    expect(data.toString()).toContain('CREATE ROLE app;');
+    const fresh = await startContainer({ image, env: { POSTGRES_PASSWORD: 'other-pw' } });
+    expect((await execIn(fresh, ['psql', '-X', '-q', '-U', 'postgres', '-d', 'postgres'], { stdin: data })).exitCode).toBe(0);
+    expect(await psql(fresh, SUM_A, 'a')).toBe(await psql(src, SUM_A, 'a'));
+    expect(await psql(fresh, "SELECT tableowner FROM pg_tables WHERE tablename = 'items'", 'a')).toBe('app');
+  });
 });

@@ -10,6 +10,7 @@ import type { TargetConfig } from '@baqup/core';
 import { concat, output, runOk, toolVersion, type ToolEnv } from '../tool.js';
 import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
 
+const IS_SUPERUSER = 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user';
 const LIST_DATABASES = 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname';
 
 export function pgConnection(target: TargetConfig): string[] {
@@ -30,8 +31,9 @@ export function pgDumpallArgv(target: TargetConfig): string[] {
   return ['pg_dumpall', ...pgConnection(target), '--clean', '--if-exists'];
 }
 
-export function pgRolesArgv(target: TargetConfig): string[] {
-  return ['pg_dumpall', ...pgConnection(target), '--roles-only'];
+/** Role passwords are in pg_authid, which only a superuser may read: others dump roles without them. */
+export function pgRolesArgv(target: TargetConfig, superuser = true): string[] {
+  return ['pg_dumpall', ...pgConnection(target), '--roles-only', ...(superuser ? [] : ['--no-role-passwords'])];
 }
 
 export function pgDumpArgv(target: TargetConfig, database: string): string[] {
@@ -39,7 +41,7 @@ export function pgDumpArgv(target: TargetConfig, database: string): string[] {
 }
 
 function listArgv(target: TargetConfig): string[] {
-  return ['psql', '-X', '-A', '-t', ...pgConnection(target), '-d', 'postgres', '-c', LIST_DATABASES];
+  return ['psql', '-X', '-A', '-t', ...pgConnection(target), '-d', 'postgres', '-c', IS_SUPERUSER, '-c', LIST_DATABASES];
 }
 
 export const postgres: Engine = {
@@ -49,12 +51,12 @@ export const postgres: Engine = {
     const { target } = ctx;
     const version = await toolVersion(ctx, ['pg_dump', '--version']);
     // Also proves the credentials before any byte of dump is produced.
-    const existing = (await runOk(ctx, listArgv(target), env(ctx))).split('\n').map((l) => l.trim()).filter(Boolean);
+    const [superuser, ...existing] = (await runOk(ctx, listArgv(target), env(ctx))).split('\n').map((l) => l.trim()).filter(Boolean);
     const wanted = target.databases === undefined || target.databases === 'all' ? 'all' : target.databases;
     const parts =
       wanted === 'all'
         ? [() => output(ctx, pgDumpallArgv(target), env(ctx))]
-        : [() => output(ctx, pgRolesArgv(target), env(ctx)), ...wanted.map((db) => () => output(ctx, pgDumpArgv(target, db), env(ctx)))];
+        : [() => output(ctx, pgRolesArgv(target, superuser === 't'), env(ctx)), ...wanted.map((db) => () => output(ctx, pgDumpArgv(target, db), env(ctx)))];
     return {
       stream: Readable.from(concat(ctx, parts)),
       extension: 'sql',
@@ -66,12 +68,12 @@ export const postgres: Engine = {
   plan(target) {
     const e = envNames(target);
     const steps: PlanStep[] = [
-      { action: 'exec', description: 'list databases (checks the connection)', argv: listArgv(target), env: e },
+      { action: 'exec', description: 'superuser? and the databases (checks the connection)', argv: listArgv(target), env: e },
     ];
     if (target.databases === undefined || target.databases === 'all') {
       steps.push({ action: 'exec-stream', description: 'dump the whole cluster', argv: pgDumpallArgv(target), env: e });
     } else {
-      steps.push({ action: 'exec-stream', description: 'dump roles', argv: pgRolesArgv(target), env: e });
+      steps.push({ action: 'exec-stream', description: 'dump roles (without passwords unless superuser)', argv: pgRolesArgv(target), env: e });
       for (const db of target.databases) steps.push({ action: 'exec-stream', description: `dump database ${db}`, argv: pgDumpArgv(target, db), env: e });
     }
     return steps;
