@@ -33,13 +33,16 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./i.test(host);
 }
 
+/** The start-up warning for an API reachable beyond this host without a token, or undefined when there is none. */
+export function exposureWarning(listen: string, hasToken: boolean): string | undefined {
+  if (hasToken || isLoopback(parseListen(listen).host)) return undefined;
+  return `API listens on ${listen}, reachable beyond this host, without a token: mutating routes are disabled and every read is open; set api.token or api.token_file`;
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<{ server: Server; address: string; close: () => Promise<void> }> {
   const { host, port } = parseListen(options.listen);
-  if (!isLoopback(host) && !options.token) {
-    options.logger.warn(`API listens on ${options.listen}, reachable beyond this host, without a token: mutating routes are disabled and every read is open; set api.token or api.token_file`, {
-      listen: options.listen,
-    });
-  }
+  const warning = exposureWarning(options.listen, Boolean(options.token));
+  if (warning) options.logger.warn(warning, { listen: options.listen });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
