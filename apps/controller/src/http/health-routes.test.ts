@@ -4,30 +4,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger, LogFields } from '@baqup/core';
+import type { Logger } from '@baqup/core';
 import { silentLogger } from '@baqup/core';
 import { StateStore } from '@baqup/state';
 import { healthRoutes } from './health-routes.js';
-import { isLoopback, startApiServer } from './server.js';
+import { exposureWarning, isLoopback, startApiServer } from './server.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-async function serve(opts: { token?: string; protectReads?: boolean; ping?: () => Promise<void>; logger?: Logger; listen?: string }) {
+async function serve(opts: { token?: string; protectReads?: boolean; ping?: () => Promise<void>; logger?: Logger }) {
   const staging = mkdtempSync(join(tmpdir(), 'baqup-health-'));
   closers.push(() => rmSync(staging, { recursive: true, force: true }));
   const store = new StateStore('x');
   const s = await startApiServer({
-    listen: opts.listen ?? '127.0.0.1:0',
+    listen: '127.0.0.1:0',
     token: opts.token,
     protectReads: opts.protectReads ?? false,
     logger: opts.logger ?? silentLogger,
     routes: healthRoutes(store, { ping: opts.ping ?? (() => Promise.resolve()), stagingPath: staging, staleUnready: false }),
   });
   closers.push(s.close);
-  return `http://${s.address.replace('0.0.0.0', '127.0.0.1')}`;
+  return `http://${s.address}`;
 }
 
 describe('health routes', () => {
@@ -53,26 +53,21 @@ describe('health routes', () => {
   });
 });
 
-describe('listen warning', () => {
-  const recorder = () => {
-    const warnings: Array<{ msg: string; fields?: LogFields }> = [];
-    return { warnings, logger: { ...silentLogger, warn: (msg: string, fields?: LogFields) => void warnings.push({ msg, fields }) } };
-  };
-  it('warns when the API is reachable beyond loopback without a token', async () => {
-    const r = recorder();
-    await serve({ listen: '0.0.0.0:0', logger: r.logger });
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]!.msg).toMatch(/without a token/);
-    expect(r.warnings[0]!.fields).toEqual({ listen: '0.0.0.0:0' });
+describe('exposure warning', () => {
+  // Pure: the tests never bind beyond loopback.
+  it('warns when the API is reachable beyond loopback without a token', () => {
+    expect(exposureWarning('0.0.0.0:8080', false)).toMatch(/^API listens on 0\.0\.0\.0:8080, reachable beyond this host, without a token/);
+    expect(exposureWarning('[::]:8080', false)).toMatch(/without a token/);
+    expect(exposureWarning('192.168.1.10:8080', false)).toMatch(/without a token/);
   });
-  it('stays quiet on loopback or with a token', async () => {
-    const r = recorder();
-    await serve({ listen: '127.0.0.1:0', logger: r.logger });
-    await serve({ listen: '0.0.0.0:0', token: 'x', logger: r.logger });
-    expect(r.warnings).toEqual([]);
+  it('stays quiet on loopback or with a token', () => {
+    expect(exposureWarning('127.0.0.1:8080', false)).toBeUndefined();
+    expect(exposureWarning(':8080', false)).toBeUndefined();
+    expect(exposureWarning('[::1]:8080', false)).toBeUndefined();
+    expect(exposureWarning('0.0.0.0:8080', true)).toBeUndefined();
   });
   it('knows loopback addresses', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
-    expect(['0.0.0.0', '', '::', '192.168.1.2', '127.0.0.1.example.com'].some(isLoopback)).toBe(false);
+    expect(['0.0.0.0', '::', '192.168.1.2', '127.0.0.1.example.com'].some(isLoopback)).toBe(false);
   });
 });
