@@ -154,3 +154,21 @@ describe('holds and the journal', () => {
     expect(await running(c)).toBe(true);
   });
 });
+
+describe('consumer gone', () => {
+  it('destroying the dump stream kills a dump tool that is blocked without output', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), cmd: ['sleep', 'infinity'] });
+    const fake = [
+      'printf "#!/bin/sh\\necho db1\\n" > /usr/local/bin/psql',
+      'printf "#!/bin/sh\\necho \\"pg_dump (PostgreSQL) 15.0\\"\\n" > /usr/local/bin/pg_dump',
+      'printf "#!/bin/sh\\necho started\\nexec sleep 301\\n" > /usr/local/bin/pg_dumpall',
+      'chmod 755 /usr/local/bin/psql /usr/local/bin/pg_dump /usr/local/bin/pg_dumpall',
+    ].join('; ');
+    expect((await execIn(c, ['sh', '-c', fake])).exitCode).toBe(0);
+    const dumped = await startDump(env.deps, makeJob(c, { type: 'postgres', username: 'postgres', databases: 'all', timeoutSeconds: 600 }));
+    await new Promise((resolve) => dumped.stream.once('data', resolve));
+    await until('the dump to block', async () => (await processes(c)).some((p) => p.startsWith('sleep 301')));
+    dumped.stream.destroy(); // e.g. the stage hit a full disk
+    await until('the blocked dump to be killed', async () => !(await processes(c)).some((p) => p.startsWith('sleep 301')));
+  });
+});

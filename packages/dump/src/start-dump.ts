@@ -3,7 +3,7 @@ import { errorCode, errorMessage, silentLogger, targetKey, withFields, type Back
 import type { DockerClient } from '@baqup/docker';
 import { resolveCredential } from './credentials.js';
 import { COLD_CAPABLE, ENGINES, type EngineContext } from './engines/index.js';
-import { DumpTimeoutError, PreExecFailedError } from './errors.js';
+import { DumpFailedError, DumpTimeoutError, PreExecFailedError } from './errors.js';
 import { guard, toDumpError } from './guard.js';
 import type { ContainerHolds } from './holds.js';
 
@@ -77,7 +77,13 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     }
     const out = await engine.dump(ctx);
     logger.debug('dump streaming', { type: target.type, extension: out.extension });
-    const stream = guard(out.stream, { signal: controller.signal, finish, onClose: () => clearTimeout(timer), logger });
+    // Closing (either way) aborts whatever still listens: a tool blocked without output is killed even when the
+    // consumer went away before the timeout could fire.
+    const onClose = () => {
+      clearTimeout(timer);
+      controller.abort(new DumpFailedError('dump stream closed before the dump finished'));
+    };
+    const stream = guard(out.stream, { signal: controller.signal, finish, onClose, logger });
     return {
       kind: 'dumped',
       job,
