@@ -1,5 +1,8 @@
 // Level-triggered reconcile: every trigger becomes "re-read this container (or all) and derive its config".
 // Per id, at most one reconcile runs at a time; triggers arriving meanwhile coalesce into one more pass.
+// Changes are emitted at most once per event-loop turn: a burst of N starts costs each consumer (the scheduler
+// recomputes next runs of every target on each desired state) one pass per turn, not one pass per container.
+import { setMaxListeners } from 'node:events';
 import { Observable, merge, timer } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { ContainerBackupConfig, DesiredState, Logger } from '@baqup/core';
@@ -25,10 +28,19 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
     const known = new Map<string, { config: ContainerBackupConfig; fingerprint: string }>();
     const inFlight = new Map<string, boolean>(); // id → dirty flag
     const abort = new AbortController();
+    // One signal is shared by every in-flight inspect; a burst of 100 starts is not a listener leak.
+    setMaxListeners(0, abort.signal);
     let listing: Promise<void> | null = null;
     let relistAgain = false;
 
     const emit = () => subscriber.next(new Map([...known].map(([id, v]) => [id, v.config])));
+    let pendingEmit: ReturnType<typeof setImmediate> | undefined;
+    const scheduleEmit = () => {
+      pendingEmit ??= setImmediate(() => {
+        pendingEmit = undefined;
+        if (!subscriber.closed) emit();
+      });
+    };
 
     const reconcile = async (id: string): Promise<void> => {
       if (inFlight.has(id)) {
@@ -39,7 +51,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
       try {
         do {
           inFlight.set(id, false);
-          if (await reconcileOnce(id)) emit();
+          if (await reconcileOnce(id)) scheduleEmit();
         } while (inFlight.get(id) === true && !abort.signal.aborted);
       } finally {
         inFlight.delete(id);
@@ -128,6 +140,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
       error: (e) => subscriber.error(e),
     });
     return () => {
+      if (pendingEmit) clearImmediate(pendingEmit);
       abort.abort();
       sub.unsubscribe();
     };
