@@ -1,0 +1,112 @@
+// `backup.stop=true` through the controller process: the container is running again after a successful backup,
+// after a failed dump, after the controller was killed with SIGKILL mid-backup (the next controller on the same
+// data dir replays the stop journal), and after a SIGTERM whose grace period ran out mid-backup (exit code 0).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { lifecycle, recordEvents, until } from './dump-fixtures.js';
+import { backupNow, dataFiles, filesUnder, journalEntries, partials, startCtl, useCtlCleanup, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
+
+useCleanup();
+useCtlCleanup();
+
+/** Stops at once on SIGTERM (a bare `sleep` as PID 1 would make every stop a 10 s kill). */
+const idle = (prepare: string) => ['sh', '-c', `${prepare}; trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done`];
+const SMALL = 'mkdir -p /data && echo hello > /data/a.txt';
+// 8 sparse files of 4 GiB: no disk used, but the archive API streams 32 GiB of zeros, so a backup of /data lasts
+// long enough to kill the controller while the container is held stopped. (4 GiB each stays within plain tar sizes.)
+const HUGE = 'mkdir -p /data && for i in 1 2 3 4 5 6 7 8; do truncate -s 4G /data/f$i; done';
+
+const labels = (path = '/data') => ({ 'backup.enabled': 'true', 'backup.stop': 'true', 'backup.fs.data.path': path });
+
+const running = async (c: TestContainer) => (await c.container.inspect()).State.Running;
+
+/** Triggers a backup without waiting and returns once Docker reports the container stopped (by the job). */
+async function startSlowBackup(ctl: Ctl, c: TestContainer): Promise<void> {
+  const r = await ctl.post('/api/backups', { container: c.name, target: 'fs-data' });
+  expect(r.status).toBe(202);
+  await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === c.name, 30_000);
+  await until('the container to be stopped', async () => !(await running(c)), 100);
+  expect(journalEntries(ctl.root).map((e) => e.containerId)).toEqual([c.id]);
+  // Mid-backup for real: the archive is streaming into a hidden partial file in staging.
+  await until('a partial file in staging', async () => partials(ctl.staging).length > 0, 100);
+}
+
+describe('backup.stop=true', () => {
+  it('after a successful backup the container runs again; Docker saw one stop, then one start', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(SMALL) });
+    const ctl = await startCtl();
+    await waitDiscovered(ctl, c.name, 1);
+    const events = await recordEvents();
+    const { status, job } = await backupNow(ctl, c.name, 'fs-data');
+    expect(status).toBe(200);
+    expect(job.status).toBe('succeeded');
+    expect(await running(c)).toBe(true);
+    const actions = lifecycle(await events.stop(), c.id).filter((a) => a === 'stop' || a === 'start');
+    expect(actions).toEqual(['stop', 'start']);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    expect(dataFiles(ctl.remote, c.name, 'fs-data')).toHaveLength(1);
+  });
+
+  it('after a failed dump (the path is missing) the container runs again and no file is left', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels('/nope'), cmd: idle(SMALL) });
+    const ctl = await startCtl();
+    await waitDiscovered(ctl, c.name, 1);
+    const events = await recordEvents();
+    const { status, job } = await backupNow(ctl, c.name, 'fs-data');
+    expect(status).toBe(500);
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('BAQUP_DUMP_SOURCE_MISSING');
+    const line = await ctl.waitForLog((l) => l.event === 'job.failed' && l.job_id === job.job_id, 5_000);
+    expect((line.error as { code?: string }).code).toBe('BAQUP_DUMP_SOURCE_MISSING');
+    expect(await running(c)).toBe(true);
+    // It really was stopped for the attempt (a cold copy), and started again.
+    const actions = lifecycle(await events.stop(), c.id).filter((a) => a === 'stop' || a === 'start');
+    expect(actions).toEqual(['stop', 'start']);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    expect(filesUnder(join(ctl.staging, c.name))).toEqual([]);
+    expect(filesUnder(join(ctl.remote, c.name))).toEqual([]);
+  });
+
+  it('SIGKILL of the controller mid-backup: the next controller on the same data dir starts the container again', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
+    const first = await startCtl();
+    await waitDiscovered(first, c.name, 1);
+    await startSlowBackup(first, c);
+    first.kill('SIGKILL');
+    expect((await first.exit).signal).toBe('SIGKILL');
+    // Nobody is left to start it: it stays down until a controller comes back.
+    expect(await running(c)).toBe(false);
+    expect(journalEntries(first.root).map((e) => e.containerName)).toEqual([c.name]);
+
+    expect(partials(first.staging)).toHaveLength(1);
+
+    const second = await startCtl({ root: first.root });
+    expect(second.logs().some((l) => /removed partial files/.test(String(l.msg)) && l.count === 1)).toBe(true);
+    // The journal is replayed before the controller reports itself started.
+    const line = second.logs().find((l) => l.event === 'container.started' && l.container === c.name);
+    expect(line?.msg).toMatch(/left stopped by an interrupted backup/);
+    expect(await running(c)).toBe(true);
+    expect(journalEntries(second.root)).toEqual([]);
+    // The interrupted write was swept; no data file was ever published for it.
+    expect(partials(second.staging)).toEqual([]);
+    expect(dataFiles(second.staging, c.name, 'fs-data')).toEqual([]);
+    expect(dataFiles(second.remote, c.name, 'fs-data')).toEqual([]);
+    expect((await second.stop()).code).toBe(0);
+  });
+
+  it('SIGTERM mid-backup with a short grace period: the container runs again and the controller exits 0', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
+    const ctl = await startCtl({ env: { BAQUP_SHUTDOWN_GRACE_MS: '1500' } });
+    await waitDiscovered(ctl, c.name, 1);
+    await startSlowBackup(ctl, c);
+    ctl.kill('SIGTERM');
+    const exit = await ctl.exit;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(ctl.logs().some((l) => l.event === 'controller.stopping' && /grace period over/.test(String(l.msg)))).toBe(true);
+    expect(await running(c)).toBe(true);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    expect(dataFiles(ctl.staging, c.name, 'fs-data')).toEqual([]);
+    expect(dataFiles(ctl.remote, c.name, 'fs-data')).toEqual([]);
+  });
+});
