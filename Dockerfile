@@ -1,17 +1,56 @@
-# syntax=docker/dockerfile:1
-# First version: builds the workspace and runs the controller. The shipping issue finishes it
-# (base image argument, rclone/restic/sqlite3, HEALTHCHECK, read-only root, size).
+# The baqup image: the controller as the entrypoint, `baqup` (the CLI) on PATH, rclone, restic, zstd and
+# sqlite3 from Debian. Everything it writes goes under /data and /config, so it runs with a read-only root.
+#
+#   docker build -t baqup .                                                 # JS built in the build stage
+#   docker build --build-arg BASE_IMAGE=node:24-bookworm-slim -t baqup .    # another Node LTS
+#   docker/prebuild.sh && docker build --target runtime-prebuilt -t baqup . # JS built on the host (no npm
+#                                                                           # registry needed by the build)
+#
+# BASE_IMAGE is the runtime base: Debian bookworm (or later) with `node` on PATH, like the official
+# node:*-bookworm-slim images. BUILD_IMAGE (default: the same) needs node and npm.
 ARG BASE_IMAGE=node:22-bookworm-slim
+ARG BUILD_IMAGE=${BASE_IMAGE}
 
-FROM ${BASE_IMAGE} AS build
+# ---- what every runtime variant shares: Debian's tools, the entrypoint, env, healthcheck
+FROM ${BASE_IMAGE} AS runtime-base
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      ca-certificates rclone restic sqlite3 tini zstd >/dev/null \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
+COPY docker/env.sh /usr/local/lib/baqup/env.sh
+COPY docker/baqup.yml /etc/baqup/baqup.yml
+COPY docker/baqup docker/baqup-entrypoint /usr/local/bin/
+RUN chmod 755 /usr/local/bin/baqup /usr/local/bin/baqup-entrypoint && mkdir -p /data /config
+# HOME, caches (restic's) and temp files live in the data volume: the root filesystem may be read-only.
+ENV BAQUP_DATA_DIR=/data \
+    RCLONE_CONFIG=/config/rclone.conf \
+    HOME=/data/home \
+    XDG_CACHE_HOME=/data/cache \
+    TMPDIR=/data/tmp \
+    NODE_ENV=production
+VOLUME ["/data", "/config"]
+WORKDIR /data
+EXPOSE 8080
+HEALTHCHECK --interval=1m --timeout=20s --start-period=1m --retries=3 CMD ["baqup", "healthcheck"]
+ENTRYPOINT ["tini", "--", "baqup-entrypoint"]
+
+# ---- /app laid out on the host by docker/prebuild.sh into .image-app. It comes before the build stage
+# because the legacy builder builds every stage up to its target; the wildcard lets a default legacy build
+# pass this stage without .image-app (BuildKit skips it anyway).
+FROM runtime-base AS runtime-prebuilt
+COPY docker/APP.md .image-ap[p] /app/
+RUN baqup --help >/dev/null || echo 'runtime-prebuilt: no working /app; run docker/prebuild.sh before building this target' >&2
+
+# ---- the JS built from source: dependencies fetched from the lockfile alone (cached while it is unchanged)
+FROM ${BUILD_IMAGE} AS build
+RUN npm install -g --no-fund --no-audit pnpm@9.15.9 >/dev/null
 WORKDIR /src
-RUN npm i -g pnpm@9.15.9
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+RUN pnpm fetch
 COPY . .
-RUN pnpm install --frozen-lockfile && pnpm exec turbo run build --filter=@baqup/controller... --filter=@baqup/cli...
+RUN pnpm install --frozen-lockfile --offline && sh docker/prebuild.sh /out
 
-FROM ${BASE_IMAGE}
-WORKDIR /app
-COPY --from=build /src /app
-ENV BAQUP_DATA_DIR=/data
-VOLUME ["/data"]
-ENTRYPOINT ["node", "/app/apps/controller/dist/main.js"]
+# ---- the default image
+FROM runtime-base AS runtime
+COPY --from=build /out /app/
+RUN baqup --help >/dev/null && node /app/dist/main.js --help >/dev/null
