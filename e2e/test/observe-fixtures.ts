@@ -174,6 +174,7 @@ export interface JobView {
   status: string;
   bytes?: number;
   path?: string;
+  duration_seconds?: number;
   error?: { code: string; message: string };
 }
 
