@@ -58,7 +58,11 @@ export async function fetchVerified(entry: BackupEntry, side: Side, sources: Bac
     if (staged.sidecarSha256 && manifest && staged.sidecarSha256 !== manifest.sha256) {
       throw new ChecksumMismatchError(`staged ${staged.path}: its .sha256 sidecar and manifest disagree`);
     }
-    const proof = await checked(staged.path, manifest, `staged file ${staged.path}`);
+    const proof = await checked(staged.path, manifest, `staged file ${staged.path}`).catch((err: unknown) => {
+      // Never fall back silently: say where an intact copy may be.
+      if (err instanceof ChecksumMismatchError && entry.remote) throw new ChecksumMismatchError(`${err.message}; the remote copy may be intact: retry with --from remote`);
+      throw err;
+    });
     return { path: staged.path, side, ...(manifest ? { manifest } : {}), ...proof, cleanup: async () => {} };
   }
 
