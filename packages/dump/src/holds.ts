@@ -6,23 +6,17 @@ import { errorCode, errorMessage, silentLogger, type Logger } from '@baqup/core'
 import { DockerNotFoundError, type DockerClient } from '@baqup/docker';
 import { RestartFailedError, StopFailedError } from './errors.js';
 import { StopJournal } from './journal.js';
+import { replayJournal, type ReplayReport } from './replay-journal.js';
 import { withRetry } from './retry.js';
 
 export type Release = () => Promise<void>;
+export type { ReplayReport };
 
 export interface HoldsDeps {
   docker: DockerClient;
   /** Path of the journal file (controller config `journal`). */
   journal: string;
   logger?: Logger;
-}
-
-export interface ReplayReport {
-  started: string[];
-  /** Listed but already running, or removed since: nothing to do. */
-  skipped: string[];
-  /** Could not be started; their entries stay for the next replay. */
-  failed: string[];
 }
 
 interface Held {
@@ -94,37 +88,8 @@ export class ContainerHolds {
   }
 
   /** Start every container the journal lists that exists and is not running, and clear the entries. Never throws. */
-  async replayJournal(): Promise<ReplayReport> {
-    const report: ReplayReport = { started: [], skipped: [], failed: [] };
-    let entries;
-    try {
-      entries = await this.journal.read();
-    } catch (err) {
-      this.#logger.error('stop journal unreadable', { error: { code: errorCode(err), message: errorMessage(err) } });
-      return report;
-    }
-    for (const entry of entries) {
-      if (this.isHeld(entry.containerId)) continue;
-      try {
-        const running = await this.#docker.isRunning(entry.containerId);
-        if (running) report.skipped.push(entry.containerName);
-        else {
-          await withRetry(() => this.#docker.start(entry.containerId));
-          this.#logger.info('started a container left stopped by an interrupted backup', { event: 'container.started', container: entry.containerName, stopped_at: entry.stoppedAt });
-          report.started.push(entry.containerName);
-        }
-        await this.journal.remove(entry.containerId);
-      } catch (err) {
-        if (err instanceof DockerNotFoundError) {
-          report.skipped.push(entry.containerName);
-          await this.journal.remove(entry.containerId).catch(() => {});
-          continue;
-        }
-        report.failed.push(entry.containerName);
-        this.#logger.error('could not start a container left stopped by an interrupted backup', { container: entry.containerName, error: { code: errorCode(err), message: errorMessage(err) } });
-      }
-    }
-    return report;
+  replayJournal(): Promise<ReplayReport> {
+    return replayJournal({ docker: this.#docker, journal: this.journal, logger: this.#logger, isHeld: (id) => this.isHeld(id) });
   }
 
   async #stop(id: string, held: Held): Promise<void> {

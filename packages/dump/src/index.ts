@@ -1,7 +1,8 @@
 export { dump } from './operator.js';
 export { startDump, type DumpDeps } from './start-dump.js';
 export { dryRunPlan, restorePlan, type DumpPlan } from './plan.js';
-export { ContainerHolds, type HoldsDeps, type Release, type ReplayReport } from './holds.js';
+export { ContainerHolds, type HoldsDeps, type Release } from './holds.js';
+export { replayJournal, type ReplayDeps, type ReplayReport } from './replay-journal.js';
 export { StopJournal, type JournalEntry } from './journal.js';
 export { resolveCredential, MAX_CREDENTIAL_BYTES, type ResolveOptions } from './credentials.js';
 export { excludeMatcher, relativeToRoot, type ExcludeMatcher } from './exclude.js';

@@ -1,0 +1,57 @@
+// Repairing what a crash left behind: every container the stop journal lists is started again (if it still
+// exists and is not running) and its entry cleared. Run at controller start, before any new hold.
+import { errorCode, errorMessage, type Logger } from '@baqup/core';
+import { DockerNotFoundError, type DockerClient } from '@baqup/docker';
+import type { JournalEntry, StopJournal } from './journal.js';
+import { withRetry } from './retry.js';
+
+export interface ReplayReport {
+  started: string[];
+  /** Listed but already running, or removed since: nothing to do. */
+  skipped: string[];
+  /** Could not be started; their entries stay for the next replay. */
+  failed: string[];
+}
+
+export interface ReplayDeps {
+  docker: DockerClient;
+  journal: StopJournal;
+  logger: Logger;
+  /** Containers held right now by this process are not touched. */
+  isHeld: (containerId: string) => boolean;
+}
+
+/** Never throws: problems are logged and reported. */
+export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
+  const { docker, journal, logger } = deps;
+  const report: ReplayReport = { started: [], skipped: [], failed: [] };
+  let entries: JournalEntry[];
+  try {
+    entries = await journal.read();
+  } catch (err) {
+    logger.error('stop journal unreadable', { error: { code: errorCode(err), message: errorMessage(err) } });
+    return report;
+  }
+  for (const entry of entries) {
+    if (deps.isHeld(entry.containerId)) continue;
+    try {
+      const running = await docker.isRunning(entry.containerId);
+      if (running) report.skipped.push(entry.containerName);
+      else {
+        await withRetry(() => docker.start(entry.containerId));
+        logger.info('started a container left stopped by an interrupted backup', { event: 'container.started', container: entry.containerName, stopped_at: entry.stoppedAt });
+        report.started.push(entry.containerName);
+      }
+      await journal.remove(entry.containerId);
+    } catch (err) {
+      if (err instanceof DockerNotFoundError) {
+        report.skipped.push(entry.containerName);
+        await journal.remove(entry.containerId).catch(() => {});
+        continue;
+      }
+      report.failed.push(entry.containerName);
+      logger.error('could not start a container left stopped by an interrupted backup', { container: entry.containerName, error: { code: errorCode(err), message: errorMessage(err) } });
+    }
+  }
+  return report;
+}
