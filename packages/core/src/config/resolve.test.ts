@@ -39,7 +39,7 @@ describe('defaults', () => {
       queue_limit: 100,
       staleness_factor: 2,
       journal: '/var/lib/baqup/journal.json',
-      api: { listen: '127.0.0.1:8080', protect_reads: false },
+      api: { listen: '127.0.0.1:8080', protect_reads: false, allow_restore: false },
       health: { stale_targets_unready: false },
     });
   });

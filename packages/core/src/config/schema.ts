@@ -149,6 +149,8 @@ export const CONFIG_SCHEMA = {
         token: nonEmpty,
         token_file: nonEmpty,
         protect_reads: { type: 'boolean', default: false },
+        /** POST /api/restores: off unless set (a restore overwrites live data). */
+        allow_restore: { type: 'boolean', default: false },
       },
     },
     health: {

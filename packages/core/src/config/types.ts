@@ -62,7 +62,7 @@ export interface ControllerConfig {
   staleness_factor: number;
   /** File recording containers stopped for a backup, replayed at start. */
   journal: string;
-  api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean };
+  api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean; /** Enables POST /api/restores. */ allow_restore: boolean };
   /** What /readyz takes into account besides Docker and staging. */
   health: { stale_targets_unready: boolean };
 }
