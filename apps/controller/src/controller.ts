@@ -19,6 +19,7 @@ import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
 import { startJobs, type Jobs } from './jobs.js';
 import { backupPipeline } from './pipeline.js';
+import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 
@@ -139,6 +140,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     routes: [
       ...stateRoutes(store),
       ...backupRoutes(() => desired, () => jobs),
+      ...restoreRoutes({ config, docker, holds, logger }),
       ...healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready }),
     ],
   });
