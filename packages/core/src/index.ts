@@ -6,3 +6,4 @@ export * from './pipeline.js';
 export * from './cron.js';
 export * from './labels/index.js';
 export * from './config/index.js';
+export * from './timestamp.js';

@@ -1,13 +1,10 @@
 // BackupJobs from ticks and from manual triggers.
 import { randomBytes } from 'node:crypto';
-import { targetKey, type BackupJob, type ContainerBackupConfig, type DesiredState, type ScheduleConfig, type TargetConfig } from '@baqup/core';
+import { compactTimestamp, targetKey, type BackupJob, type ContainerBackupConfig, type DesiredState, type ScheduleConfig, type TargetConfig } from '@baqup/core';
 import { map, type OperatorFunction } from 'rxjs';
 import type { ScheduleTick } from './schedule.js';
 
-/** `20240115T030000Z`, the staging layout's timestamp form. */
-export function compactTimestamp(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
-}
+export { compactTimestamp };
 
 /** Unique and sortable: the trigger instant plus 8 random hex digits, e.g. `20240115T030000Z-9f3a1c02`. */
 export function newJobId(at: Date): string {
