@@ -66,6 +66,9 @@ async function setup(): Promise<void> {
   const sqImage = await ensureImage('sqlite');
   const nobinImage = await ensureImage('sqlite-nobin');
   const baseImage = await ensureImage('base');
+  // mariadb takes longest to be ready: it starts while postgres is filled (its failure is awaited below).
+  const myStarting = startContainer({ image: myImage, env: { MARIADB_ROOT_PASSWORD: MY_PW }, labels: { 'backup.enabled': 'true', 'backup.mariadb.main.databases': 'all' } });
+  myStarting.catch(() => undefined);
   pg = await startContainer({
     image: pgImage,
     env: { POSTGRES_PASSWORD: PG_PW },
@@ -81,7 +84,7 @@ async function setup(): Promise<void> {
   await psql(pg, 'CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 4000) g;', 'a');
   await psql(pg, "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, E'it''s \\u00e9t\\u00e9'), (2, 'line1\nline2'), (3, NULL);", 'b');
 
-  my = await startContainer({ image: myImage, env: { MARIADB_ROOT_PASSWORD: MY_PW }, labels: { 'backup.enabled': 'true', 'backup.mariadb.main.databases': 'all' } });
+  my = await myStarting;
   await mariadbSql(
     my,
     [

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, execIn, startContainer, useCleanup } from '../src/index.js';
-import { lifecycle, recordEvents } from './dump-fixtures.js';
+import { lifecycle, recordEvents, tarOf } from './dump-fixtures.js';
 import { dataFiles, decompressed, filesUnder, partials, sleep, startCtl, useCtlCleanup, verifyStaged, waitDiscovered } from './pipeline-fixtures.js';
 
 useCleanup();
@@ -48,7 +48,49 @@ describe('scheduled backups through the controller', () => {
       expect(listing).toMatch(/20000 .*data\/b\.bin/);
     }
     expect(partials(ctl.staging)).toEqual([]);
-    const t0 = Date.now(); expect((await ctl.stop()).code).toBe(0); console.log("stop ms", Date.now() - t0, ctl.logs().slice(-8).map((l) => JSON.stringify(l)).join("\n"));
+    expect((await ctl.stop()).code).toBe(0);
+  });
+});
+
+describe('every engine on its schedule', () => {
+  it('postgres, mariadb, redis, sqlite (with and without sqlite3) and fs each get a verified scheduled backup', async () => {
+    const every = (type: string, extra: Record<string, string> = {}) => ({
+      'backup.enabled': 'true',
+      'backup.schedule.tick.cron': '*/3 * * * * *',
+      'backup.schedule.tick.retention': '100',
+      [`backup.${type}.main.schedule`]: 'tick',
+      ...extra,
+    });
+    const pw = `sched-${Date.now().toString(36)}`;
+    const containers = await Promise.all([
+      startContainer({ image: await ensureImage('postgres'), env: { POSTGRES_PASSWORD: pw }, labels: every('postgres', { 'backup.postgres.main.databases': 'all' }) }),
+      startContainer({ image: await ensureImage('mariadb'), env: { MARIADB_ROOT_PASSWORD: pw }, labels: every('mariadb') }),
+      startContainer({ image: await ensureImage('redis'), labels: every('redis', { 'backup.redis.main.path': '/data' }) }),
+      startContainer({ image: await ensureImage('sqlite'), labels: every('sqlite', { 'backup.sqlite.main.path': '/data/app.db' }) }),
+      startContainer({ image: await ensureImage('sqlite-nobin'), labels: every('sqlite', { 'backup.sqlite.main.path': '/data/app.db' }) }),
+      startContainer({ image: await ensureImage('base'), cmd: IDLE, labels: every('fs', { 'backup.fs.main.path': '/data' }) }),
+    ]);
+    // The nobin image has no sqlite3 to create its database: a file made by the host's sqlite3 is put in place.
+    const db = execFileSync('sh', ['-c', 'f=$(mktemp -u) && sqlite3 "$f" "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO items (name) VALUES (\'x\');" && cat "$f" && rm -f "$f"']);
+    await containers[4]!.container.putArchive(tarOf('app.db', db), { path: '/data' });
+    const ctl = await startCtl();
+    for (const c of containers) await waitDiscovered(ctl, c.name, 1);
+    for (const c of containers) await ctl.waitForLog((l) => l.event === 'job.succeeded' && l.container === c.name, 45_000);
+    for (const [i, c] of containers.entries()) {
+      const target = `${['postgres', 'mariadb', 'redis', 'sqlite', 'sqlite', 'fs'][i]}-main`;
+      const started = ctl.logs().filter((l) => l.event === 'job.started' && l.container === c.name);
+      expect(started.every((l) => l.trigger === 'schedule' && l.schedule === 'tick')).toBe(true);
+      const files = dataFiles(ctl.remote, c.name, target);
+      expect(files.length).toBeGreaterThanOrEqual(1);
+      const m = verifyStaged(join(ctl.remote, c.name, target, files[0]!));
+      expect((await decompressed(join(ctl.remote, c.name, target, files[0]!))).length).toBeGreaterThan(0);
+      expect(m.sha256).toBe(verifyStaged(join(ctl.staging, c.name, target, files[0]!)).sha256);
+      expect((await c.container.inspect()).State.Running).toBe(true);
+    }
+    // Only ours: on a shared engine the controller also sees other tests' labelled containers.
+    const mine = new Set(containers.map((c) => c.name));
+    expect(ctl.logs().filter((l) => l.event === 'job.failed' && mine.has(String(l.container)))).toEqual([]);
+    expect((await ctl.stop()).code).toBe(0);
   });
 });
 
@@ -71,7 +113,6 @@ describe('dry runs', () => {
 
   it('a controller started with --dry-run runs no scheduled job: no file, no stop, no job taken', async () => {
     const c = await startContainer({ image: await ensureImage('base'), labels: fast({ 'backup.stop': 'true' }), cmd: IDLE });
-    const events = await recordEvents();
     const ctl = await startCtl({ args: ['--dry-run'] });
     expect(ctl.logs().find((l) => l.event === 'controller.started')?.dry_run).toBe(true);
     await waitDiscovered(ctl, c.name, 1);
@@ -79,9 +120,10 @@ describe('dry runs', () => {
     await sleep(6_000);
     const manual = await ctl.post('/api/backups', { container: c.name, wait: true });
     expect(manual.status).toBe(503);
-    expect(ctl.logs().filter((l) => typeof l.event === 'string' && l.event.startsWith('job.'))).toEqual([]);
+    expect(ctl.logs().filter((l) => typeof l.event === 'string' && (l.event.startsWith('job.') || l.event.startsWith('container.st')))).toEqual([]);
+    // No staged file, no remote file, not even a journal (nothing was ever stopped).
     expect(filesUnder(join(ctl.root, 'data'))).toEqual([]);
-    expect(lifecycle(await events.stop(), c.id)).toEqual([]);
+    // (Docker's own events are not asserted here: any other controller on a shared engine may run this schedule.)
     expect((await c.container.inspect()).State.Running).toBe(true);
     expect((await execIn(c, ['cat', '/data/a.txt'])).stdout).toBe('hello\n');
   });
