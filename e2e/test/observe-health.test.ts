@@ -13,6 +13,8 @@ import { baqupCli, expectCleanLogs, parsePrometheusText, sampleOf } from './obse
 useCleanup();
 useControllerCleanup();
 
+// Its own root: the default one is shared with other test files another engineer may be running right now.
+const ENGINE_ROOT = '/tmp/baqup-e2e-observe-engine';
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const SLEEPER = ['sh', '-c', 'trap "exit 0" TERM; sleep 86400 & wait'];
 
@@ -56,7 +58,7 @@ describe('health endpoints and baqup healthcheck', () => {
   });
 
   it('healthcheck exits 0 while ready, 1 when the engine goes away, 0 when it is back, 1 once the controller is gone', async () => {
-    engine = secondEngine();
+    engine = secondEngine(ENGINE_ROOT);
     await engine.start();
     const ctl = await startControllerProcess({ dockerHost: engine.host, config: { api: { listen: '127.0.0.1:0', token: TOKEN } } });
 
@@ -89,7 +91,10 @@ describe('health endpoints and baqup healthcheck', () => {
   });
 
   it('a staging directory that disappears makes /readyz 503 until it is back', async () => {
-    const ctl = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: TOKEN } } });
+    // A private engine: no container of another run can start a job that re-creates the staging directory.
+    engine = secondEngine(ENGINE_ROOT);
+    await engine.start();
+    const ctl = await startControllerProcess({ dockerHost: engine.host, config: { api: { listen: '127.0.0.1:0', token: TOKEN } } });
     const staging = join(ctl.dataDir, 'data', 'staging');
     expect((await healthcheck(ctl)).code).toBe(0);
     rmSync(staging, { recursive: true, force: true });

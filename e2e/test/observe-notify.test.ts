@@ -45,6 +45,20 @@ async function finish(ctl: ControllerProcess): Promise<void> {
 
 const events = (ctl: ControllerProcess, event: string, container: string) => ctl.logs().filter((l) => l.event === event && l.container === container);
 
+// The shared engine also carries other test runs' labelled containers, which the controller discovers and may back
+// up too: only messages about this test's container count (a coalesced batch lists every target in its body).
+const about = (n: FakeNtfy, container: string) => n.delivered.filter((m) => m.body.includes(`${container}/`) || String(m.headers.title).includes(`${container}/`));
+async function messagesAbout(n: FakeNtfy, container: string, count: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (about(n, container).length < count) {
+    if (Date.now() > deadline) throw new Error(`${about(n, container).length} of ${count} messages about ${container} within ${timeoutMs} ms; all: ${JSON.stringify(n.delivered.map((m) => m.headers.title))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return about(n, container);
+}
+/** The title of a message about `target` alone, or of a batch that lists it. */
+const titleFor = (single: string, batch: RegExp) => (t: unknown) => t === single || batch.test(String(t));
+
 describe('notifications from the built controller (real ntfy-like server)', () => {
   it('a failing postgres backup sends exactly one ntfy message with its headers and auth; a repeat failure sends none', async () => {
     const pgImage = await ensureImage('postgres');
@@ -62,20 +76,17 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     const first = await backupNow(ctl, TOKEN, name);
     expect(first.jobs).toMatchObject([{ target: `${name}/postgres-main`, status: 'failed' }]);
     expect(first.jobs[0]!.error?.message).toMatch(/password authentication failed/);
-    const [message] = await ntfy.waitFor(1, 30_000);
+    const [message] = await messagesAbout(ntfy, name, 1);
     expect(message).toMatchObject({ method: 'POST', path: '/alerts' });
-    expect(message!.headers).toMatchObject({
-      title: `baqup: backup failed: ${name}/postgres-main`,
-      priority: '4',
-      tags: 'rotating_light,backup',
-      authorization: basic,
-    });
+    expect(message!.headers).toMatchObject({ priority: '4', tags: 'rotating_light,backup', authorization: basic });
+    expect(message!.headers.title).toSatisfy(titleFor(`baqup: backup failed: ${name}/postgres-main`, /^baqup: \d+ backups failing/));
     expect(message!.body).toContain(`${name}/postgres-main`);
 
     const second = await backupNow(ctl, TOKEN, name);
     expect(second.jobs[0]!.status).toBe('failed');
     await finish(ctl); // flushes anything the notifier still held
-    expect(ntfy.requests).toHaveLength(1);
+    expect(about(ntfy, name)).toHaveLength(1);
+    expect(ntfy.requests).toHaveLength(ntfy.delivered.length); // every request was a delivered message, none retried
     expect(events(ctl, 'job.failed', name)).toHaveLength(2);
   });
 
@@ -88,8 +99,9 @@ describe('notifications from the built controller (real ntfy-like server)', () =
 
     const run = await backupNow(ctl, TOKEN, name);
     expect(run.jobs).toMatchObject([{ target: `${name}/fs-etc`, status: 'succeeded' }]);
-    const [message] = await ntfy.waitFor(1, 30_000);
-    expect(message!.headers).toMatchObject({ title: `baqup: backup succeeded: ${name}/fs-etc`, priority: '3', authorization: basic });
+    const [message] = await messagesAbout(ntfy, name, 1);
+    expect(message!.headers).toMatchObject({ priority: '3', tags: 'white_check_mark,backup', authorization: basic });
+    expect(message!.headers.title).toSatisfy(titleFor(`baqup: backup succeeded: ${name}/fs-etc`, /^baqup: \d+ backups ok/));
 
     const res = await fetch(`http://${ctl.api}/metrics`);
     expect(res.status).toBe(200);
@@ -112,7 +124,7 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     expect(sampleOf(m, 'baqup_docker_up')).toBe(1);
 
     await finish(ctl);
-    expect(ntfy.requests).toHaveLength(1);
+    expect(about(ntfy, name)).toHaveLength(1);
   });
 
   it('a notifier that is down does not fail the backup: the job succeeds and notify.failed is logged', async () => {
@@ -150,8 +162,10 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     // Several more failing runs after the stale line: nothing more is said about it.
     const failuresAtStale = events(ctl, 'job.failed', name).length;
     await ctl.waitForLog(() => events(ctl, 'job.failed', name).length >= failuresAtStale + 4, 30_000);
-    const [alert] = await ntfy.waitFor(1, 30_000);
-    expect(alert!.headers.title).toBe(`baqup: backup failed: ${name}/fs-data`);
+    const [alert] = await messagesAbout(ntfy, name, 1);
+    expect(alert!.headers.title).toSatisfy(titleFor(`baqup: backup failed: ${name}/fs-data`, /^baqup: \d+ backups failing/));
+    expect(alert!.body).toMatch(new RegExp(`✗ ${name}/fs-data`));
+    expect(about(ntfy, name)).toHaveLength(1);
     expect(events(ctl, 'target.stale', name)).toHaveLength(1);
 
     const m = parsePrometheusText(await (await fetch(`http://${ctl.api}/metrics`)).text());
@@ -166,15 +180,15 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     const recovered = await ctl.waitForLog((l) => l.event === 'target.recovered' && l.container === name, 30_000);
     expect(recovered).toMatchObject({ level: 'info', target: 'fs-data', schedule: 'fast' });
     expect(recovered.failing_for_ms).toBeGreaterThan(0);
-    const [, recovery] = await ntfy.waitFor(2, 30_000);
-    expect(recovery!.headers.title).toBe(`baqup: backup recovered: ${name}/fs-data`);
+    const [, recovery] = await messagesAbout(ntfy, name, 2);
+    expect(recovery!.headers.title).toSatisfy(titleFor(`baqup: backup recovered: ${name}/fs-data`, /^baqup: \d+ backups ok/));
     const after = parsePrometheusText(await (await fetch(`http://${ctl.api}/metrics`)).text());
     expect(sampleOf(after, 'baqup_target_stale', labels)).toBe(0);
 
     await finish(ctl);
     expect(events(ctl, 'target.stale', name)).toHaveLength(1);
     expect(events(ctl, 'target.recovered', name)).toHaveLength(1);
-    expect(ntfy.requests).toHaveLength(2);
+    expect(about(ntfy, name)).toHaveLength(2);
   });
 
   it('a target whose job never finishes turns stale: one "overdue" alert and one target.stale line', async () => {
@@ -189,13 +203,14 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     const ctl = await controller({ staleness_factor: 1, notifications: { on_failure: [ntfyUrl(ntfy)] } }, { BAQUP_STALE_CHECK_MS: '500', BAQUP_SHUTDOWN_GRACE_MS: '1000' });
     const stale = await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 30_000);
     expect(stale).toMatchObject({ level: 'warn', target: 'fs-data', schedule: 'fast', last_success: null });
-    const [alert] = await ntfy.waitFor(1, 30_000);
-    expect(alert!.headers).toMatchObject({ title: `baqup: backup overdue: ${name}/fs-data`, tags: 'hourglass,backup', authorization: basic });
+    const [alert] = await messagesAbout(ntfy, name, 1);
+    expect(alert!.headers).toMatchObject({ authorization: basic, priority: '4' });
+    expect(alert!.headers.title).toSatisfy(titleFor(`baqup: backup overdue: ${name}/fs-data`, /^baqup: \d+ backups failing \(.*overdue\)/));
     // Later checks (every 0.5 s here) and skipped ticks say nothing more.
     await ctl.waitForLog(() => events(ctl, 'job.skipped', name).length >= 3, 30_000);
     await finish(ctl);
     expect(events(ctl, 'target.stale', name)).toHaveLength(1);
     expect(events(ctl, 'job.failed', name)).toHaveLength(0);
-    expect(ntfy.requests).toHaveLength(1);
+    expect(about(ntfy, name)).toHaveLength(1);
   });
 });
