@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureImage, sqliteSql, startContainer, useCleanup } from '../src/index.js';
 import { useControllerCleanup } from '../src/controller-process.js';
+import { appIdle } from './dump-fixtures.js';
 import { running, startBaqup, type Baqup } from './restore-fixtures.js';
 
 useCleanup();
@@ -36,6 +37,7 @@ describe('POST /api/restores', () => {
   it('with allow_restore: token and confirm required, then restores a sqlite backup', async () => {
     baqup = await startBaqup({ api: { listen: '127.0.0.1:0', token: 'restore-e2e-token', allow_restore: true } });
     const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
+    await appIdle(c); // the app creates the database at start: let it finish first
     await sqliteSql(c, '/data/app.db', "INSERT INTO items (name) VALUES ('one'), ('two'), ('three');");
     const want = await sqliteSql(c, '/data/app.db', SUM);
     await baqup.waitTargets(c.name, 1);

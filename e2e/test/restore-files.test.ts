@@ -11,7 +11,7 @@ import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, execIn, execOk, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { useControllerCleanup } from '../src/controller-process.js';
-import { tarOf } from './dump-fixtures.js';
+import { appIdle, tarOf } from './dump-fixtures.js';
 import { expectOk, fileSha, running, startBaqup, treeHash, type Baqup } from './restore-fixtures.js';
 
 useCleanup();
@@ -60,6 +60,7 @@ describe('restore redis', () => {
 describe('restore sqlite', () => {
   it('with sqlite3: rows deleted, restore, same rows, integrity_check ok; then a corrupted staged copy is refused and reported', async () => {
     const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
+    await appIdle(c); // the app creates the database at start: let it finish first
     await sqliteSql(c, '/data/app.db', "PRAGMA journal_mode=WAL; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 2500) INSERT INTO items (name) SELECT 'row-' || i FROM n;");
     const want = await sqliteSql(c, '/data/app.db', SUM);
     expect(want).toMatch(/^2500:/);
@@ -76,7 +77,8 @@ describe('restore sqlite', () => {
     await sqliteSql(c, '/data/app.db', "INSERT INTO items (name) VALUES ('marker');");
     const now = await sqliteSql(c, '/data/app.db', SUM);
     const data = await readFile(job!.path);
-    data[Math.floor(data.length / 2)] ^= 0xff;
+    const mid = Math.floor(data.length / 2);
+    data[mid] = data[mid]! ^ 0xff;
     await writeFile(job!.path, data);
     const before = await startedAt(c);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, sqliteSql, startContainer, useCleanup } from '../src/index.js';
 import { useControllerCleanup } from '../src/controller-process.js';
+import { appIdle } from './dump-fixtures.js';
 import { expectOk, running, startBaqup, type Baqup } from './restore-fixtures.js';
 
 useCleanup();
@@ -32,6 +33,7 @@ afterAll(async () => {
 describe('restore from restic', () => {
   it('two snapshots: ls and verify see them, restore latest and then the first by snapshot id', async () => {
     const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
+    await appIdle(c); // the app creates the database at start: let it finish first
     await sqliteSql(c, '/data/app.db', "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 1200) INSERT INTO items (name) SELECT 'first-' || i FROM n;");
     const first = await sqliteSql(c, '/data/app.db', SUM);
     await baqup.waitTargets(c.name, 1);
