@@ -137,10 +137,10 @@ describe('restic repository', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       const patient = createResticRepository({ repository: repoDir, password: new Secret(PASSWORD), host: 'baqup-test', logger, staleLockAgeSeconds: 3600, cacheDir: join(work, 'cache') });
-      expect(await patient.unlockStale()).toEqual({ locks: 1, old: 0, removedAll: false });
+      expect(await patient.unlockStale()).toEqual({ deadRemoved: 0, locks: 1, old: 0, removedAll: false });
       await new Promise((r) => setTimeout(r, 1100));
       const strict = createResticRepository({ repository: repoDir, password: new Secret(PASSWORD), host: 'baqup-test', logger, staleLockAgeSeconds: 1, cacheDir: join(work, 'cache') });
-      expect(await strict.unlockStale()).toEqual({ locks: 1, old: 1, removedAll: true });
+      expect(await strict.unlockStale()).toEqual({ deadRemoved: 0, locks: 1, old: 1, removedAll: true });
       expect(spawnSync('restic', ['list', 'locks', '--no-lock'], { env, encoding: 'utf8' }).stdout.trim()).toBe('');
       expect(logger.lines.some((l) => l.msg === 'removed a stale restic lock')).toBe(true);
     } finally {

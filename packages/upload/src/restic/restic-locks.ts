@@ -5,6 +5,8 @@ import { errorMessage } from '@baqup/core';
 import type { ResticContext } from './restic-exec.js';
 
 export interface UnlockReport {
+  /** Locks restic's own cleanup removed (their process is gone, or they were older than 30 min on another host). */
+  deadRemoved: number;
   /** Locks present after restic's own stale-lock cleanup. */
   locks: number;
   /** Of those, older than the configured age (then all were removed). */
@@ -21,8 +23,15 @@ interface RawLock {
 
 export async function unlockStale(ctx: ResticContext): Promise<UnlockReport> {
   const maxAgeMs = (ctx.options.staleLockAgeSeconds ?? 86_400) * 1000;
+  const listLocks = async () => (await ctx.run(['list', 'locks', '--no-lock'])).split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{64}$/.test(l));
+  const before = await listLocks();
+  // No lock at all (the usual case): one cheap command, nothing to unlock.
+  if (before.length === 0) return { deadRemoved: 0, locks: 0, old: 0, removedAll: false };
   await ctx.run(['unlock']);
-  const ids = (await ctx.run(['list', 'locks', '--no-lock'])).split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l.trim()));
+  const ids = await listLocks();
+  // Counted, because restic's own `unlock` says nothing about what it removed and a stale lock is worth a log line.
+  const deadRemoved = before.filter((id) => !ids.includes(id)).length;
+  if (deadRemoved > 0) ctx.options.logger.warn('removed stale restic locks of processes that are gone', { repository: ctx.display, locks: deadRemoved });
   const now = Date.now();
   const old: Array<RawLock & { id: string }> = [];
   for (const id of ids) {
@@ -34,7 +43,7 @@ export async function unlockStale(ctx: ResticContext): Promise<UnlockReport> {
       ctx.options.logger.debug('restic lock vanished while inspected', { lock: id.slice(0, 8), error: { code: 'BAQUP_RESTIC_FAILED', message: errorMessage(err) } });
     }
   }
-  if (old.length === 0) return { locks: ids.length, old: 0, removedAll: false };
+  if (old.length === 0) return { deadRemoved, locks: ids.length, old: 0, removedAll: false };
   await ctx.run(['unlock', '--remove-all']);
   for (const l of old) {
     ctx.options.logger.warn('removed a stale restic lock', {
@@ -42,5 +51,5 @@ export async function unlockStale(ctx: ResticContext): Promise<UnlockReport> {
       age_seconds: Math.round((now - Date.parse(l.time)) / 1000),
     });
   }
-  return { locks: ids.length, old: old.length, removedAll: true };
+  return { deadRemoved, locks: ids.length, old: old.length, removedAll: true };
 }
