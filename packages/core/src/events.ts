@@ -28,6 +28,10 @@ export const LOG_EVENTS = [
   'notify.failed',
   'target.stale',
   'target.recovered',
+  'restic.ready',
+  'restic.unavailable',
+  'restic.checked',
+  'restic.check_failed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
