@@ -4,6 +4,7 @@ import type { ControllerConfig, Logger } from '@baqup/core';
 import { ConfigError } from '@baqup/core';
 import { createRcloneRemote, createResticRepository, displayRemote } from '@baqup/upload';
 import type { PipelineDeps } from './pipeline.js';
+import { serializedRepository } from './restic-maintenance.js';
 
 export function createBackend(config: ControllerConfig, logger: Logger): { backend: PipelineDeps['backend']; display: string } {
   const u = config.upload;
@@ -19,7 +20,7 @@ export function createBackend(config: ControllerConfig, logger: Logger): { backe
       timeZone: config.timezone,
       staleLockAgeSeconds: r.stale_lock_minutes * 60,
     });
-    return { backend: { kind: 'restic', repo }, display: `restic ${r.repository.replace(/\/\/[^@/]*@/, '//***@')}` };
+    return { backend: { kind: 'restic', repo: serializedRepository(repo, logger) }, display: `restic ${r.repository.replace(/\/\/[^@/]*@/, '//***@')}` };
   }
   const remote = createRcloneRemote({ remote: u.remote, ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
   return { backend: { kind: 'rclone', remote }, display: displayRemote(u.remote) };
