@@ -22,6 +22,7 @@ import { backupPipeline } from './pipeline.js';
 import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
+import { startResticMaintenance } from './restic-maintenance.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
@@ -129,6 +130,9 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     });
     subscriptions.add(jobs.subscription);
   }
+  const restic = backend.kind === 'restic' && !options.dryRun
+    ? startResticMaintenance({ repo: backend.repo, checkCron: config.upload.restic.check_cron, timezone: config.timezone, logger, notify: (e) => void notifier.notify(e) })
+    : undefined;
 
   const token = resolveApiToken(config.api);
   if (token) redactor.add(token);
@@ -159,6 +163,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       }
       subscriptions.unsubscribe();
       staleWatch?.stop();
+      restic?.stop();
       killAll();
       await holds.releaseAll();
       await notifier.close();
