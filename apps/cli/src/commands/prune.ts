@@ -1,0 +1,120 @@
+// `baqup prune [container] [target]`: retention now, as the controller applies it after each backup — staging and
+// the rclone remote, or staging and `restic forget` per target × schedule — and a list of what went (or, with
+// --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
+// a container Docker no longer has are left alone (no labels, no policy to judge them by).
+import { parseArgs } from 'node:util';
+import { errorCode, errorMessage, parseLabels, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
+import { pruneTarget } from '@baqup/prune';
+import { cliContext, type CliContext } from '../restore/cli-context.js';
+import type { Command } from './command.js';
+import { configOption } from './config-option.js';
+
+interface SideReport {
+  side: 'staging' | 'remote' | 'restic';
+  listed: number;
+  kept: number;
+  /** Relative paths (staging, remote) or snapshot ids (restic). */
+  deleted: string[];
+  error?: { code: string; message: string };
+}
+
+interface TargetReport {
+  container: string;
+  target: string;
+  schedule: string;
+  policy: RetentionPolicy;
+  sides: SideReport[];
+}
+
+async function labelled(ctx: CliContext): Promise<ContainerBackupConfig[]> {
+  const docker = ctx.docker();
+  // Stopped containers too: their labels still say how long their backups are kept.
+  const summaries = await docker.list({ labels: ['backup.enabled'], all: true });
+  const out: ContainerBackupConfig[] = [];
+  for (const s of summaries) {
+    const c = await docker.inspect(s.id);
+    out.push(parseLabels(c.labels, c.env, ctx.defaults, { id: c.id, name: c.name, image: c.image }));
+  }
+  return out;
+}
+
+async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerBackupConfig['targets'][number], dryRun: boolean): Promise<TargetReport> {
+  const target = `${t.type}-${t.instance}`;
+  const schedule = c.schedules[t.schedule];
+  const report: TargetReport = { container: c.containerName, target, schedule: t.schedule, policy: schedule?.retention ?? {}, sides: [] };
+  if (!schedule) {
+    report.sides.push({ side: 'staging', listed: 0, kept: 0, deleted: [], error: { code: 'BAQUP_LABEL_INVALID', message: `schedule "${t.schedule}" is not defined` } });
+    return report;
+  }
+  const { sources } = ctx;
+  const sides = await pruneTarget({
+    stagingRoot: sources.stagingRoot,
+    ...(sources.rclone ? { remote: sources.rclone.ops } : {}),
+    container: c.containerName, type: t.type, instance: t.instance, schedule: schedule.name, policy: schedule.retention,
+    dryRun, logger: ctx.logger, timeZone: ctx.config.timezone,
+  });
+  for (const s of sides) report.sides.push({ side: s.side, listed: s.listed, kept: s.kept.length, deleted: s.deleted, ...(s.error ? { error: s.error } : {}) });
+  if (sources.restic) {
+    // The same tags the controller gives each snapshot: forget works on one target × schedule.
+    const tags = [`container:${c.containerName}`, `target:${target}`, `schedule:${schedule.name}`];
+    try {
+      const r = await sources.restic.forget(schedule.retention, { tags, dryRun });
+      report.sides.push({ side: 'restic', listed: r.kept.length + r.removed.length, kept: r.kept.length, deleted: r.removed.map((id) => id.slice(0, 8)) });
+    } catch (err) {
+      report.sides.push({ side: 'restic', listed: 0, kept: 0, deleted: [], error: { code: errorCode(err), message: errorMessage(err) } });
+    }
+  }
+  return report;
+}
+
+const describePolicy = (p: RetentionPolicy): string =>
+  Object.entries(p).map(([k, v]) => `${k.replace(/^keep/, 'keep ').toLowerCase()} ${String(v)}`).join(', ') || 'keep everything';
+
+function render(reports: TargetReport[], dryRun: boolean): string {
+  const verb = dryRun ? 'would delete' : 'deleted';
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`${r.container}/${r.target} (schedule ${r.schedule}: ${describePolicy(r.policy)})`);
+    for (const s of r.sides) {
+      if (s.error) {
+        out.push(`  ${s.side}: FAILED: ${s.error.message}${s.deleted.length ? ` (after ${s.deleted.length} deleted)` : ''}`);
+        continue;
+      }
+      out.push(`  ${s.side}: ${s.listed} found, ${s.kept} kept, ${verb} ${s.deleted.length}`);
+      for (const d of s.deleted) out.push(`    ${verb} ${d}`);
+    }
+  }
+  return out.join('\n');
+}
+
+export const prune: Command = {
+  summary: 'apply retention now to staging and the remote (or restic), listing what was or would be deleted',
+  usage: '[container] [target] [--dry-run] [--config FILE] [--json]',
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { ...configOption, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const [container, target] = positionals;
+    const dryRun = values['dry-run'];
+    const ctx = cliContext(values.config);
+    const containers = (await labelled(ctx)).filter((c) => c.enabled && (!container || c.containerName === container));
+    if (container && containers.length === 0) {
+      console.error(`baqup prune: no container named "${container}" carries backup.enabled (see \`baqup plan\`)`);
+      return 2;
+    }
+    const reports: TargetReport[] = [];
+    for (const c of containers) {
+      const targets = c.targets.filter((t) => !target || `${t.type}-${t.instance}` === target || t.instance === target);
+      if (target && targets.length === 0) {
+        console.error(`baqup prune: ${c.containerName} has no target "${target}" (targets: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'})`);
+        return 2;
+      }
+      for (const t of targets) reports.push(await pruneOne(ctx, c, t, dryRun));
+    }
+    if (values.json) console.log(JSON.stringify({ dry_run: dryRun, targets: reports }, null, 2));
+    else console.log(reports.length === 0 ? 'no labelled targets' : render(reports, dryRun));
+    return reports.some((r) => r.sides.some((s) => s.error)) ? 1 : 0;
+  },
+};
