@@ -295,6 +295,12 @@ describe('secrets', () => {
   it('no test password in the controller output, API answers, CLI output or Docker exec events', async () => {
     // The failure paths above really ran (otherwise this check proves little).
     expect(ctl.logs().filter((l) => l.event === 'job.failed').length).toBeGreaterThanOrEqual(2);
+    // Every read view of the API, for every container (the literal password is a label of pg).
+    for (const path of ['/api/containers', '/api/events', '/api/status', ...[pg, my, rd].map((c) => `/api/containers/${c.name}`)]) {
+      const r = await ctl.get(path);
+      expect(r.status, path).toBe(200);
+    }
+    expect(said.join('\n')).toContain('postgres-badpw');
     const output = said.join('\n');
     expect(output).toContain('password authentication failed');
     for (const pw of PASSWORDS) expect(output).not.toContain(pw);

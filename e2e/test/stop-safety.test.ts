@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { lifecycle, recordEvents, until } from './dump-fixtures.js';
-import { backupNow, dataFiles, filesUnder, journalEntries, partials, startCtl, useCtlCleanup, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
+import { backupNow, dataFiles, filesUnder, journalEntries, partials, startCtl, useCtlCleanup, verifyStaged, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
 
 useCleanup();
 useCtlCleanup();
@@ -92,7 +92,28 @@ describe('backup.stop=true', () => {
     expect(partials(second.staging)).toEqual([]);
     expect(dataFiles(second.staging, c.name, 'fs-data')).toEqual([]);
     expect(dataFiles(second.remote, c.name, 'fs-data')).toEqual([]);
-    expect((await second.stop()).code).toBe(0);
+    expect(await second.stop(), second.output().slice(-3000)).toEqual({ code: 0, signal: null });
+  });
+
+  it('SIGTERM mid-backup within the grace period: the job finishes and is uploaded, the container runs, exit 0', async () => {
+    // 512 MiB of sparse zeros: seconds of streaming, far below the default 60 s grace period.
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle('mkdir -p /data && truncate -s 512M /data/f') });
+    const ctl = await startCtl();
+    await waitDiscovered(ctl, c.name, 1);
+    await startSlowBackup(ctl, c);
+    ctl.kill('SIGTERM');
+    expect(await ctl.exit).toEqual({ code: 0, signal: null });
+    const logs = ctl.logs();
+    const stopping = logs.findIndex((l) => l.event === 'controller.stopping');
+    const done = logs.findIndex((l) => l.event === 'job.succeeded' && l.container === c.name);
+    expect(stopping).toBeGreaterThanOrEqual(0);
+    expect(done).toBeGreaterThan(stopping);
+    expect(logs.some((l) => /grace period over/.test(String(l.msg)))).toBe(false);
+    expect(await running(c)).toBe(true);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    const files = dataFiles(ctl.remote, c.name, 'fs-data');
+    expect(files).toHaveLength(1);
+    expect(verifyStaged(join(ctl.remote, c.name, 'fs-data', files[0]!)).size).toBeGreaterThan(0);
   });
 
   it('SIGTERM mid-backup with a short grace period: the container runs again and the controller exits 0', async () => {
