@@ -2,12 +2,17 @@
 import { map } from 'rxjs/operators';
 import type { DiscoverySource, DockerTrigger } from '@baqup/discovery';
 import type { DockerClient } from '@baqup/docker';
-import { DockerNotFoundError } from '@baqup/docker';
+import { DockerNotFoundError, backoff } from '@baqup/docker';
+
+// Reconnect attempts to the events stream at most 2 s apart (jittered 1–2 s): the view must match the engine
+// within 5 s of it answering again however long it was down; the default 30 s cap missed that after a 20 s
+// outage (e2e/test/discovery-restart.test.ts). A refused connect to the socket costs next to nothing.
+const reconnectDelay = (attempt: number): number => backoff(attempt, { maxMs: 2_000, random: Math.random });
 
 export function dockerDiscoverySource(docker: DockerClient): DiscoverySource {
   return {
     triggers: () =>
-      docker.events().pipe(
+      docker.events({ backoff: reconnectDelay }).pipe(
         map((e): DockerTrigger => {
           if (e.kind === 'event') return { kind: 'event', id: e.id, action: e.action };
           if (e.kind === 'resync') return { kind: 'resync' };
