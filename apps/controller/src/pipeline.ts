@@ -62,7 +62,8 @@ async function afterRclone(deps: PipelineDeps, remote: RcloneRemote, staged: Sta
   // Earlier staged files of this target whose upload failed go now ("retry next scheduled run").
   const prefix = `${targetKey(staged.job.container.containerName, staged.job.target)}`;
   const pending = await uploadPending({ stagingRoot: deps.stagingRoot, remote, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger, prefix });
-  if (pending.failed.length > 0) deps.logger.warn('earlier backups still wait for upload', { event: 'upload.failed', ...fieldsOf(staged.job), pending: pending.remaining.length });
+  const first = pending.failed[0];
+  if (first) deps.logger.error('earlier backups still wait for upload', { event: 'upload.failed', ...fieldsOf(staged.job), pending: pending.remaining.length, error: first.error });
 }
 
 async function intoRestic(deps: PipelineDeps, repo: ResticRepository, staged: StagedJob): Promise<BackupResult> {
