@@ -17,6 +17,8 @@ export interface CliContext {
 }
 
 const line = (level: string) => (msg: string, fields?: LogFields) => {
+  // The command prints its own failure; the restore.failed line would say it twice.
+  if (fields?.event === 'restore.failed') return;
   const err = fields?.error ? `: ${fields.error.message}` : '';
   console.error(`baqup: ${level}: ${msg}${err}`);
 };
