@@ -114,9 +114,20 @@ export async function ensureBaqupImage(): Promise<string> {
     cpSync(join(repoRoot, 'docker'), join(ctx, 'docker'), { recursive: true });
     await build(ctx, tag, { buildargs: { BASE_IMAGE: nodeBase }, target: 'runtime-prebuilt' });
     rmSync(ctx, { recursive: true, force: true });
+    await removeOlderTags('baqup-e2e/baqup', tag);
     console.log(`e2e: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s (context ${relative(repoRoot, ctx)})`);
     return tag;
   });
+}
+
+/** Each build of a changed workspace makes a new tag; older ones go (not forced: one in use by a container stays). */
+async function removeOlderTags(repo: string, keep: string): Promise<void> {
+  const images = await docker().listImages({ filters: { reference: [repo] } });
+  for (const img of images) {
+    for (const t of img.RepoTags ?? []) {
+      if (t !== keep) await docker().getImage(t).remove().catch(() => undefined);
+    }
+  }
 }
 
 /** The host path of the engine's socket, to mount into the baqup container (the engine under test is local). */
