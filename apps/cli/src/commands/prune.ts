@@ -26,13 +26,18 @@ interface TargetReport {
   sides: SideReport[];
 }
 
-async function labelled(ctx: CliContext): Promise<ContainerBackupConfig[]> {
+async function labelled(ctx: CliContext, name: string | undefined): Promise<ContainerBackupConfig[]> {
   const docker = ctx.docker();
   // Stopped containers too: their labels still say how long their backups are kept.
-  const summaries = await docker.list({ labels: ['backup.enabled'], all: true });
+  const summaries = (await docker.list({ labels: ['backup.enabled'], all: true })).filter((s) => !name || s.name === name);
   const out: ContainerBackupConfig[] = [];
   for (const s of summaries) {
-    const c = await docker.inspect(s.id);
+    let c;
+    try {
+      c = await docker.inspect(s.id);
+    } catch {
+      continue; // removed since it was listed: nothing to judge its backups by
+    }
     out.push(parseLabels(c.labels, c.env, ctx.defaults, { id: c.id, name: c.name, image: c.image }));
   }
   return out;
@@ -99,7 +104,7 @@ export const prune: Command = {
     const [container, target] = positionals;
     const dryRun = values['dry-run'];
     const ctx = cliContext(values.config);
-    const containers = (await labelled(ctx)).filter((c) => c.enabled && (!container || c.containerName === container));
+    const containers = (await labelled(ctx, container)).filter((c) => c.enabled && (!container || c.containerName === container));
     if (container && containers.length === 0) {
       console.error(`baqup prune: no container named "${container}" carries backup.enabled (see \`baqup plan\`)`);
       return 2;
