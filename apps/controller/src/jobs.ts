@@ -33,15 +33,18 @@ export function startJobs(o: JobsOptions): Jobs {
   const subscription = new Subscription();
   let latest: DesiredState = new Map();
 
-  const refreshNextRuns = () => {
-    for (const p of nextRuns(latest, new Date(), o.timezone)) o.store.setNextRun(p.key, p.next[0]);
+  // Next runs are recomputed only for containers whose config changed (discovery keeps unchanged ones as the
+  // same object), so a burst of 100 new containers costs 100 computations, not 100 × 100.
+  const refreshNextRuns = (containers: DesiredState) => {
+    for (const p of nextRuns(containers, new Date(), o.timezone)) o.store.setNextRun(p.key, p.next[0]);
   };
 
   const desired$ = o.desired$.pipe(share());
   subscription.add(
     desired$.subscribe((d) => {
+      const changed = new Map([...d].filter(([id, c]) => latest.get(id) !== c));
       latest = d;
-      refreshNextRuns();
+      if (changed.size > 0) refreshNextRuns(changed);
     }),
   );
 
@@ -59,6 +62,8 @@ export function startJobs(o: JobsOptions): Jobs {
   );
   const intake = results$.subscribe({ complete: () => drained(), next: (r) => {
     if ('kind' in r && r.kind === 'skipped') {
+      const skippedOf = latest.get(r.job.container.containerId);
+      if (skippedOf) refreshNextRuns(new Map([[skippedOf.containerId, skippedOf]]));
       o.store.recordEvent({ event: 'job.skipped', container: r.job.container.containerName, target: `${r.job.target.type}-${r.job.target.instance}`, message: r.message });
       return;
     }
@@ -70,7 +75,8 @@ export function startJobs(o: JobsOptions): Jobs {
       target: `${result.job.target.type}-${result.job.target.instance}`,
       message: result.success ? `backup written: ${result.stagingPath ?? ''}` : (result.error?.message ?? 'failed'),
     });
-    refreshNextRuns();
+    const c = latest.get(result.job.container.containerId);
+    if (c) refreshNextRuns(new Map([[c.containerId, c]]));
     o.onResult(result);
   } });
   subscription.add(intake);

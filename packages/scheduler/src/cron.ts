@@ -15,9 +15,14 @@ export interface CronOptions {
 const ALIASES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly', '@minutely', '@secondly', '@weekdays', '@weekends']);
 
 /** Throws TimezoneInvalidError unless `tz` is a zone the runtime's Intl knows (luxon, under cron-parser, uses the same). */
+// Building an Intl.DateTimeFormat costs ~0.2 ms and every cron parse checks its zone: remember the good ones.
+const validZones = new Set<string>();
+
 export function assertTimezone(tz: string): string {
+  if (validZones.has(tz)) return tz;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    validZones.add(tz);
     return tz;
   } catch {
     throw new TimezoneInvalidError(tz);
@@ -74,6 +79,16 @@ export function nextRun(expr: string, opts: CronOptions & { after: Date }): Date
 }
 
 /** The expression normalised to 6 fields (`0 3 * * *` and `0 0 3 * * *` compare equal); throws CronInvalidError. */
+const normalized = new Map<string, string>();
+
 export function normalizeCron(expr: string, tz: string, seed?: string): string {
-  return parseCron(expr, { tz, seed }).stringify(true);
+  // Pure in its inputs, and called for every target on every desired-state update: memoized (bounded).
+  const key = `${expr}\u0000${tz}\u0000${seed ?? ''}`;
+  let text = normalized.get(key);
+  if (text === undefined) {
+    text = parseCron(expr, { tz, seed }).stringify(true);
+    if (normalized.size >= 10_000) normalized.clear();
+    normalized.set(key, text);
+  }
+  return text;
 }
