@@ -91,10 +91,12 @@ describe('eventStream', () => {
     const attempts: number[] = [];
     const fail = new DockerUnreachableError('unix:///x');
     const s = new PassThrough();
-    const { connect } = scripted([fail, fail, s, fail, new PassThrough()]);
+    const { connect, calls } = scripted([fail, fail, s, fail, new PassThrough()]);
     const obs = eventStream(connect, 'unix:///x', { backoff: (n) => (attempts.push(n), 0) });
     const done = collect(obs, (i) => i.filter((e) => e.kind === 'resync').length === 2);
-    await new Promise((r) => setTimeout(r, 20));
+    // Cut the stream only once it has been handed out (a fixed sleep raced on a loaded machine).
+    while (calls.length < 3) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
     s.destroy(new Error('socket closed'));
     await done;
     expect(attempts).toEqual([1, 2, 1, 2]);
