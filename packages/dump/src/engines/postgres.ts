@@ -5,9 +5,8 @@
 // Connection: with a password configured we connect over TCP to 127.0.0.1:<port> inside the container, so the
 // password is actually checked (the official image trusts the local socket, which would accept any password and
 // hide a wrong one until the day it matters). Without a password, the local socket, like `docker exec pg_dumpall`.
-import { Readable } from 'node:stream';
 import type { TargetConfig } from '@baqup/core';
-import { concat, output, runOk, toolVersion, type ToolEnv } from '../tool.js';
+import { concatStream, output, runOk, toolVersion, type ToolEnv } from '../tool.js';
 import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
 
 const IS_SUPERUSER = 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user';
@@ -58,7 +57,7 @@ export const postgres: Engine = {
         ? [() => output(ctx, pgDumpallArgv(target), env(ctx))]
         : [() => output(ctx, pgRolesArgv(target, superuser === 't'), env(ctx)), ...wanted.map((db) => () => output(ctx, pgDumpArgv(target, db), env(ctx)))];
     return {
-      stream: Readable.from(concat(ctx, parts)),
+      stream: concatStream(ctx, parts),
       extension: 'sql',
       databases: wanted === 'all' ? existing : wanted,
       toolVersions: { pg_dump: version },
