@@ -2,10 +2,10 @@
 // after a failed dump, after the controller was killed with SIGKILL mid-backup (the next controller on the same
 // data dir replays the stop journal), and after a SIGTERM whose grace period ran out mid-backup (exit code 0).
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { lifecycle, recordEvents, until } from './dump-fixtures.js';
-import { backupNow, dataFiles, filesUnder, journalEntries, partials, startCtl, useCtlCleanup, verifyStaged, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
+import { backupNow, dataFiles, filesUnder, journalEntries, partials, sleep, startCtl, useCtlCleanup, verifyStaged, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
 
 useCleanup();
 useCtlCleanup();
@@ -19,17 +19,34 @@ const HUGE = 'mkdir -p /data && for i in 1 2 3 4 5 6 7 8; do truncate -s 4G /dat
 
 const labels = (path = '/data') => ({ 'backup.enabled': 'true', 'backup.stop': 'true', 'backup.fs.data.path': path });
 
+// What a test got to, printed when it fails (a timeout says nothing about where it hung).
+let trace: string[] = [];
+const step = (what: string) => void trace.push(`${new Date().toISOString()} ${what}`);
+beforeEach(() => {
+  trace = [];
+  onTestFailed(() => console.error(`steps:\n${trace.join('\n')}`));
+});
+
 const running = async (c: TestContainer) => (await c.container.inspect()).State.Running;
 
-/** Triggers a backup without waiting and returns once Docker reports the container stopped (by the job). */
-async function startSlowBackup(ctl: Ctl, c: TestContainer): Promise<void> {
-  const r = await ctl.post('/api/backups', { container: c.name, target: 'fs-data' });
-  expect(r.status).toBe(202);
+/**
+ * Triggers a backup and returns once Docker reports the container stopped by the job and the dump is streaming.
+ * With `wait`, the request stays open (`wait: true`): its settled answer (or error) is returned as a promise.
+ */
+async function startSlowBackup(ctl: Ctl, c: TestContainer, wait = false): Promise<{ answer: Promise<unknown> }> {
+  let pending: Promise<unknown> = Promise.resolve();
+  if (wait) pending = ctl.post('/api/backups', { container: c.name, target: 'fs-data', wait: true }).then((r) => r, (err: unknown) => err);
+  else expect((await ctl.post('/api/backups', { container: c.name, target: 'fs-data' })).status).toBe(202);
+  step('backup triggered');
   await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === c.name, 30_000);
   await until('the container to be stopped', async () => !(await running(c)), 100);
+  step('container stopped');
   expect(journalEntries(ctl.root).map((e) => e.containerId)).toEqual([c.id]);
   // Mid-backup for real: the archive is streaming into a hidden partial file in staging.
   await until('a partial file in staging', async () => partials(ctl.staging).length > 0, 100);
+  step('partial file written');
+  // Wrapped: an async function returning a bare promise would wait for it.
+  return { answer: pending };
 }
 
 describe('backup.stop=true', () => {
@@ -75,6 +92,7 @@ describe('backup.stop=true', () => {
     await startSlowBackup(first, c);
     first.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
+    step('first controller killed');
     // Nobody is left to start it: it stays down until a controller comes back.
     expect(await running(c)).toBe(false);
     expect(journalEntries(first.root).map((e) => e.containerName)).toEqual([c.name]);
@@ -82,6 +100,7 @@ describe('backup.stop=true', () => {
     expect(partials(first.staging)).toHaveLength(1);
 
     const second = await startCtl({ root: first.root });
+    step('second controller started');
     expect(second.logs().some((l) => /removed partial files/.test(String(l.msg)) && l.count === 1)).toBe(true);
     // The journal is replayed before the controller reports itself started.
     const line = second.logs().find((l) => l.event === 'container.started' && l.container === c.name);
@@ -92,6 +111,7 @@ describe('backup.stop=true', () => {
     expect(partials(second.staging)).toEqual([]);
     expect(dataFiles(second.staging, c.name, 'fs-data')).toEqual([]);
     expect(dataFiles(second.remote, c.name, 'fs-data')).toEqual([]);
+    step('second controller checked');
     expect(await second.stop(), second.output().slice(-3000)).toEqual({ code: 0, signal: null });
   });
 
@@ -120,10 +140,14 @@ describe('backup.stop=true', () => {
     const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
     const ctl = await startCtl({ env: { BAQUP_SHUTDOWN_GRACE_MS: '1500' } });
     await waitDiscovered(ctl, c.name, 1);
-    await startSlowBackup(ctl, c);
+    // A client waits on the job (`baqup backup` does): its open request must not hold the shutdown up.
+    const { answer } = await startSlowBackup(ctl, c, true);
     ctl.kill('SIGTERM');
-    const exit = await ctl.exit;
-    expect(exit).toEqual({ code: 0, signal: null });
+    const exit = await Promise.race([ctl.exit, sleep(30_000).then(() => 'still running 30 s after SIGTERM')]);
+    expect(exit, ctl.output().slice(-3000)).toEqual({ code: 0, signal: null });
+    // The waiting client is answered (the job failed: aborted) or its connection closed; never left hanging.
+    const got = (await answer) as Error | { status: number; body: { jobs?: { status: string }[] } };
+    if (!(got instanceof Error)) expect([got.status, got.body.jobs?.[0]?.status]).toEqual([500, 'failed']);
     expect(ctl.logs().some((l) => l.event === 'controller.stopping' && /grace period over/.test(String(l.msg)))).toBe(true);
     expect(await running(c)).toBe(true);
     expect(journalEntries(ctl.root)).toEqual([]);
