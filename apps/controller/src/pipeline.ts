@@ -73,7 +73,7 @@ async function intoRestic(deps: PipelineDeps, repo: ResticRepository, staged: St
     stdinFilename: `${job.container.containerName}/${job.target.type}-${job.target.instance}.${ext}`,
     tags: [`container:${job.container.containerName}`, `target:${job.target.type}-${job.target.instance}`, `schedule:${job.schedule.name}`],
   });
-  deps.logger.info('stored in restic repository', { event: 'upload.succeeded', ...fieldsOf(job), snapshot: report.snapshotId, bytes: report.bytesProcessed });
+  deps.logger.info('stored in restic repository', { event: 'upload.succeeded', ...fieldsOf(job), snapshot: report.snapshotId, bytes: report.bytesProcessed, bytes_added: report.bytesAdded });
   if (deps.cleanupAfterUpload) await removeStaged(staged.stagingPath);
   return succeeded(staged, deps.logger);
 }
