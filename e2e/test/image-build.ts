@@ -73,7 +73,7 @@ export async function ensureNodeBase(): Promise<string> {
   if (await imageExists(tag)) return tag;
   return withLock(tag.replace(/[/:]/g, '_'), async () => {
     if (await imageExists(tag)) return tag;
-    const dir = join(cacheDir, 'node-base-ctx');
+    const dir = join(cacheDir, `node-base-ctx-${tag.split(':')[1]}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${base}\nCOPY node /usr/local/bin/node\n`);
@@ -105,7 +105,7 @@ export async function ensureBaqupImage(): Promise<string> {
   return withLock(tag.replace(/[/:]/g, '_'), async () => {
     if (await imageExists(tag)) return tag;
     const started = Date.now();
-    const ctx = join(cacheDir, 'image-ctx');
+    const ctx = join(cacheDir, `image-ctx-${tag.split(':')[1]}`);
     rmSync(ctx, { recursive: true, force: true });
     mkdirSync(ctx, { recursive: true });
     const prebuild = spawnSync('sh', [join(repoRoot, 'docker/prebuild.sh'), join(ctx, '.image-app')], { cwd: repoRoot, encoding: 'utf8' });
