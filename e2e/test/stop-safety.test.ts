@@ -85,6 +85,23 @@ describe('backup.stop=true', () => {
     expect(filesUnder(join(ctl.remote, c.name))).toEqual([]);
   });
 
+  it('after a dump that times out mid-stream (container held stopped) the container runs again, no file, no partial', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: { ...labels(), 'backup.fs.data.timeout': '3s' }, cmd: idle(HUGE) });
+    const ctl = await startCtl();
+    await waitDiscovered(ctl, c.name, 1);
+    const { status, job } = await backupNow(ctl, c.name, 'fs-data');
+    step('backup answered');
+    expect(status).toBe(500);
+    expect(job.error?.code).toBe('BAQUP_DUMP_TIMEOUT');
+    // It failed while streaming, not before: the stop and the first bytes had happened.
+    expect(ctl.logs().some((l) => l.event === 'container.stopped' && l.container === c.name)).toBe(true);
+    expect(ctl.logs().some((l) => l.msg === 'dump streaming' && l.job_id === job.job_id)).toBe(true);
+    expect(await running(c)).toBe(true);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    expect(filesUnder(join(ctl.staging, c.name))).toEqual([]);
+    expect(filesUnder(join(ctl.remote, c.name))).toEqual([]);
+  });
+
   it('SIGKILL of the controller mid-backup: the next controller on the same data dir starts the container again', async () => {
     const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
     const first = await startCtl();
