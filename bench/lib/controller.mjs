@@ -15,7 +15,7 @@ export async function startController({ main, dir, config = {}, env = {}, nodeAr
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'config.yml');
   // JSON is YAML.
-  writeFileSync(file, JSON.stringify({ api: { listen: '127.0.0.1:0', token: TOKEN }, resync_interval: 2, logging: { level: 'debug', format: 'json' }, ...config }, null, 2));
+  writeFileSync(file, JSON.stringify({ api: { listen: '127.0.0.1:0', token: TOKEN }, resync_interval: 300, logging: { level: 'debug', format: 'json' }, ...config }, null, 2));
   const childEnv = { ...process.env, BAQUP_DATA_DIR: join(dir, 'data'), ...env };
   delete childEnv.BAQUP_CONFIG;
   const child = spawn(process.execPath, [...nodeArgs, main, '--config', file], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

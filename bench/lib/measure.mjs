@@ -1,7 +1,7 @@
 // One measured backup through the controller's API, and one measured shell pipeline; both return the same shape.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuMs, loadAvg, resetPeakRss, rssKb } from './proc.mjs';
+import { cpuTimes, loadAvg, resetPeakRss, rssKb } from './proc.mjs';
 import { timed } from './shell.mjs';
 
 /** Wall ms of a shell pipeline writing `out`, its size, then the file is removed. */
@@ -23,13 +23,22 @@ const ms = (iso) => Date.parse(iso);
 export async function controllerRun(ctl, container, target) {
   const from = ctl.lines.length;
   const reset = resetPeakRss(ctl.pid);
-  const cpu0 = cpuMs(ctl.pid);
+  const cpu0 = cpuTimes(ctl.pid);
   const load = loadAvg();
+  // CPU up to staging: sampled as the `backup staged` line arrives, before the upload (rclone) adds its own.
+  // Children: the zstd process, reaped before that line.
+  let cpuStaged;
+  ctl
+    .waitForLog((l) => l.msg === 'backup staged' && l.container === container, 3_600_000, from)
+    .then(() => {
+      const c = cpuTimes(ctl.pid);
+      cpuStaged = { self: c.self - cpu0.self, children: c.children - cpu0.children };
+    })
+    .catch(() => undefined);
   const t0 = Date.now();
   const res = await ctl.post('/api/backups', { container, target, wait: true });
   const totalWall = Date.now() - t0;
   const { hwm } = rssKb(ctl.pid);
-  const cpu = cpuMs(ctl.pid) - cpu0;
   const job = res.body?.jobs?.[0];
   if (res.status !== 200 || job?.status !== 'succeeded') throw new Error(`backup ${container}/${target}: HTTP ${res.status}: ${res.text.slice(0, 600)}`);
   const mine = ctl.lines.slice(from).filter((l) => l.job_id === job.job_id);
@@ -42,7 +51,7 @@ export async function controllerRun(ctl, container, target) {
     const d = join(ctl.dir, 'data', side, container, target);
     for (const f of safeList(d)) rmSync(join(d, f), { force: true });
   }
-  return { ms: ms(staged.time) - ms(started.time), totalMs: ms(done.time) - ms(started.time), totalWall, size, hwmKb: reset ? hwm : NaN, ctlCpuMs: cpu, load };
+  return { ms: ms(staged.time) - ms(started.time), totalMs: ms(done.time) - ms(started.time), totalWall, size, hwmKb: reset ? hwm : NaN, cpuMs: cpuStaged ? cpuStaged.self + cpuStaged.children : NaN, ctlCpuMs: cpuStaged?.self, load };
 }
 
 function safeList(dir) {

@@ -21,9 +21,14 @@ export function resetPeakRss(pid) {
 
 /** User + system CPU time of the process in ms (clock ticks of 10 ms). */
 export function cpuMs(pid) {
+  return cpuTimes(pid).self;
+}
+
+/** CPU ms of the process itself and of its children that exited and were waited for (cutime + cstime). */
+export function cpuTimes(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10;
+  return { self: (Number(rest[11]) + Number(rest[12])) * 10, children: (Number(rest[13]) + Number(rest[14])) * 10 };
 }
 
 /** The 1-minute load average, for "the machine was loaded" notes next to wall-clock figures. */
