@@ -169,6 +169,7 @@ describe('backup.stop=true', () => {
     expect(await running(c)).toBe(true);
     expect(journalEntries(ctl.root)).toEqual([]);
     expect(dataFiles(ctl.staging, c.name, 'fs-data')).toEqual([]);
+    expect(partials(ctl.staging)).toEqual([]);
     expect(dataFiles(ctl.remote, c.name, 'fs-data')).toEqual([]);
   });
 });
