@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, execIn, psql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { startFakeNtfy, type FakeNtfy } from './notify-fixtures.js';
+import { cli } from './offsite-fixtures.js';
 import { backupNow, dataFiles, filesUnder, said, startCtl, useCtlCleanup, waitDiscovered } from './pipeline-fixtures.js';
 
 useCleanup();
@@ -171,6 +172,22 @@ describe('restic backend through the controller', () => {
     expect(ctl.logs().filter((l) => l.event === 'restic.check_failed')).toEqual([]);
     expect(ctl.output()).not.toContain(PASSWORD);
     expect((await ctl.stop()).code).toBe(0);
+
+    // baqup prune with a stricter policy (retention 1) on the same staging and repository: restic forget per target.
+    const cfg = join(work, 'prune-cli.yml');
+    writeFileSync(cfg, JSON.stringify({ staging: { path: ctl.staging }, upload: { backend: 'restic', restic: { repository: repo, password_file: passwordFile } }, defaults: { schedules: { tri: { cron: '0 0 1 1 *', retention: 1 } } } }));
+    const cliEnv = { BAQUP_DATA_DIR: join(work, 'cli-data') };
+    const dry = await cli(['prune', pg.name, 'postgres-main', '--dry-run', '--config', cfg], cliEnv);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('restic: 2 found, 1 kept, would delete 1');
+    expect(dry.stdout).toContain(`would delete ${kept[0]!.id.slice(0, 8)}`);
+    expect(dry.stdout).toContain('staging: 2 found, 1 kept, would delete 1');
+    expect((await snapshots(...tags)).map((x) => x.id)).toEqual(kept.map((x) => x.id));
+    const real = await cli(['prune', pg.name, 'postgres-main', '--config', cfg], cliEnv);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain(`deleted ${kept[0]!.id.slice(0, 8)}`);
+    expect((await snapshots(...tags)).map((x) => x.id)).toEqual([latest.id]);
+    expect(dataFiles(ctl.staging, pg.name, 'postgres-main')).toEqual([basename(paths[2]!)]);
     const jobs = ctl.logs().filter((l) => l.container === pg.name && (l.event === 'job.succeeded' || l.event === 'job.failed'));
     step(`stopped; job durations ${jobs.map((l) => `${String(l.target)} ${String(l.duration_ms)} ms`).join(', ')}; checks ${ctl.logs().filter((l) => l.event === 'restic.checked').map((l) => String(l.duration_ms)).join('/')} ms`);
   }, 240_000);
