@@ -148,7 +148,6 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       ...healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready }),
     ],
   });
-  logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
 
   const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? 60_000);
   let stopping: Promise<void> | null = null;
@@ -175,5 +174,8 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       void stop().then(() => process.exit(0));
     });
   }
+  // Only now: whoever waits for this line (systemd, a test, a supervisor) may signal at once, and a SIGTERM
+  // before the handlers above would kill the process instead of shutting it down.
+  logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
   return { stop, apiAddress: api.address };
 }
