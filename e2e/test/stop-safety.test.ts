@@ -172,4 +172,16 @@ describe('backup.stop=true', () => {
     expect(partials(ctl.staging)).toEqual([]);
     expect(dataFiles(ctl.remote, c.name, 'fs-data')).toEqual([]);
   });
+
+  it('SIGTERM the moment controller.started is logged still shuts down gracefully (exit 0), every time', async () => {
+    // Regression: the line used to come before the signal handlers, and a preempted process died by the signal.
+    const exits: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      const ctl = await startCtl();
+      ctl.kill('SIGTERM');
+      exits.push(await ctl.exit);
+      expect(ctl.logs().some((l) => l.event === 'controller.stopping'), ctl.output().slice(-1500)).toBe(true);
+    }
+    expect(exits).toEqual(Array.from({ length: 6 }, () => ({ code: 0, signal: null })));
+  });
 });
