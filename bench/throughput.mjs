@@ -15,7 +15,7 @@
 // Peak RSS: the controller's VmHWM, reset (clear_refs) before each job — the zstd/rclone children are not in it.
 //
 //   node bench/throughput.mjs [--runs 2] [--pg-mb 1024] [--fs-mb 2048] [--only pg|fs] [--variants shell-zstd,baqup-zstd]
-//                             [--work /tmp/baqup-bench] [--keep] [--setup-only] [--cpu-prof DIR] [--pg-image TAG] [--fs-image TAG]
+//                             [--work /tmp/baqup-bench] [--keep] [--setup-only] [--cpu-prof DIR] [--ctl-node-args FLAGS] [--pg-image TAG] [--fs-image TAG]
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -42,6 +42,8 @@ const { values: opt } = parseArgs({
     /** Generate (or check) the data sets and leave them for later runs with --keep; measures nothing. */
     'setup-only': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    /** Extra node flags for the controller, e.g. --ctl-node-args=--max-semi-space-size=1 (space-separated). */
+    'ctl-node-args': { type: 'string' },
     'pg-image': { type: 'string' },
     'fs-image': { type: 'string' },
   },
@@ -163,7 +165,7 @@ async function main() {
     dir: ctlDir,
     // A schedule that cannot fire during the bench (1 January): only our API calls start jobs.
     config: { defaults: { schedules: { bench: { cron: '0 0 1 1 *', retention: 100 } }, target: { schedule: 'bench' } }, staging: { cleanup_after_upload: false } },
-    nodeArgs: opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(opt['cpu-prof'])] : [],
+    nodeArgs: [...(opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(opt['cpu-prof'])] : []), ...(opt['ctl-node-args']?.split(' ').filter(Boolean) ?? [])],
   });
   const sections = [];
   const results = {};
