@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, execIn, startContainer, useCleanup } from '../src/index.js';
-import { lifecycle, recordEvents, tarOf } from './dump-fixtures.js';
-import { dataFiles, decompressed, filesUnder, partials, said, sleep, startCtl, useCtlCleanup, verifyStaged, waitDiscovered } from './pipeline-fixtures.js';
+import { lifecycle, recordEvents, tarOf, until } from './dump-fixtures.js';
+import { dataFiles, decompressed, filesUnder, journalEntries, partials, said, sleep, startCtl, useCtlCleanup, verifyStaged, waitDiscovered } from './pipeline-fixtures.js';
 
 useCleanup();
 useCtlCleanup();
@@ -88,8 +88,15 @@ describe('every engine on its schedule', () => {
       const m = verifyStaged(join(ctl.remote, c.name, target, files[0]!));
       expect((await decompressed(join(ctl.remote, c.name, target, files[0]!))).length).toBeGreaterThan(0);
       expect(m.sha256).toBe(verifyStaged(join(ctl.staging, c.name, target, files[0]!)).sha256);
-      expect((await c.container.inspect()).State.Running).toBe(true);
+      // Everything this controller stopped it started again (its own log says so, its journal is empty)...
+      const own = ctl.logs().filter((l) => l.container === c.name && (l.event === 'container.stopped' || l.event === 'container.started')).map((l) => l.event);
+      expect(own, c.name).toEqual(own.map((_, k) => (k % 2 === 0 ? 'container.stopped' : 'container.started')));
+      expect(own.length % 2, c.name).toBe(0);
+      if (i === 4) expect(own.length, 'the nobin sqlite is copied cold').toBeGreaterThanOrEqual(2);
+      // ...and Docker agrees. (Waited for: another controller on a shared engine may hold it for a moment.)
+      await until(`${c.name} to be running`, async () => (await c.container.inspect()).State.Running, 100);
     }
+    expect(journalEntries(ctl.root)).toEqual([]);
     // Only ours: on a shared engine the controller also sees other tests' labelled containers.
     const mine = new Set(containers.map((c) => c.name));
     expect(ctl.logs().filter((l) => l.event === 'job.failed' && mine.has(String(l.container)))).toEqual([]);
