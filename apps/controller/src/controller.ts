@@ -33,6 +33,14 @@ export interface ControllerOptions {
 }
 
 export async function startController(options: ControllerOptions): Promise<{ stop: () => Promise<void>; apiAddress: string }> {
+  // A SIGTERM while starting up (journal replay, first listing) is remembered and honoured once start-up is done,
+  // so it never kills the process half-way instead of shutting it down.
+  let earlySignal = false;
+  const early = () => {
+    earlySignal = true;
+  };
+  process.on('SIGTERM', early);
+  process.on('SIGINT', early);
   const { config, source } = loadConfig({ ...(options.configPath ? { path: options.configPath } : {}), env: options.env });
   const redactor = createRedactor();
   const logger = createLogger({ level: config.logging.level, format: config.logging.format, redactor });
@@ -170,10 +178,12 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       await logger.flush();
     })());
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.off(sig, early);
     process.once(sig, () => {
       void stop().then(() => process.exit(0));
     });
   }
+  if (earlySignal) void stop().then(() => process.exit(0));
   // Only now: whoever waits for this line (systemd, a test, a supervisor) may signal at once, and a SIGTERM
   // before the handlers above would kill the process instead of shutting it down.
   logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
