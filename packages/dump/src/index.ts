@@ -29,3 +29,4 @@ export {
   type RestoreOptions,
 } from './engines/index.js';
 export { parseInfo, parseConfigGet, saveState, saveFinished, type SaveState } from './engines/redis-info.js';
+export { retar, type EntryDecision } from './retar.js';

@@ -2,8 +2,9 @@
 // land inside `path`: no absolute names, no `..`, no symlink or hardlink pointing outside, no device nodes.
 // Checked twice: a scan of the whole archive before anything is touched, and entry by entry while it streams.
 import { posix } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
+import { retar } from '@baqup/dump';
 import { UnsafeArchiveError } from './errors.js';
 
 export interface EntryHeader {
@@ -67,34 +68,8 @@ export async function scanTar(source: Readable, targetPath?: string): Promise<{ 
 
 /** The same tar, re-packed entry by entry; an unsafe entry destroys the output before its header is written. */
 export function guardTar(source: Readable, targetPath: string): Readable {
-  const extract = tar.extract();
-  const pack = tar.pack();
-  const out = new PassThrough();
-  let failed = false;
-  const fail = (err: Error) => {
-    if (failed) return;
-    failed = true;
-    out.destroy(err);
-    extract.destroy(err);
-    pack.destroy(err);
-    source.destroy();
-  };
-  source.on('error', fail);
-  extract.on('error', fail);
-  pack.on('error', fail);
-  extract.on('entry', (header, body, next) => {
+  return retar(source, (header) => {
     const why = entryProblem(header, targetPath);
-    if (why) {
-      body.on('error', () => {});
-      return fail(new UnsafeArchiveError(header.name, why));
-    }
-    const sink = pack.entry(header, (err) => (err ? fail(err) : next()));
-    body.on('error', fail);
-    sink.on('error', fail);
-    body.pipe(sink);
+    return why ? new UnsafeArchiveError(header.name, why) : 'keep';
   });
-  extract.on('finish', () => pack.finalize());
-  source.pipe(extract);
-  pack.pipe(out);
-  return out;
 }
