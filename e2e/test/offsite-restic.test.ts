@@ -76,6 +76,9 @@ beforeAll(async () => {
       'backup.enabled': 'true',
       'backup.postgres.main.databases': 'shop',
       'backup.postgres.main.schedule': 'tri',
+      // Uncompressed into restic: a zstd stream changes from the first changed byte on, which defeats restic's
+      // dedupe (measured: the third of three compressed dumps added 1.3–6.9 MB of ~12 MB, run to run).
+      'backup.postgres.main.compress': 'none',
       'backup.postgres.bad.databases': 'shop',
       'backup.postgres.bad.password': `wrong-${randomBytes(6).toString('hex')}`,
       'backup.postgres.bad.schedule': 'tri',
@@ -124,7 +127,7 @@ describe('restic backend through the controller', () => {
     }
     const added = ctl.logs().filter((l) => l.msg === 'stored in restic repository' && l.container === pg.name).map((l) => Number(l.bytes_added));
     console.log(
-      `restic via controller: compressed dumps ${dumps.map(mb).join(' / ')}; restic data added ${added.map(mb).join(' / ')}; repository empty ${mb(sizes[0]!)}, ` +
+      `restic via controller: dumps ${dumps.map(mb).join(' / ')}; restic data added ${added.map(mb).join(' / ')}; repository empty ${mb(sizes[0]!)}, ` +
         `after 1/2/3 backups ${sizes.slice(1).map(mb).join(' / ')} (after 3: forget + prune of the first); ${mb(dumps[0]! + dumps[1]! + dumps[2]!)} backed up`,
     );
     expect(dumps[0]!).toBeGreaterThan(8 * MB);
@@ -148,8 +151,8 @@ describe('restic backend through the controller', () => {
 
     // The latest snapshot, read back with restic itself, is a dump of the data as it is now.
     const latest = kept.at(-1)!;
-    expect(latest.paths).toEqual([`/${pg.name}/postgres-main.sql.zst`]);
-    const dumped = await run('bash', ['-c', 'set -o pipefail; restic dump --no-lock "$1" "$2" | zstd -dc', 'bash', latest.id, latest.paths[0]!], { env: resticEnv, encoding: 'buffer', maxBuffer: 256 * MB });
+    expect(latest.paths).toEqual([`/${pg.name}/postgres-main.sql`]);
+    const dumped = await run('bash', ['-c', 'set -o pipefail; restic dump --no-lock "$1" "$2"', 'bash', latest.id, latest.paths[0]!], { env: resticEnv, encoding: 'buffer', maxBuffer: 256 * MB });
     step('restic dump read');
     const fresh = await startContainer({ image: await ensureImage('postgres'), env: { POSTGRES_PASSWORD: 'fresh-pw' } });
     const loaded = await execIn(fresh, ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=0', '-U', 'postgres', '-d', 'postgres'], { stdin: dumped.stdout });
