@@ -17,8 +17,9 @@ export interface ToolRun {
   maxBytes?: number;
 }
 
-/** Runs a tool with stdin closed; resolves its stdout on exit 0, rejects with a @baqup/proc error otherwise. */
-export async function runTool(run: ToolRun): Promise<string> {
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+function spawnTool(run: ToolRun, stdin: 'ignore' | 'pipe'): { child: ChildProcessHandle; stdout: () => string } {
   const child = spawnProcess({
     command: run.command,
     args: run.args,
@@ -26,27 +27,22 @@ export async function runTool(run: ToolRun): Promise<string> {
     secrets: run.secrets,
     signal: run.signal,
     timeoutMs: run.timeoutMs,
-    stdin: 'ignore',
+    stdin,
     stdout: 'pipe',
   });
-  const collected = collectLines(child, run.onLine, run.maxBytes ?? 16 * 1024 * 1024);
+  return { child, stdout: collectLines(child, run.onLine, run.maxBytes ?? DEFAULT_MAX_BYTES) };
+}
+
+/** Runs a tool with stdin closed; resolves its stdout on exit 0, rejects with a @baqup/proc error otherwise. */
+export async function runTool(run: ToolRun): Promise<string> {
+  const { child, stdout } = spawnTool(run, 'ignore');
   await child.exited;
-  return collected();
+  return stdout();
 }
 
 /** Starts a tool with stdin piped, for `restic backup --stdin`; the caller owns stdin and awaits `exited`. */
 export function startTool(run: ToolRun): { child: ChildProcessHandle; stdout: () => string } {
-  const child = spawnProcess({
-    command: run.command,
-    args: run.args,
-    env: run.env,
-    secrets: run.secrets,
-    signal: run.signal,
-    timeoutMs: run.timeoutMs,
-    stdin: 'pipe',
-    stdout: 'pipe',
-  });
-  return { child, stdout: collectLines(child, run.onLine, run.maxBytes ?? 16 * 1024 * 1024) };
+  return spawnTool(run, 'pipe');
 }
 
 function collectLines(child: ChildProcessHandle, onLine: ((line: string) => void) | undefined, max: number): () => string {
