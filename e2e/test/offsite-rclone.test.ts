@@ -141,7 +141,7 @@ describe('rclone to SFTP on loopback (credentials in the controller env only)', 
     const view = (await ctl.get(`/api/containers/${c.name}`)).body as { targets: { key: string; status: string; lastError?: string }[] };
     const t = view.targets.find((x) => x.key === `${c.name}/${T}`)!;
     expect(t.status).toBe('error');
-    expect(t.lastError).toMatch(new RegExp(`^rclone copy to testsftp:backups/${c.name}/${T}/${downFile.replace(/\./g, '\\.')} failed: .*connection refused`));
+    expect(t.lastError).toMatch(new RegExp(`^upload of ${c.name}/${T}/${downFile.replace(/\./g, '\\.')} failed: listing testsftp:backups/${c.name}/${T} failed: .*connection refused`));
     expect(ctl.logs().some((l) => l.event === 'upload.failed' && l.container === c.name && l.level === 'error')).toBe(true);
 
     await server.start();

@@ -1,7 +1,7 @@
 // rclone upload against real remotes: a local-path remote and `rclone serve sftp` on 127.0.0.1.
 // Assertions read the remote's directory directly, never through rclone.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,51 @@ describe('rclone upload to a local-path remote', () => {
     expect(String((err as Error).message)).toMatch(/does not match/);
     expect(existsSync(`${join(remoteDir, a.relativePath)}.manifest.json`)).toBe(false); // never marked complete
     expect(existsSync(markerPath(a.file))).toBe(false);
+  });
+});
+
+describe('rclone upload never replaces a backup on the remote (rclone 1.60 ignores --immutable in copyto)', () => {
+  it('refuses a different backup under a committed name: not retryable, remote untouched, staged copy kept', async () => {
+    const { staging, remoteDir } = await dirs('collide');
+    const remote = createRcloneRemote({ remote: remoteDir, logger: captureLogger() });
+    const a = await writeStaged(staging, { container: 'c', timestamp: stamp(0), content: randomBytes(10_000) });
+    await remote.upload(a.file, a.relativePath);
+    // Another staging root (another host, or a name reused after cleanup_after_upload) with the same name.
+    const other = await writeStaged(join(work, 'collide', 'staging2'), { container: 'c', timestamp: stamp(0), content: randomBytes(10_000) });
+    expect(other.relativePath).toBe(a.relativePath);
+    const logger = captureLogger();
+    const err = await createRcloneRemote({ remote: remoteDir, logger }).upload(other.file, other.relativePath).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UploadFailedError);
+    expect(err).toMatchObject({ code: 'BAQUP_UPLOAD_FAILED', retryable: false });
+    expect(String((err as Error).message)).toContain(`already holds a different backup (sha256 ${a.sha256}); baqup never replaces a backup on the remote`);
+    await expectOnRemote(remoteDir, a.relativePath, a.sha256);
+    expect(existsSync(other.file)).toBe(true);
+    expect(existsSync(markerPath(other.file))).toBe(false);
+    expect(logger.lines.find((l) => l.event === 'upload.failed')?.error).toMatchObject({ code: 'BAQUP_UPLOAD_FAILED' });
+  });
+
+  it('replaces a torn earlier try (data and checksum without a manifest)', async () => {
+    const { staging, remoteDir } = await dirs('torn');
+    const a = await writeStaged(staging, { container: 'c', timestamp: stamp(0), content: randomBytes(20_000) });
+    await mkdir(join(remoteDir, 'c', 'postgres-main'), { recursive: true });
+    await writeFile(join(remoteDir, a.relativePath), 'half a file');
+    await writeFile(join(remoteDir, `${a.relativePath}.sha256`), 'stale');
+    await createRcloneRemote({ remote: remoteDir, logger: captureLogger() }).upload(a.file, a.relativePath);
+    await expectOnRemote(remoteDir, a.relativePath, a.sha256);
+  });
+
+  it('keeps the same backup already committed by an earlier run that lost its marker, without sending it again', async () => {
+    const { staging, remoteDir } = await dirs('again');
+    const remote = createRcloneRemote({ remote: remoteDir, logger: captureLogger() });
+    const a = await writeStaged(staging, { container: 'c', timestamp: stamp(0), content: randomBytes(20_000) });
+    expect((await remote.upload(a.file, a.relativePath)).bytesPerSecond).toBeGreaterThan(0);
+    const before = statSync(join(remoteDir, a.relativePath));
+    await rm(markerPath(a.file));
+    const again = await remote.upload(a.file, a.relativePath);
+    expect(again).toMatchObject({ sha256: a.sha256, bytesPerSecond: 0, verifiedBy: 'remote-hash' });
+    const after = statSync(join(remoteDir, a.relativePath));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(existsSync(markerPath(a.file))).toBe(true);
   });
 });
 

@@ -76,7 +76,7 @@ describe('sweepPartials', () => {
     for (const name of junk) writeFileSync(join(dir, name), 'x');
     const removed = await sweepPartials(root);
     expect(removed.map((p) => p.slice(dir.length + 1)).sort()).toEqual([...junk].sort());
-    expect(readdirSync(dir).sort()).toEqual([kept.manifest.file, `${kept.manifest.file}.manifest.json`, `${kept.manifest.file}.sha256`]);
+    expect(readdirSync(dir).sort()).toEqual(['.last-timestamp', kept.manifest.file, `${kept.manifest.file}.manifest.json`, `${kept.manifest.file}.sha256`]);
   });
 
   it('only removes temp files when incomplete is false, and honours minAgeMs', async () => {

@@ -25,7 +25,8 @@ describe('stageJob', () => {
     const staged = await stageJob(compressedJob(Readable.from(data)), { root, now: () => new Date('2024-01-15T03:00:05Z') });
     const file = join(dir(), '20240115T030000Z.sql.gz');
     expect(staged.stagingPath).toBe(file);
-    expect(readdirSync(dir()).sort()).toEqual(['20240115T030000Z.sql.gz', '20240115T030000Z.sql.gz.manifest.json', '20240115T030000Z.sql.gz.sha256']);
+    expect(readdirSync(dir()).sort()).toEqual(['.last-timestamp', '20240115T030000Z.sql.gz', '20240115T030000Z.sql.gz.manifest.json', '20240115T030000Z.sql.gz.sha256']);
+    expect(readFileSync(join(dir(), '.last-timestamp'), 'utf8')).toBe('20240115T030000Z\n');
     const content = readFileSync(file);
     expect(content.equals(Buffer.concat(data))).toBe(true);
     expect(readFileSync(`${file}.sha256`, 'utf8')).toBe(`${sha(content)}  20240115T030000Z.sql.gz\n`);
@@ -74,7 +75,25 @@ describe('stageJob', () => {
     expect(sha(readFileSync(first.stagingPath))).toBe(first.manifest.sha256);
     expect(sha(readFileSync(second.stagingPath))).toBe(second.manifest.sha256);
     expect(first.manifest.sha256).not.toBe(second.manifest.sha256);
-    expect(readdirSync(dir())).toHaveLength(6);
+    expect(readdirSync(dir())).toHaveLength(7);
+  });
+
+  it('never reuses a name whose backup was removed after upload (cleanup_after_upload): the remote still has it', async () => {
+    const first = await stageJob(compressedJob(Readable.from(bytes(1000, 1))), { root });
+    for (const f of readdirSync(dir())) if (!f.startsWith('.')) rmSync(join(dir(), f));
+    const second = await stageJob(compressedJob(Readable.from(bytes(1000, 2))), { root });
+    const third = await stageJob(compressedJob(Readable.from(bytes(1000, 3))), { root });
+    expect([first.manifest.file, second.manifest.file, third.manifest.file]).toEqual(['20240115T030000Z.sql.gz', '20240115T030001Z.sql.gz', '20240115T030002Z.sql.gz']);
+  });
+
+  it('a later trigger keeps its own time; a last name over an hour ahead (clock stepped back) does not push names into the future', async () => {
+    mkdirSync(dir(), { recursive: true });
+    writeFileSync(join(dir(), '.last-timestamp'), '20240115T025959Z\n');
+    expect((await stageJob(compressedJob(Readable.from(bytes(10, 1))), { root })).manifest.file).toBe('20240115T030000Z.sql.gz');
+    writeFileSync(join(dir(), '.last-timestamp'), '20240115T040001Z\n');
+    expect((await stageJob(compressedJob(Readable.from(bytes(10, 2))), { root })).manifest.file).toBe('20240115T030001Z.sql.gz');
+    writeFileSync(join(dir(), '.last-timestamp'), 'garbage');
+    expect((await stageJob(compressedJob(Readable.from(bytes(10, 3))), { root })).manifest.file).toBe('20240115T030002Z.sql.gz');
   });
 
   it('treats a name whose stale manifest remains as taken', async () => {

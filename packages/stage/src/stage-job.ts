@@ -1,14 +1,14 @@
 // Stages one compressed job: stream → hidden temp file (hashed, fsynced) → published under
 // {timestamp}.{ext} without replacing anything → `.sha256` → `.manifest.json` last. The manifest is
 // the commit marker: a data file without one is incomplete (listStaged says so, sweepPartials removes it).
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompressedJob, StagedJob } from '@baqup/core';
 import { StageNameTakenError, toWriteError } from './errors.js';
 import { exists, fsyncDir, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-atomic.js';
 import { partialName, targetDirectory } from './layout.js';
 import { buildManifest, sha256Line, sidecarNames } from './manifest.js';
-import { compactTimestamp } from './timestamp.js';
+import { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
 import { writeTemp } from './write-temp.js';
 
 export interface StageDeps {
@@ -19,6 +19,23 @@ export interface StageDeps {
 
 /** How far a taken name is bumped: two runs in the same second get the next free second, never a suffix, so names stay sortable timestamps. */
 const MAX_BUMP_SECONDS = 60;
+
+/**
+ * The last name this target published, kept beside its backups. With cleanup_after_upload the staged copy is gone
+ * once uploaded, so staging alone cannot tell that a name is taken on the remote: a second run in the same second
+ * would reuse it there. Names start after this one (when it is within the hour ahead: a clock stepped back by
+ * more than that starts from the clock again, and upload still refuses to replace a different backup).
+ */
+export const LAST_NAME_FILE = '.last-timestamp';
+const LAST_NAME_WINDOW_MS = 3_600_000;
+
+async function firstFreeSecond(dir: string, triggeredAt: Date): Promise<Date> {
+  const last = await readFile(join(dir, LAST_NAME_FILE), 'utf8').then((s) => parseCompactTimestamp(s.trim()), () => undefined);
+  if (last === undefined) return triggeredAt;
+  // Names have whole seconds: 03:00:00.260 and a last name of 030000Z are the same second.
+  const ahead = last.getTime() - Math.floor(triggeredAt.getTime() / 1000) * 1000;
+  return ahead >= 0 && ahead < LAST_NAME_WINDOW_MS ? new Date(last.getTime() + 1000) : triggeredAt;
+}
 
 /** Writes the job's stream under the staging root; rejects with a BaqupError and leaves nothing behind on failure. */
 export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<StagedJob> {
@@ -40,8 +57,9 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
   let timestamp = firstTimestamp;
   const published: string[] = [];
   try {
+    const start = await firstFreeSecond(dir, triggeredAt);
     for (let bump = 0; bump < MAX_BUMP_SECONDS && file === undefined; bump++) {
-      timestamp = compactTimestamp(new Date(triggeredAt.getTime() + bump * 1000));
+      timestamp = compactTimestamp(new Date(start.getTime() + bump * 1000));
       const candidate = `${timestamp}.${job.extension}`;
       const sidecars = sidecarNames(candidate);
       // Stale sidecars of a removed file would describe another backup: treat the name as taken.
@@ -50,6 +68,7 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
     }
     if (file === undefined) throw new StageNameTakenError(join(dir, `${firstTimestamp}.${job.extension}`));
     published.push(join(dir, file));
+    await writeFileAtomic(dir, LAST_NAME_FILE, `${timestamp}\n`);
     await fsyncDir(dir);
 
     const sidecars = sidecarNames(file);

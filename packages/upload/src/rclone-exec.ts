@@ -49,10 +49,15 @@ export function makeRclone(o: RcloneExecOptions) {
   const clean = (err: unknown): string => redact(errorMessage(err), o.secrets);
 
   return {
-    /** `rclone copyto`, never skipping: a file that only looks present (serve's dir cache, a torn earlier try) is sent again. */
+    /**
+     * `rclone copyto --immutable`. rclone 1.60 honours --immutable only in sync/copy of a directory, not in copyto
+     * (rclone#4921, fixed upstream in 2026), so uploadStaged makes the same promise itself: it lists the destination
+     * first, refuses to replace a committed backup and clears a torn earlier try before copying. --ignore-times: a
+     * file that only looks present (serve's directory cache) is sent again rather than skipped.
+     */
     async copyTo(local: string, remotePath: string, display: string, c: CopyOptions): Promise<void> {
       const errors: string[] = [];
-      const args = ['copyto', local, remotePath, '--ignore-times', '--retries', String(c.retries)];
+      const args = ['copyto', local, remotePath, '--immutable', '--ignore-times', '--retries', String(c.retries)];
       args.push('--low-level-retries', String(c.lowLevelRetries), '--use-json-log');
       args.push('--stats', `${c.statsIntervalSeconds}s`, '--stats-log-level', 'NOTICE');
       if (c.bwlimit !== undefined) args.push('--bwlimit', c.bwlimit);
@@ -111,7 +116,7 @@ export function makeRclone(o: RcloneExecOptions) {
       try {
         await run(['deletefile', remotePath], signal);
       } catch (err) {
-        if (/doesn't exist|not found/i.test(errorMessage(err))) return;
+        if (/doesn't exist|does not exist|not found|no such file/i.test(errorMessage(err))) return;
         throw new RemoteListFailedError(`deleting from ${display} failed: ${clean(err)}`, { cause: err });
       }
     },

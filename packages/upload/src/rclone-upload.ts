@@ -1,6 +1,7 @@
 // One staged backup to the remote: data file, verify it by reading back, then `.sha256`, then the manifest
 // (last: a manifest on the remote means the backup is complete), then the local upload marker.
 import { readFile, stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { LogFields, Logger } from '@baqup/core';
 import { errorCode, errorMessage } from '@baqup/core';
 import { UploadFailedError } from './errors.js';
@@ -34,7 +35,7 @@ export interface UploadReport {
   sha256: string;
   /** Wall time of the whole upload including read-back verification. */
   durationMs: number;
-  /** Data file bytes / copy time (verification excluded). */
+  /** Data file bytes / copy time (verification excluded); 0 when the remote already held this very backup. */
   bytesPerSecond: number;
   verifiedBy: 'remote-hash' | 'download';
 }
@@ -67,19 +68,42 @@ export async function uploadStaged(
       onProgress,
     });
   try {
-    await copy(file, rel, (p) => {
-      ctx.logger.info('upload progress', { ...fields, event: 'upload.progress', bytes: p.bytes, total_bytes: p.totalBytes, bytes_per_second: p.bytesPerSecond });
-      options.onProgress?.(p);
-    });
-    const copyMs = Math.max(1, Date.now() - started);
-    const verifiedBy = await verifyLanded(ctx, rel, expected, signal);
+    const there = await remoteNames(ctx, rel, signal);
+    const name = posix.basename(rel);
+    let verifiedBy: 'remote-hash' | 'download' | undefined;
+    let copyMs: number | undefined;
+    if (there.has(`${name}.manifest.json`)) {
+      // A committed backup already has this name: baqup never replaces one. The same backup (an earlier run uploaded
+      // it and stopped before its local marker) is kept when it still reads back right.
+      const sha = manifestSha(await ctx.rclone.cat(ctx.path(`${rel}.manifest.json`), joinRemote(ctx.display, `${rel}.manifest.json`), signal));
+      if (sha !== expected) {
+        throw new UploadFailedError(
+          `${joinRemote(ctx.display, rel)} already holds a different backup (sha256 ${sha ?? 'unreadable'}); baqup never replaces a backup on the remote, the staged copy stays at ${file}`,
+          { retryable: false },
+        );
+      }
+      verifiedBy = await verifyLanded(ctx, rel, expected, signal).catch(() => undefined);
+    }
+    if (verifiedBy === undefined) {
+      // Anything under this name without a (matching) copy is a torn earlier try: clear it, then copy with --immutable.
+      if (there.has(name)) await ctx.rclone.deleteFile(ctx.path(rel), joinRemote(ctx.display, rel), signal);
+      await copy(file, rel, (p) => {
+        ctx.logger.info('upload progress', { ...fields, event: 'upload.progress', bytes: p.bytes, total_bytes: p.totalBytes, bytes_per_second: p.bytesPerSecond });
+        options.onProgress?.(p);
+      });
+      copyMs = Math.max(1, Date.now() - started);
+      verifiedBy = await verifyLanded(ctx, rel, expected, signal);
+    }
     for (const suffix of ['.sha256', '.manifest.json']) {
+      const shown = joinRemote(ctx.display, rel + suffix);
+      const local = await readFile(`${file}${suffix}`, 'utf8');
+      if (there.has(name + suffix)) {
+        if ((await ctx.rclone.cat(ctx.path(rel + suffix), shown, signal).catch(() => undefined)) === local) continue;
+        await ctx.rclone.deleteFile(ctx.path(rel + suffix), shown, signal);
+      }
       await copy(`${file}${suffix}`, `${rel}${suffix}`);
-      const [local, landed] = await Promise.all([
-        readFile(`${file}${suffix}`, 'utf8'),
-        ctx.rclone.cat(ctx.path(`${rel}${suffix}`), joinRemote(ctx.display, `${rel}${suffix}`), signal),
-      ]);
-      if (local !== landed) throw new UploadFailedError(`${joinRemote(ctx.display, rel + suffix)} read back differs from the staged copy`);
+      const landed = await ctx.rclone.cat(ctx.path(`${rel}${suffix}`), shown, signal);
+      if (local !== landed) throw new UploadFailedError(`${shown} read back differs from the staged copy`);
     }
     await writeUploadMarker(file, { remote: ctx.display, relativePath: rel, sha256: expected, verifiedBy, verifiedAt: new Date().toISOString() });
     const report: UploadReport = {
@@ -87,7 +111,7 @@ export async function uploadStaged(
       bytes: size,
       sha256: expected,
       durationMs: Date.now() - started,
-      bytesPerSecond: Math.round((size * 1000) / copyMs),
+      bytesPerSecond: copyMs === undefined ? 0 : Math.round((size * 1000) / copyMs),
       verifiedBy,
     };
     ctx.logger.info('upload verified', {
@@ -98,6 +122,22 @@ export async function uploadStaged(
     const failure = err instanceof UploadFailedError ? err : new UploadFailedError(`upload of ${rel} failed: ${errorMessage(err)}`, { cause: err });
     ctx.logger.error('upload failed', { ...fields, event: 'upload.failed', error: { message: failure.message, code: errorCode(failure) } });
     throw failure;
+  }
+}
+
+/** Names already in the backup's remote directory (none when it does not exist yet); a failed listing fails the upload. */
+async function remoteNames(ctx: UploadContext, rel: string, signal?: AbortSignal): Promise<Set<string>> {
+  const dir = posix.dirname(rel);
+  const listed = await ctx.rclone.lsjson(ctx.path(dir === '.' ? '' : dir), joinRemote(ctx.display, dir), signal);
+  return new Set((listed ?? []).filter((e) => !e.Path.includes('/')).map((e) => e.Path));
+}
+
+function manifestSha(text: string): string | undefined {
+  try {
+    const sha = (JSON.parse(text) as { sha256?: unknown }).sha256;
+    return typeof sha === 'string' ? sha : undefined;
+  } catch {
+    return undefined;
   }
 }
 
