@@ -129,7 +129,7 @@ function labelsDoc() {
   const targetDefaults = schema.properties.defaults.properties.target.properties;
   const defaultsOf = {
     schedule: `config ${code('defaults.target.schedule')} (${code(targetDefaults.schedule.default)})`,
-    compress: `config ${code('defaults.target.compress')} (${code(targetDefaults.compress.default)}; \`true\` means ${code(targetDefaults.compression.default)})`,
+    compress: `config ${code('defaults.target.compress')} (unset: \`true\` with the rclone backend, \`none\` with restic; \`true\` means ${code(targetDefaults.compression.default)})`,
     timeout: `config ${code('defaults.target.timeout')} (${code(targetDefaults.timeout.default)} s)`,
   };
   const out = [HEADER('packages/core (label keys and value parsers, engine defaults) and packages/dump (file types)')];
@@ -229,7 +229,6 @@ const CONFIG_TEXT = {
   'defaults.schedules.<name>.keep_monthly': 'Also keep the newest backup of each of the last N months.',
   'defaults.target': 'Defaults of a target\'s labels.',
   'defaults.target.schedule': 'Schedule of a target without a `schedule` label.',
-  'defaults.target.compress': 'Compression of a target without a `compress` label.',
   'defaults.target.compression_level': 'Level per compressor.',
   'defaults.target.compression_level.gzip': 'gzip level.',
   'defaults.target.compression_level.zstd': 'zstd level.',

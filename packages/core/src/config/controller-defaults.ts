@@ -9,7 +9,10 @@ export function controllerDefaults(config: ControllerConfig): ControllerDefaults
   const schedules: Record<string, ScheduleConfig> = {};
   for (const [name, def] of Object.entries(config.defaults.schedules)) schedules[name] = { name, cron: def.cron, retention: retentionOf(def) };
   const t = config.defaults.target;
-  const compress: Compression = t.compress === true ? t.compression : t.compress === false ? 'none' : t.compress;
+  // restic compresses and deduplicates on its own; a zstd stream fed to it dedupes poorly (measured in
+  // e2e/test/offsite-restic.test.ts), so its default is none. A compress key or label still wins.
+  const configured = t.compress ?? (config.upload.backend === 'restic' ? 'none' : true);
+  const compress: Compression = configured === true ? t.compression : configured === false ? 'none' : configured;
   return {
     schedules,
     target: {

@@ -26,7 +26,7 @@ describe('defaults', () => {
           hourly: { cron: '0 * * * *', retention: 24 },
           weekly: { cron: '0 4 * * 0', retention: 4 },
         },
-        target: { schedule: 'daily', compress: true, compression: 'zstd', compression_level: { gzip: 6, zstd: 3 }, timeout: 3600 },
+        target: { schedule: 'daily', compression: 'zstd', compression_level: { gzip: 6, zstd: 3 }, timeout: 3600 },
       },
       staging: { path: '/var/lib/baqup/staging', cleanup_after_upload: true },
       upload: { backend: 'rclone', remote: '/var/lib/baqup/remote', retries: 3, restic: { check_cron: '0 5 * * 0', stale_lock_minutes: 30 } },
@@ -233,5 +233,16 @@ describe('controllerDefaults', () => {
     ['gzip', 'zstd', 'gzip'],
   ] as const)('compress %s with compression %s → %s', (compress, compression, expected) => {
     expect(controllerDefaults(resolveConfig({ defaults: { target: { compress, compression } } }, {})).target.compress).toBe(expected);
+  });
+
+  it.each([
+    ['rclone', undefined, 'zstd'],
+    ['restic', undefined, 'none'],
+    ['restic', true, 'zstd'],
+    ['restic', 'gzip', 'gzip'],
+    ['rclone', false, 'none'],
+  ] as const)('backend %s with compress %s → %s (restic dedupes and compresses itself)', (backend, compress, expected) => {
+    const target = compress === undefined ? {} : { compress };
+    expect(controllerDefaults(resolveConfig({ upload: { backend, restic: { repository: '/r', password_file: '/p' } }, defaults: { target } }, {})).target.compress).toBe(expected);
   });
 });

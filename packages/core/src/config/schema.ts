@@ -61,7 +61,11 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: {
             schedule: { ...nonEmpty, default: 'daily' },
-            compress: { enum: [true, false, 'gzip', 'zstd', 'none'], default: true },
+            compress: {
+              enum: [true, false, 'gzip', 'zstd', 'none'],
+              description:
+                'Compression of a target without a compress label. Unset: true with the rclone backend, none with restic (restic compresses and deduplicates by itself; a compressed stream defeats its deduplication).',
+            },
             compression: { enum: ['gzip', 'zstd'], default: 'zstd', description: 'What compress=true means.' },
             compression_level: {
               type: 'object',

@@ -21,7 +21,8 @@ export interface ControllerConfig {
     schedules: Record<string, ScheduleDefinition>;
     target: {
       schedule: string;
-      compress: boolean | 'gzip' | 'zstd' | 'none';
+      /** Unset: true with the rclone backend, `none` with restic. */
+      compress?: boolean | 'gzip' | 'zstd' | 'none';
       /** What `compress=true` means. */
       compression: 'gzip' | 'zstd';
       compression_level: { gzip: number; zstd: number };
