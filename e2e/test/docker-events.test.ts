@@ -12,19 +12,24 @@ useCleanup();
 
 const client = createDockerClient();
 
-/** Subscribe now; resolve with the items seen once `done` says so. */
+/**
+ * Subscribe now; resolve with the items seen once `done` says so. `check()` asks again: `done` may depend on a
+ * container id the test learns only after its events arrived (a `start` event can beat the start call's answer).
+ */
 function record(obs: Observable<DockerEvent>, done: (items: DockerEvent[]) => boolean) {
   const items: DockerEvent[] = [];
   let resolve!: (v: DockerEvent[]) => void;
   const result = new Promise<DockerEvent[]>((r) => (resolve = r));
+  const check = () => {
+    if (!done(items)) return;
+    sub.unsubscribe();
+    resolve(items);
+  };
   const sub = obs.subscribe((e) => {
     items.push(e);
-    if (done(items)) {
-      sub.unsubscribe();
-      resolve(items);
-    }
+    check();
   });
-  return { items, result, stop: () => sub.unsubscribe() };
+  return { items, result, check, stop: () => sub.unsubscribe() };
 }
 
 const resyncs = (items: DockerEvent[]) => items.filter((e) => e.kind === 'resync').length;
@@ -69,6 +74,7 @@ describe('events', () => {
 
     const c = await startContainer({ image: await ensureImage('base'), cmd: ['sleep', 'infinity'] });
     id = c.id;
+    rec.check();
     const items = await rec.result;
     expect(connects).toBe(2);
     const kinds = items.filter((e) => e.kind !== 'event' || e.id === id).map((e) => (e.kind === 'event' ? e.action : e.kind));
