@@ -93,8 +93,10 @@ export async function startControllerProcess(opts: ControllerStartOptions = {}):
   let raw = '';
   let partial = '';
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  // 'close', not 'exit': 'exit' can come while the last lines are still unread in the stdout pipe; logs() read
+  // after stop() must hold everything the process wrote.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve((exitInfo = { code, signal }))),
+    child.once('close', (code, signal) => resolve((exitInfo = { code, signal }))),
   );
   const waiters = new Set<() => void>();
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

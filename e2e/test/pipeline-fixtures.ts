@@ -77,7 +77,9 @@ export async function startCtl(o: CtlOptions = {}): Promise<Ctl> {
   let raw = '';
   let partial = '';
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve((exitInfo = { code, signal }))));
+  // 'close', not 'exit': 'exit' can come while the last lines are still unread in the stdout pipe, and a test that
+  // reads logs() after exit (or stop()) would miss them (the controller's final job.succeeded, controller.stopping).
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve((exitInfo = { code, signal }))));
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of waiters) w();
