@@ -108,7 +108,8 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const m = parsePrometheusText(await res.text());
     const labels = { container: name, target: 'fs-etc', schedule: 'daily' };
-    const job = ctl.logs().find((l) => l.event === 'job.succeeded' && l.container === name)!;
+    // Waited for: the controller answers in the same tick it logs job.succeeded, so the line may trail the answer.
+    const job = await ctl.waitForLog((l) => l.event === 'job.succeeded' && l.container === name, 10_000);
     expect(sampleOf(m, 'baqup_target_last_size_bytes', labels)).toBe(run.jobs[0]!.bytes);
     expect(sampleOf(m, 'baqup_target_last_size_bytes', labels)).toBe(job.bytes);
     const lastSuccess = sampleOf(m, 'baqup_target_last_success_timestamp_seconds', labels);
