@@ -28,7 +28,7 @@ describe('scheduled backups through the controller', () => {
     const c = await startContainer({ image: await ensureImage('base'), labels: fast(), cmd: IDLE });
     const ctl = await startCtl();
     await waitDiscovered(ctl, c.name, 1);
-    await ctl.waitForLogs((l) => l.event === 'job.succeeded' && l.container === c.name, 2, 20_000);
+    await ctl.waitForLogs((l) => l.event === 'job.succeeded' && l.container === c.name, 2, 60_000);
     const started = ctl.logs().filter((l) => l.event === 'job.started' && l.container === c.name);
     expect(started.length).toBeGreaterThanOrEqual(2);
     expect(started.every((l) => l.trigger === 'schedule')).toBe(true);
@@ -47,8 +47,9 @@ describe('scheduled backups through the controller', () => {
       expect(listing).toMatch(/data\/a\.txt/);
       expect(listing).toMatch(/20000 .*data\/b\.bin/);
     }
-    expect(partials(ctl.staging)).toEqual([]);
+    // After the stop, not before: the cron keeps firing, and a third job may be writing its partial file right now.
     expect((await ctl.stop()).code).toBe(0);
+    expect(partials(ctl.staging)).toEqual([]);
   });
 });
 
