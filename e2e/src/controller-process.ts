@@ -139,7 +139,7 @@ export async function startControllerProcess(opts: ControllerStartOptions = {}):
 
   let started: LogLine;
   try {
-    started = await waitForLog((l) => l.event === 'controller.started', opts.startTimeoutMs ?? 15_000);
+    started = await waitForLog((l) => l.event === 'controller.started', opts.startTimeoutMs ?? 60_000);
   } catch (err) {
     child.kill('SIGKILL');
     await exited;
@@ -150,7 +150,7 @@ export async function startControllerProcess(opts: ControllerStartOptions = {}):
   const base = `http://${api}`;
 
   const request = async (path: string) => {
-    const res = await fetch(base + path, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(base + path, { signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     let body: unknown;
     try {
@@ -203,7 +203,7 @@ export async function startControllerProcess(opts: ControllerStartOptions = {}):
         running.delete(handle);
         if (!exitInfo) {
           child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          const t = setTimeout(() => child.kill('SIGKILL'), 75_000);
           await exited;
           clearTimeout(t);
         }

@@ -34,7 +34,7 @@ describe('live discovery (real engine, built controller)', () => {
     const b = await startContainer({ image: base, name: `${prefix}b`, cmd: SLEEPER, labels: { 'backup.enabled': 'true', 'backup.fs.data.path': '/data' } });
     // An unlabelled container is never shown.
     const plain = await startContainer({ image: base, name: `${prefix}plain`, cmd: SLEEPER });
-    const seen = await ctl.waitFor((l) => byName(l, a.name).length === 1 && byName(l, b.name).length === 1, 15_000);
+    const seen = await ctl.waitFor((l) => byName(l, a.name).length === 1 && byName(l, b.name).length === 1, 60_000);
     const entry = byName(seen, a.name)[0]!;
     expect(entry.id).toBe(a.id);
     expect(entry.errors).toEqual([]);
@@ -43,10 +43,10 @@ describe('live discovery (real engine, built controller)', () => {
     expect((await ctl.getJson<ContainerEntry>(`/api/containers/${a.name}`)).id).toBe(a.id);
 
     await a.container.remove({ force: true });
-    await ctl.waitFor((l) => byName(l, a.name).length === 0, 15_000);
+    await ctl.waitFor((l) => byName(l, a.name).length === 0, 60_000);
     expect((await ctl.request(`/api/containers/${a.name}`)).status).toBe(404);
     await b.container.stop();
-    const after = await ctl.waitFor((l) => byName(l, b.name).length === 0, 15_000);
+    const after = await ctl.waitFor((l) => byName(l, b.name).length === 0, 60_000);
     expect(mine(after).map((c) => c.name)).toEqual([]);
     const events = ctl.logs().filter((l) => l.container === a.name).map((l) => l.event);
     expect(events).toContain('container.discovered');
@@ -57,7 +57,7 @@ describe('live discovery (real engine, built controller)', () => {
     const app = `${prefix}app`;
     const labels = { 'backup.enabled': 'true', 'backup.fs.config.path': '/config' };
     const old = await startContainer({ image: base, name: app, cmd: SLEEPER, labels });
-    await ctl.waitFor((l) => byName(l, app).some((c) => c.id === old.id), 15_000);
+    await ctl.waitFor((l) => byName(l, app).some((c) => c.id === old.id), 60_000);
 
     // What `docker compose up` does on a config change: create under a temp name, stop and remove the old one,
     // rename the new one, start it.
@@ -75,7 +75,7 @@ describe('live discovery (real engine, built controller)', () => {
     await next.rename({ name: app });
     await next.start();
 
-    const list = await ctl.waitFor((l) => byName(l, app).length === 1 && byName(l, app)[0]!.id === next.id, 15_000);
+    const list = await ctl.waitFor((l) => byName(l, app).length === 1 && byName(l, app)[0]!.id === next.id, 60_000);
     expect(list.some((c) => c.name === tmpName || c.id === old.id)).toBe(false);
     // Still exactly one after full re-lists (resync_interval is 2 s; the controller logs no line per re-list, so
     // this waits for two intervals to have passed).
@@ -95,7 +95,7 @@ describe('live discovery (real engine, built controller)', () => {
     });
     const maybe = await startContainer({ image: base, name: `${prefix}maybe`, cmd: SLEEPER, labels: { 'backup.enabled': 'maybe', 'backup.fs.data.path': '/data' } });
     const good = await startContainer({ image: base, name: `${prefix}good`, cmd: SLEEPER, labels: { 'backup.enabled': 'true', 'backup.fs.data.path': '/data' } });
-    const list = await ctl.waitFor((l) => [typo, maybe, good].every((c) => byName(l, c.name).length === 1), 15_000);
+    const list = await ctl.waitFor((l) => [typo, maybe, good].every((c) => byName(l, c.name).length === 1), 60_000);
 
     const t = byName(list, typo.name)[0]!;
     expect(t.errors).toEqual([expect.objectContaining({ label: 'backup.postgress.main.port', value: '5432', suggestion: 'backup.postgres.main.port' })]);
@@ -129,7 +129,7 @@ describe('live discovery (real engine, built controller)', () => {
         'backup.postgres.other.passwrd': typoed,
       },
     });
-    const list = await ctl.waitFor((l) => byName(l, pg.name).length === 1, 15_000);
+    const list = await ctl.waitFor((l) => byName(l, pg.name).length === 1, 60_000);
     const entry = byName(list, pg.name)[0]!;
     expect(entry.targets.map((x) => x.key)).toEqual([`${pg.name}/postgres-main`]);
     expect(entry.errors).toEqual([expect.objectContaining({ label: 'backup.postgres.other.passwrd', value: '[redacted]' })]);

@@ -89,13 +89,13 @@ describe('engine restart (second, private dockerd)', () => {
 
     const keepId = await run(engine.docker, base, 'd2-always', 'always');
     await run(engine.docker, base, 'd2-once', 'no');
-    await viewMatchesPs(ctl, engine.docker, ['d2-always', 'd2-once'], 15_000);
+    await viewMatchesPs(ctl, engine.docker, ['d2-always', 'd2-once'], 60_000);
     expect((await status(ctl)).docker.connected).toBe(true);
 
     await engine.stop();
     // The controller notices, says so once, and keeps answering.
-    await ctl.waitForLog((l) => l.event === 'docker.unreachable', 15_000);
-    await waitUntil(async () => (await status(ctl)).docker.connected === false, 10_000, '/api/status connected=false');
+    await ctl.waitForLog((l) => l.event === 'docker.unreachable', 60_000);
+    await waitUntil(async () => (await status(ctl)).docker.connected === false, 60_000, '/api/status connected=false');
     const down = await status(ctl);
     expect(down.docker.address).toBe(engine.host);
     expect(down.docker.lastError).toBeTruthy();
@@ -115,7 +115,7 @@ describe('engine restart (second, private dockerd)', () => {
 
     const [entry] = await ctl.containers();
     expect(entry!.id).toBe(keepId); // the same container, restarted by its policy
-    await waitUntil(async () => (await status(ctl)).docker.connected, 5_000, '/api/status connected=true');
+    await waitUntil(async () => (await status(ctl)).docker.connected, 60_000, '/api/status connected=true');
     expect(dockerLines(ctl).filter((l) => l.event === 'docker.unreachable'), JSON.stringify(dockerLines(ctl))).toHaveLength(1);
     expect(ctl.logs().filter((l) => l.event === 'controller.started')).toHaveLength(1); // never restarted
     expect(ctl.exited).toBe(false);
@@ -127,7 +127,7 @@ describe('engine restart (second, private dockerd)', () => {
     // Nothing answers at this socket path yet.
     await engine.destroy();
     const ctl = await startControllerProcess({ dockerHost: engine.host, resyncInterval: RESYNC_S });
-    const line = await ctl.waitForLog((l) => l.event === 'docker.unreachable', 15_000);
+    const line = await ctl.waitForLog((l) => l.event === 'docker.unreachable', 60_000);
     expect(String(line.msg)).toContain(engine.host);
     expect(line.level).toBe('error');
     const s = await status(ctl);
@@ -141,7 +141,7 @@ describe('engine restart (second, private dockerd)', () => {
     // The events stream retries with backoff (capped at 30 s); no timing promise is made for this path.
     await viewMatchesPs(ctl, engine.docker, ['d2-late'], 60_000);
     console.log(`no engine at start: view matched ${Date.now() - startedAt} ms after the container started`);
-    await waitUntil(async () => (await status(ctl)).docker.connected, 5_000, '/api/status connected=true');
+    await waitUntil(async () => (await status(ctl)).docker.connected, 60_000, '/api/status connected=true');
     const lines = JSON.stringify(dockerLines(ctl));
     expect(dockerLines(ctl).filter((l) => l.event === 'docker.unreachable'), lines).toHaveLength(1);
     expect(dockerLines(ctl).filter((l) => l.event === 'docker.connected'), lines).toHaveLength(1);

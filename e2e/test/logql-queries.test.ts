@@ -37,10 +37,10 @@ beforeAll(async () => {
 
   // Run 1: a working remote. Two successes, two manual failures, one target going stale on its own.
   const ctl = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: TOKEN }, staleness_factor: 1 } });
-  await ctl.waitFor((l) => [names.ok, names.bad, names.stale].every((n) => l.some((c) => c.name === n)), 15_000);
+  await ctl.waitFor((l) => [names.ok, names.bad, names.stale].every((n) => l.some((c) => c.name === n)), 60_000);
   for (let i = 0; i < 2; i++) okJobs.push(...(await backupNow(ctl, TOKEN, names.ok)).jobs);
   for (let i = 0; i < 2; i++) badJobs.push(...(await backupNow(ctl, TOKEN, names.bad)).jobs);
-  await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === names.stale, 30_000);
+  await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === names.stale, 60_000);
   await ctl.stop();
   expectCleanLogs(ctl, [TOKEN]);
 
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await startContainer({ image: base, name: names.up, cmd: SLEEPER, labels: { 'backup.enabled': 'true', 'backup.fs.etc.path': '/etc' } });
   writeFileSync(join(tmp, 'blocker'), 'not a directory\n');
   const broken = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: TOKEN }, upload: { remote: join(tmp, 'blocker', 'remote'), retries: 0 } } });
-  await broken.waitFor((l) => l.some((c) => c.name === names.up), 15_000);
+  await broken.waitFor((l) => l.some((c) => c.name === names.up), 60_000);
   [upJob] = (await backupNow(broken, TOKEN, names.up)).jobs as [JobView];
   await broken.stop();
   expectCleanLogs(broken, [TOKEN]);

@@ -26,7 +26,7 @@ interface ReadyBody {
   checks: Array<{ name: string; ok: boolean; error?: string }>;
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -132,7 +132,7 @@ describe('health endpoints and baqup healthcheck', () => {
       labels: { 'backup.enabled': 'true', 'backup.schedule.fast.cron': '*/2 * * * * *', 'backup.fs.data.path': '/nonexistent', 'backup.fs.data.schedule': 'fast' },
     });
     const ctl = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: TOKEN }, staleness_factor: 1, health: { stale_targets_unready: true } } });
-    await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 30_000);
+    await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 60_000);
     const r = await ctl.request('/readyz');
     expect(r.status).toBe(503);
     const body = r.body as ReadyBody;

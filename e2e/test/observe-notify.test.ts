@@ -48,7 +48,7 @@ const events = (ctl: ControllerProcess, event: string, container: string) => ctl
 // The shared engine also carries other test runs' labelled containers, which the controller discovers and may back
 // up too: only messages about this test's container count (a coalesced batch lists every target in its body).
 const about = (n: FakeNtfy, container: string) => n.delivered.filter((m) => m.body.includes(`${container}/`) || String(m.headers.title).includes(`${container}/`));
-async function messagesAbout(n: FakeNtfy, container: string, count: number, timeoutMs = 30_000) {
+async function messagesAbout(n: FakeNtfy, container: string, count: number, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (about(n, container).length < count) {
     if (Date.now() > deadline) throw new Error(`${about(n, container).length} of ${count} messages about ${container} within ${timeoutMs} ms; all: ${JSON.stringify(n.delivered.map((m) => m.headers.title))}`);
@@ -71,7 +71,7 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     });
     ntfy = await startFakeNtfy();
     const ctl = await controller({ notifications: { on_failure: [ntfyUrl(ntfy)] } });
-    await ctl.waitFor((l) => l.some((c) => c.name === name), 15_000);
+    await ctl.waitFor((l) => l.some((c) => c.name === name), 60_000);
 
     const first = await backupNow(ctl, TOKEN, name);
     expect(first.jobs).toMatchObject([{ target: `${name}/postgres-main`, status: 'failed' }]);
@@ -95,7 +95,7 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     await startContainer({ image: base, name, cmd: SLEEPER, labels: { 'backup.enabled': 'true', 'backup.fs.etc.path': '/etc' } });
     ntfy = await startFakeNtfy();
     const ctl = await controller({ notifications: { on_failure: [ntfyUrl(ntfy)], on_success: [ntfyUrl(ntfy)] } });
-    await ctl.waitFor((l) => l.some((c) => c.name === name), 15_000);
+    await ctl.waitFor((l) => l.some((c) => c.name === name), 60_000);
 
     const run = await backupNow(ctl, TOKEN, name);
     expect(run.jobs).toMatchObject([{ target: `${name}/fs-etc`, status: 'succeeded' }]);
@@ -133,7 +133,7 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     await startContainer({ image: base, name, cmd: SLEEPER, labels: { 'backup.enabled': 'true', 'backup.fs.etc.path': '/etc' } });
     const dead = `http://phil:${encodeURIComponent(NTFY_PW)}@127.0.0.1:${await closedPort()}/alerts`;
     const ctl = await controller({ notifications: { on_failure: [dead], on_success: [dead] } });
-    await ctl.waitFor((l) => l.some((c) => c.name === name), 15_000);
+    await ctl.waitFor((l) => l.some((c) => c.name === name), 60_000);
     const run = await backupNow(ctl, TOKEN, name);
     expect(run.jobs).toMatchObject([{ status: 'succeeded' }]);
     expect(run.jobs[0]!.bytes).toBeGreaterThan(0);
@@ -158,11 +158,11 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     });
     ntfy = await startFakeNtfy();
     const ctl = await controller({ staleness_factor: 1, notifications: { on_failure: [ntfyUrl(ntfy)] } });
-    const stale = await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 30_000);
+    const stale = await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 60_000);
     expect(stale).toMatchObject({ level: 'warn', target: 'fs-data', schedule: 'fast', last_success: null });
     // Several more failing runs after the stale line: nothing more is said about it.
     const failuresAtStale = events(ctl, 'job.failed', name).length;
-    await ctl.waitForLog(() => events(ctl, 'job.failed', name).length >= failuresAtStale + 4, 30_000);
+    await ctl.waitForLog(() => events(ctl, 'job.failed', name).length >= failuresAtStale + 4, 60_000);
     const [alert] = await messagesAbout(ntfy, name, 1);
     expect(alert!.headers.title).toSatisfy(titleFor(`baqup: backup failed: ${name}/fs-data`, /^baqup: \d+ backups failing/));
     expect(alert!.body).toMatch(new RegExp(`✗ ${name}/fs-data`));
@@ -178,7 +178,7 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
 
     // The path appears: the next run succeeds, the target recovers (one line, one recovery message).
     await execIn(c, ['mkdir', '-p', '/srv/data']);
-    const recovered = await ctl.waitForLog((l) => l.event === 'target.recovered' && l.container === name, 30_000);
+    const recovered = await ctl.waitForLog((l) => l.event === 'target.recovered' && l.container === name, 60_000);
     expect(recovered).toMatchObject({ level: 'info', target: 'fs-data', schedule: 'fast' });
     expect(recovered.failing_for_ms).toBeGreaterThan(0);
     const [, recovery] = await messagesAbout(ntfy, name, 2);
@@ -202,13 +202,13 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     });
     ntfy = await startFakeNtfy();
     const ctl = await controller({ staleness_factor: 1, notifications: { on_failure: [ntfyUrl(ntfy)] } }, { BAQUP_STALE_CHECK_MS: '500', BAQUP_SHUTDOWN_GRACE_MS: '1000' });
-    const stale = await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 30_000);
+    const stale = await ctl.waitForLog((l) => l.event === 'target.stale' && l.container === name, 60_000);
     expect(stale).toMatchObject({ level: 'warn', target: 'fs-data', schedule: 'fast', last_success: null });
     const [alert] = await messagesAbout(ntfy, name, 1);
     expect(alert!.headers).toMatchObject({ authorization: basic, priority: '4' });
     expect(alert!.headers.title).toSatisfy(titleFor(`baqup: backup overdue: ${name}/fs-data`, /^baqup: \d+ backups failing \(.*overdue\)/));
     // Later checks (every 0.5 s here) and skipped ticks say nothing more.
-    await ctl.waitForLog(() => events(ctl, 'job.skipped', name).length >= 3, 30_000);
+    await ctl.waitForLog(() => events(ctl, 'job.skipped', name).length >= 3, 60_000);
     await finish(ctl);
     expect(events(ctl, 'target.stale', name)).toHaveLength(1);
     expect(events(ctl, 'job.failed', name)).toHaveLength(0);

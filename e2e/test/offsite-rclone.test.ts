@@ -64,7 +64,7 @@ describe('rclone to a local-path remote on a per-second cron', () => {
     const c = await app('fast');
     const ctl = await startCtl({ config: { upload: { remote }, defaults: { schedules: { fast: { cron: '*/2 * * * * *', retention: 3 } } } } });
     await waitDiscovered(ctl, c.name, 1);
-    await ctl.waitForLogs((l) => l.event === 'job.succeeded' && l.container === c.name, 6, 45_000);
+    await ctl.waitForLogs((l) => l.event === 'job.succeeded' && l.container === c.name, 6, 90_000);
     // A graceful stop lets a running job finish, prune included: what is on disk now is the settled state.
     expect((await ctl.stop()).code).toBe(0);
     const succeeded = ctl.logs().filter((l) => l.event === 'job.succeeded' && l.container === c.name).map((l) => basename(String(l.path)));

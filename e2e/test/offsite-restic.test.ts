@@ -171,7 +171,7 @@ describe('restic backend through the controller', () => {
     expect(await snapshots(`container:${pg.name}`, 'target:postgres-bad')).toEqual([]);
 
     step('failed dump checked');
-    await ctl.waitForLog((l) => l.event === 'restic.checked', 30_000);
+    await ctl.waitForLog((l) => l.event === 'restic.checked', 60_000);
     expect(ctl.logs().filter((l) => l.event === 'restic.check_failed')).toEqual([]);
     expect(ctl.output()).not.toContain(PASSWORD);
     expect((await ctl.stop()).code).toBe(0);
@@ -219,9 +219,9 @@ describe('restic backend through the controller', () => {
     // Kept for the next run, as with an rclone remote that is down.
     expect(r.job.path).toBeDefined();
 
-    const failed = await ctl.waitForLog((l) => l.event === 'restic.check_failed', 30_000);
+    const failed = await ctl.waitForLog((l) => l.event === 'restic.check_failed', 60_000);
     expect(failed.level).toBe('error');
-    const [message] = await ntfy.waitFor(1, 30_000);
+    const [message] = await ntfy.waitFor(1, 60_000);
     expect(message!.path).toBe('/restic');
     expect(message!.body).toMatch(/restic\/repository-check/);
 

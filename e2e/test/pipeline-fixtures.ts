@@ -126,7 +126,7 @@ export async function startCtl(o: CtlOptions = {}): Promise<Ctl> {
 
   let started: LogLine;
   try {
-    started = await waitForLog((l) => l.event === 'controller.started', 20_000);
+    started = await waitForLog((l) => l.event === 'controller.started', 60_000);
   } catch (err) {
     child.kill('SIGKILL');
     await exit;
@@ -171,7 +171,7 @@ export async function startCtl(o: CtlOptions = {}): Promise<Ctl> {
       live.delete(ctl);
       if (!exitInfo) {
         child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const t = setTimeout(() => child.kill('SIGKILL'), 75_000);
         await exit;
         clearTimeout(t);
       }
@@ -198,7 +198,7 @@ export function useCtlCleanup(): void {
 }
 
 /** Waits until `/api/containers` lists `name` with `targets` targets (discovery is live and asynchronous). */
-export async function waitDiscovered(ctl: Ctl, name: string, targets: number, timeoutMs = 20_000): Promise<void> {
+export async function waitDiscovered(ctl: Ctl, name: string, targets: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

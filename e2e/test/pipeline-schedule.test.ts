@@ -77,7 +77,7 @@ describe('every engine on its schedule', () => {
     await containers[4]!.container.putArchive(tarOf('app.db', db), { path: '/data' });
     const ctl = await startCtl();
     for (const c of containers) await waitDiscovered(ctl, c.name, 1);
-    for (const c of containers) await ctl.waitForLog((l) => l.event === 'job.succeeded' && l.container === c.name, 45_000);
+    for (const c of containers) await ctl.waitForLog((l) => l.event === 'job.succeeded' && l.container === c.name, 60_000);
     // Stopped first: the schedule keeps running (the nobin sqlite is held stopped during each of its cold copies).
     expect((await ctl.stop()).code).toBe(0);
     for (const [i, c] of containers.entries()) {
@@ -95,7 +95,7 @@ describe('every engine on its schedule', () => {
       expect(own.length % 2, c.name).toBe(0);
       if (i === 4) expect(own.length, 'the nobin sqlite is copied cold').toBeGreaterThanOrEqual(2);
       // ...and Docker agrees. (Waited for: another controller on a shared engine may hold it for a moment.)
-      await until(`${c.name} to be running`, async () => (await c.container.inspect()).State.Running, 100);
+      await until(`${c.name} to be running`, async () => (await c.container.inspect()).State.Running, 300);
     }
     expect(journalEntries(ctl.root)).toEqual([]);
     // Only ours: on a shared engine the controller also sees other tests' labelled containers.

@@ -42,7 +42,7 @@ export async function startBaqup(config: Record<string, unknown> = {}): Promise<
     dataDir,
     staging: join(dataDir, 'staging'),
     async waitTargets(container, count) {
-      await ctl.waitFor((list) => list.some((c) => c.name === container && c.targets.length === count), 30_000);
+      await ctl.waitFor((list) => list.some((c) => c.name === container && c.targets.length === count), 60_000);
     },
     async backup(container, target) {
       const res = await fetch(`http://${ctl.api}/api/backups`, {

@@ -38,12 +38,12 @@ async function startSlowBackup(ctl: Ctl, c: TestContainer, wait = false): Promis
   if (wait) pending = ctl.post('/api/backups', { container: c.name, target: 'fs-data', wait: true }).then((r) => r, (err: unknown) => err);
   else expect((await ctl.post('/api/backups', { container: c.name, target: 'fs-data' })).status).toBe(202);
   step('backup triggered');
-  await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === c.name, 30_000);
-  await until('the container to be stopped', async () => !(await running(c)), 100);
+  await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === c.name, 60_000);
+  await until('the container to be stopped', async () => !(await running(c)), 300);
   step('container stopped');
   expect(journalEntries(ctl.root).map((e) => e.containerId)).toEqual([c.id]);
   // Mid-backup for real: the archive is streaming into a hidden partial file in staging.
-  await until('a partial file in staging', async () => partials(ctl.staging).length > 0, 100);
+  await until('a partial file in staging', async () => partials(ctl.staging).length > 0, 300);
   step('partial file written');
   // Wrapped: an async function returning a bare promise would wait for it.
   return { answer: pending };

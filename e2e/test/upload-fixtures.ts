@@ -72,7 +72,8 @@ export async function freePort(): Promise<number> {
 }
 
 async function waitListening(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // A deadline, not a count of tries: on a loaded host rclone may take seconds to start listening.
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     if (child.exitCode !== null) throw new Error(`rclone serve exited with ${child.exitCode}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
@@ -81,7 +82,7 @@ async function waitListening(port: number, child: ChildProcess): Promise<void> {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`rclone serve did not listen on ${port}`);
+  throw new Error(`rclone serve did not listen on ${port} within 60 s`);
 }
 
 /** A real SFTP server (`rclone serve sftp`) over `dir`, user/pass on its own argv (test server only). */
