@@ -55,7 +55,9 @@ describe('backup.stop=true', () => {
   it('a timeout while the dump is not being read ends it with BAQUP_DUMP_TIMEOUT and restarts the container', async () => {
     const c = await app();
     await execIn(c, ['sh', '-c', 'head -c 20000000 /dev/urandom > /data/big.bin']);
-    const dumped = await startDump(env.deps, makeJob(c, { type: 'fs', path: '/data', timeoutSeconds: 1 }, { stop: true }));
+    // 5 s, not 1: the timer runs from the start of startDump, which must stop the container and open the archive
+    // before it fires (on a loaded host a stop alone can take most of a second); unread, the 20 MB stall well before.
+    const dumped = await startDump(env.deps, makeJob(c, { type: 'fs', path: '/data', timeoutSeconds: 5 }, { stop: true }));
     expect(await running(c)).toBe(false);
     const err = await new Promise<Error & { code?: string }>((resolve) => dumped.stream.once('error', resolve));
     expect(err.code).toBe('BAQUP_DUMP_TIMEOUT');
@@ -75,7 +77,8 @@ describe('failures', () => {
       'chmod 755 /usr/local/bin/psql /usr/local/bin/pg_dump /usr/local/bin/pg_dumpall',
     ].join('; ');
     expect((await execIn(c, ['sh', '-c', fake])).exitCode).toBe(0);
-    const dumped = await startDump(env.deps, makeJob(c, { type: 'postgres', username: 'postgres', databases: 'all', timeoutSeconds: 2 }));
+    // 10 s, not 2: the hang must be seen (an exec per look, slow on a loaded host) before the timeout kills it.
+    const dumped = await startDump(env.deps, makeJob(c, { type: 'postgres', username: 'postgres', databases: 'all', timeoutSeconds: 10 }));
     await until('the dump to run', async () => (await processes(c)).some((p) => p.startsWith('sleep 300')));
     let bytes = 0;
     const err = await (async () => {
