@@ -86,7 +86,9 @@ describe('backup.stop=true', () => {
   });
 
   it('after a dump that times out mid-stream (container held stopped) the container runs again, no file, no partial', async () => {
-    const c = await startContainer({ image: await ensureImage('base'), labels: { ...labels(), 'backup.fs.data.timeout': '3s' }, cmd: idle(HUGE) });
+    // 8 s: the timer runs from the job's start, so the stop and the first bytes must come before it on a loaded host
+    // (3 s was tight); 32 GiB cannot stream in 8 s, so it still times out mid-stream.
+    const c = await startContainer({ image: await ensureImage('base'), labels: { ...labels(), 'backup.fs.data.timeout': '8s' }, cmd: idle(HUGE) });
     const ctl = await startCtl();
     await waitDiscovered(ctl, c.name, 1);
     const { status, job } = await backupNow(ctl, c.name, 'fs-data');
