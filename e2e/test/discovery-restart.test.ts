@@ -142,6 +142,8 @@ describe('engine restart (second, private dockerd)', () => {
     await viewMatchesPs(ctl, engine.docker, ['d2-late'], 60_000);
     console.log(`no engine at start: view matched ${Date.now() - startedAt} ms after the container started`);
     await waitUntil(async () => (await status(ctl)).docker.connected, 60_000, '/api/status connected=true');
+    // The line comes through stdout, a separate channel from the API's answer: waited for, then counted.
+    await ctl.waitForLog((l) => l.event === 'docker.connected', 60_000);
     const lines = JSON.stringify(dockerLines(ctl));
     expect(dockerLines(ctl).filter((l) => l.event === 'docker.unreachable'), lines).toHaveLength(1);
     expect(dockerLines(ctl).filter((l) => l.event === 'docker.connected'), lines).toHaveLength(1);
