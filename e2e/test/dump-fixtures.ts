@@ -97,30 +97,31 @@ export async function recordEvents(): Promise<{ stop(): Promise<string> }> {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('error', () => {});
-  return {
-    async stop() {
-      // Events are delivered asynchronously, in the order the engine emitted them: once an event caused now (a
-      // marker volume's create) has arrived, so has every event of what the test did before (a fixed pause can be
-      // too short on a loaded host).
-      const marker = `baqup-e2e-events-mark-${process.pid}-${++seq}`;
-      await docker().createVolume({ Name: marker, Labels: { 'baqup.e2e': '1' } });
-      try {
-        const deadline = Date.now() + 60_000;
-        while (!Buffer.concat(chunks).toString('utf8').includes(marker)) {
-          if (Date.now() > deadline) throw new Error(`docker events: the marker event ${marker} did not arrive within 60 s`);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      } finally {
-        stream.destroy();
-        await docker().getVolume(marker).remove().catch(() => undefined);
+  let stopped: Promise<string> | undefined;
+  const stop = async (): Promise<string> => {
+    // Events are delivered asynchronously, in the order the engine emitted them: once an event caused now (a
+    // marker volume's create) has arrived, so has every event of what the test did before (a fixed pause can be
+    // too short on a loaded host).
+    const marker = `baqup-e2e-events-mark-${process.pid}-${++seq}`;
+    await docker().createVolume({ Name: marker, Labels: { 'baqup.e2e': '1' } });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!Buffer.concat(chunks).toString('utf8').includes(marker)) {
+        if (Date.now() > deadline) throw new Error(`docker events: the marker event ${marker} did not arrive within 60 s`);
+        await new Promise((r) => setTimeout(r, 25));
       }
-      return Buffer.concat(chunks)
-        .toString('utf8')
-        .split('\n')
-        .filter((line) => line && !line.includes(marker) && BigInt((JSON.parse(line) as { timeNano?: number }).timeNano ?? 0) >= startNano)
-        .join('\n');
-    },
+    } finally {
+      stream.destroy();
+      await docker().getVolume(marker).remove().catch(() => undefined);
+    }
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line && !line.includes(marker) && BigInt((JSON.parse(line) as { timeNano?: number }).timeNano ?? 0) >= startNano)
+      .join('\n');
   };
+  // Once: a second stop() (an afterAll after the test's own) gets the same answer instead of waiting on a closed stream.
+  return { stop: () => (stopped ??= stop()) };
 }
 
 export async function until(what: string, check: () => Promise<boolean>, tries = 150): Promise<void> {
