@@ -59,8 +59,10 @@ describe('restore postgres', () => {
     expect({ a: await psql(pg, SUM_A, 'a'), b: await psql(pg, SUM_B, 'b') }).toEqual(want);
     expect(await running(pg)).toBe(true);
 
-    // --into a fresh, empty, unlabelled container: the source's labels give the target; its own env the password.
-    const fresh = await startContainer({ image, env: { POSTGRES_PASSWORD: PG_PW } });
+    // --into a fresh, empty, unlabelled container made with ANOTHER password: the source's labels give the target; its
+    // own env the password. The dump's ALTER ROLE gives postgres the source's password midway, so every later
+    // `\connect` of the script must not depend on the password (restore uses the trusted local socket).
+    const fresh = await startContainer({ image, env: { POSTGRES_PASSWORD: `other-${randomBytes(6).toString('hex')}` } });
     const into = expectOk(await baqup.cli(['restore', pg.name, 'postgres-main', '--into', fresh.name, '--yes', '--from', 'remote']));
     expect(into.stdout).toContain(`into ${fresh.name}`);
     expect({ a: await psql(fresh, SUM_A, 'a'), b: await psql(fresh, SUM_B, 'b') }).toEqual(want);
