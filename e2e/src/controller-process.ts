@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { repoRoot } from './paths.js';
+import { quietZone } from './quiet-zone.js';
 
 /** BAQUP_E2E_CONTROLLER_MAIN points the tests at another build (e.g. a patched copy), default the workspace's. */
 export const CONTROLLER_MAIN = process.env.BAQUP_E2E_CONTROLLER_MAIN ?? join(repoRoot, 'apps/controller/dist/main.js');
@@ -83,7 +84,7 @@ export async function startControllerProcess(opts: ControllerStartOptions = {}):
   };
   // JSON is YAML: no YAML dependency needed to write the file.
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const env: NodeJS.ProcessEnv = { ...process.env, BAQUP_DATA_DIR: join(dataDir, 'data'), ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: quietZone(), BAQUP_DATA_DIR: join(dataDir, 'data'), ...opts.env };
   delete env.BAQUP_CONFIG;
   if (opts.dockerHost !== undefined) env.DOCKER_HOST = opts.dockerHost;
 

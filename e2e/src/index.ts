@@ -6,3 +6,4 @@ export { execIn, execOk, type ExecOptions, type ExecResult } from './exec.js';
 export { psql, mariadbSql, sqliteSql } from './sql.js';
 export { useCleanup } from './cleanup.js';
 export { runId } from './run.js';
+export { quietZone } from './quiet-zone.js';

@@ -8,6 +8,7 @@ import {
   execIn,
   mariadbSql,
   psql,
+  quietZone,
   runId,
   sqliteSql,
   startContainer,
@@ -153,6 +154,17 @@ describe('cleanup', () => {
     } finally {
       await live.remove({ force: true });
       await orphan.remove({ force: true }).catch(() => undefined);
+    }
+  });
+});
+
+describe('quietZone', () => {
+  it('puts controllers under test about twelve hours from the built-in 03:00 daily and 04:00 weekly runs, at every UTC hour', () => {
+    for (let h = 0; h < 24; h++) {
+      const now = new Date(Date.UTC(2026, 10, 22, h, 30));
+      const zone = quietZone(now);
+      const local = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+      expect([14, 15, 16], `${h}:30 UTC in ${zone}`).toContain(local);
     }
   });
 });

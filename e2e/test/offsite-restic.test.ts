@@ -147,7 +147,10 @@ describe('restic backend through the controller', () => {
     expect((await run('restic', ['list', 'locks', '--no-lock'], { env: resticEnv })).stdout.trim()).toBe('');
     const kept = await snapshots(...tags);
     expect(kept).toHaveLength(2);
-    expect(ctl.logs().filter((l) => l.event === 'prune.deleted' && l.snapshot !== undefined)).toHaveLength(1);
+    const forgotten = ctl.logs().filter((l) => l.event === 'prune.deleted' && l.snapshot !== undefined && l.container === pg.name);
+    expect(forgotten).toHaveLength(1);
+    expect(forgotten[0]).toMatchObject({ target: 'postgres-main', schedule: 'tri' });
+    expect(forgotten[0]!.job_id).toEqual(expect.any(String));
     // cleanup_after_upload is off here (the fixture's default): staging gets the same retention as the repository.
     expect(dataFiles(ctl.staging, pg.name, 'postgres-main')).toEqual(paths.slice(-2).map((p) => basename(p)));
 

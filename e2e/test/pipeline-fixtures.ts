@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { CONTROLLER_MAIN, type LogLine } from '../src/controller-process.js';
 import { repoRoot } from '../src/paths.js';
+import { quietZone } from '../src/quiet-zone.js';
 
 export const TOKEN = 'e2e-pipeline-token';
 export const CLI_MAIN = join(repoRoot, 'apps/cli/dist/main.js');
@@ -70,7 +71,7 @@ export async function startCtl(o: CtlOptions = {}): Promise<Ctl> {
   };
   if (!o.root || o.config) writeFileSync(join(root, 'config.yml'), JSON.stringify(config, null, 2));
   const data = join(root, 'data');
-  const env: NodeJS.ProcessEnv = { ...process.env, BAQUP_DATA_DIR: data, ...o.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: quietZone(), BAQUP_DATA_DIR: data, ...o.env };
   delete env.BAQUP_CONFIG;
   const child: ChildProcess = spawn(process.execPath, [CONTROLLER_MAIN, '--config', join(root, 'config.yml'), ...(o.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];

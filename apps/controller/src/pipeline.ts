@@ -41,7 +41,7 @@ function succeeded(staged: StagedJob, logger: Logger, extra: Partial<BackupResul
 async function prune(deps: PipelineDeps, job: BackupJob): Promise<void> {
   if (deps.backend.kind === 'restic') {
     const tags = [`container:${job.container.containerName}`, `target:${job.target.type}-${job.target.instance}`, `schedule:${job.schedule.name}`];
-    await deps.backend.repo.forget(job.schedule.retention, { tags }).catch((err: unknown) =>
+    await deps.backend.repo.forget(job.schedule.retention, { tags, fields: fieldsOf(job) }).catch((err: unknown) =>
       deps.logger.warn('restic forget failed', { event: 'prune.failed', ...fieldsOf(job), error: { code: errorCode(err), message: errorMessage(err) } }),
     );
   }

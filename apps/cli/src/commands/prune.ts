@@ -63,7 +63,7 @@ async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerB
     // The same tags the controller gives each snapshot: forget works on one target × schedule.
     const tags = [`container:${c.containerName}`, `target:${target}`, `schedule:${schedule.name}`];
     try {
-      const r = await sources.restic.forget(schedule.retention, { tags, dryRun });
+      const r = await sources.restic.forget(schedule.retention, { tags, dryRun, fields: { container: c.containerName, target, schedule: schedule.name } });
       report.sides.push({ side: 'restic', listed: r.kept.length + r.removed.length, kept: r.kept.length, deleted: r.removed.map((id) => id.slice(0, 8)) });
     } catch (err) {
       report.sides.push({ side: 'restic', listed: 0, kept: 0, deleted: [], error: { code: errorCode(err), message: errorMessage(err) } });

@@ -1,6 +1,6 @@
 // restic as the upload backend (`upload.backend: restic`): one repository, snapshots tagged per target.
 import { PassThrough, type Readable } from 'node:stream';
-import type { RetentionPolicy } from '@baqup/core';
+import type { LogFields, RetentionPolicy } from '@baqup/core';
 import { errorMessage } from '@baqup/core';
 import { ResticFailedError } from '../errors.js';
 import { backupStdin, type BackupStdinOptions, type ResticBackupReport } from './restic-backup.js';
@@ -17,6 +17,8 @@ export interface ForgetOptions {
   /** Also `restic prune` when something was forgotten (default true). */
   prune?: boolean;
   dryRun?: boolean;
+  /** Added to each `prune.deleted` line (container, target, schedule, job_id), so it can be told apart from other targets'. */
+  fields?: LogFields;
 }
 
 export interface ForgetReport {
@@ -80,7 +82,7 @@ async function forget(ctx: ResticContext, policy: RetentionPolicy, o: ForgetOpti
     kept: (groups ?? []).flatMap((g) => (g.keep ?? []).map((s) => s.id)),
   };
   for (const id of report.removed) {
-    ctx.options.logger.info('snapshot forgotten by retention', { event: 'prune.deleted', repository: ctx.display, snapshot: id.slice(0, 8), dry_run: o.dryRun ?? false });
+    ctx.options.logger.info('snapshot forgotten by retention', { ...o.fields, event: 'prune.deleted', repository: ctx.display, snapshot: id.slice(0, 8), dry_run: o.dryRun ?? false });
   }
   if (!o.dryRun && (o.prune ?? true) && report.removed.length > 0) await ctx.run(['prune']);
   return report;
