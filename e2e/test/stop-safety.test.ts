@@ -135,8 +135,9 @@ describe('backup.stop=true', () => {
   });
 
   it('SIGTERM mid-backup within the grace period: the job finishes and is uploaded, the container runs, exit 0', async () => {
-    // 512 MiB of sparse zeros: seconds of streaming, far below the default 60 s grace period.
-    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle('mkdir -p /data && truncate -s 512M /data/f') });
+    // 1 GiB of sparse zeros: several seconds of streaming here (a faster host must still be mid-stream when the
+    // test sees the partial file, polled every 200 ms), far below the default 60 s grace period.
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle('mkdir -p /data && truncate -s 1G /data/f') });
     const ctl = await startCtl();
     await waitDiscovered(ctl, c.name, 1);
     await startSlowBackup(ctl, c);
