@@ -1,5 +1,6 @@
-// One staged backup to the remote: data file, verify it by reading back, then `.sha256`, then the manifest
-// (last: a manifest on the remote means the backup is complete), then the local upload marker.
+// One staged backup to the remote: look at the destination first (a committed backup under the name is never
+// replaced), data file, verify it by reading back, then `.sha256`, then the manifest (last: a manifest on the
+// remote means the backup is complete), then the local upload marker.
 import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { LogFields, Logger } from '@baqup/core';
