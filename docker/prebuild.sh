@@ -6,8 +6,8 @@ set -eu
 out="${1:-.image-app}"
 pnpm exec turbo run build --output-logs=errors-only --filter=@baqup/controller... --filter=@baqup/cli...
 rm -rf "$out" "$out.cli"
-pnpm --filter @baqup/controller deploy --prod --offline "$out" >/dev/null
-pnpm --filter @baqup/cli deploy --prod --offline "$out.cli" >/dev/null
+pnpm --filter @baqup/controller deploy --prod --prefer-offline "$out" >/dev/null
+pnpm --filter @baqup/cli deploy --prod --prefer-offline "$out.cli" >/dev/null
 # One store: the CLI's packages join the controller's (same lockfile, so same names hold the same files), and
 # the CLI's node_modules/.pnpm becomes a link to it.
 node -e '
