@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompressedJob, StagedJob } from '@baqup/core';
 import { StageNameTakenError, toWriteError } from './errors.js';
-import { exists, fsyncDir, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-atomic.js';
+import { exists, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-atomic.js';
 import { partialName, targetDirectory } from './layout.js';
 import { buildManifest, sha256Line, sidecarNames } from './manifest.js';
 import { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
@@ -68,8 +68,8 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
     }
     if (file === undefined) throw new StageNameTakenError(join(dir, `${firstTimestamp}.${job.extension}`));
     published.push(join(dir, file));
+    // Its directory fsync also makes the data file's publish durable.
     await writeFileAtomic(dir, LAST_NAME_FILE, `${timestamp}\n`);
-    await fsyncDir(dir);
 
     const sidecars = sidecarNames(file);
     await writeFileAtomic(dir, sidecars.sha256, sha256Line(written.sha256, file));
