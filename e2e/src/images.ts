@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker } from './client.js';
+import { buildImage, imageExists } from './docker-build.js';
 import { withLock } from './lock.js';
 import { imagesDir } from './paths.js';
 import { buildRootfsImage, rootfsRecipe } from './rootfs.js';
@@ -46,37 +46,8 @@ export function imageTag(kind: ImageKind): string {
   return tag;
 }
 
-async function imageExists(tag: string): Promise<boolean> {
-  try {
-    await docker().getImage(tag).inspect();
-    return true;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
-    throw err;
-  }
-}
-
-async function buildFromRecipe(kind: ImageKind, tag: string, buildargs: Record<string, string>): Promise<void> {
-  // dockerode's buildImage talks to the legacy builder unless asked for BuildKit (version "2").
-  const stream = await docker().buildImage(
-    { context: join(imagesDir, kind), src: recipeFiles(kind) },
-    { t: tag, buildargs, labels: { 'baqup.e2e.kind': kind }, rm: true, forcerm: true, pull: false },
-  );
-  const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    docker().modem.followProgress(
-      stream,
-      (err: Error | null, out: { error?: string }[]) => {
-        const failed = err ?? out.find((o) => o.error);
-        if (!failed) return resolve();
-        const msg = failed instanceof Error ? failed.message : failed.error;
-        reject(new Error(`e2e: building ${tag} failed: ${msg}\n${lines.slice(-20).join('')}`));
-      },
-      (ev: { stream?: string }) => {
-        if (ev.stream) lines.push(ev.stream);
-      },
-    );
-  });
+function buildFromRecipe(kind: ImageKind, tag: string, buildargs: Record<string, string>): Promise<void> {
+  return buildImage(join(imagesDir, kind), recipeFiles(kind), tag, { buildargs, labels: { 'baqup.e2e.kind': kind } });
 }
 
 const pending = new Map<ImageKind, Promise<string>>();

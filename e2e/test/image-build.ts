@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { docker, ensureImage } from '../src/index.js';
+import { buildImage, imageExists } from '../src/docker-build.js';
 import { withLock } from '../src/lock.js';
 import { e2eRoot, repoRoot } from '../src/paths.js';
 
@@ -25,44 +26,8 @@ function hashFiles(h: ReturnType<typeof createHash>, root: string, paths: string
   }
 }
 
-async function imageExists(tag: string): Promise<boolean> {
-  try {
-    await docker().getImage(tag).inspect();
-    return true;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
-    throw err;
-  }
-}
-
-async function build(contextDir: string, tag: string, options: { buildargs?: Record<string, string>; target?: string }): Promise<void> {
-  const src = readdirSync(contextDir);
-  const attempt = async (networkmode?: string) => {
-    const stream = await docker().buildImage(
-      { context: contextDir, src },
-      { t: tag, rm: true, forcerm: true, pull: false, labels: { 'baqup.e2e.kind': 'baqup-image' }, ...options, ...(networkmode ? { networkmode } : {}) },
-    );
-    const lines: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      docker().modem.followProgress(
-        stream,
-        (err: Error | null, out: { error?: string }[]) => {
-          const failed = err ?? out.find((o) => o.error);
-          if (!failed) return resolve();
-          reject(new Error(`building ${tag} failed: ${failed instanceof Error ? failed.message : failed.error}\n${lines.slice(-20).join('')}`));
-        },
-        (ev: { stream?: string }) => ev.stream && lines.push(ev.stream),
-      );
-    });
-  };
-  try {
-    await attempt();
-  } catch (err) {
-    // The bridge of a shared engine has been seen missing while dockerd ran; apt then still works on the host's network.
-    if (!/could not find bridge|network bridge/.test((err as Error).message)) throw err;
-    console.warn(`e2e: the engine's bridge network is missing; building ${tag} on the host network`);
-    await attempt('host');
-  }
+function build(contextDir: string, tag: string, options: { buildargs?: Record<string, string>; target?: string }): Promise<void> {
+  return buildImage(contextDir, readdirSync(contextDir), tag, { ...options, labels: { 'baqup.e2e.kind': 'baqup-image' } });
 }
 
 /** The harness base with this machine's node at /usr/local/bin/node (what node:*-slim images provide). */
