@@ -1,49 +1,8 @@
 // Errors of the Docker layer. Every call maps what dockerode/docker-modem throws into one of these (or core's
 // DockerUnreachableError), so callers branch on `code`, never on HTTP status or errno.
-import { BaqupError, DockerUnreachableError, type BaqupErrorOptions } from '@baqup/core';
+import { BaqupError, DockerApiError, DockerNotFoundError, DockerUnreachableError } from '@baqup/core';
 
-/** Thrown when the engine answers 404 for a container, exec or path. */
-export class DockerNotFoundError extends BaqupError {
-  constructor(what: string, options: BaqupErrorOptions = {}) {
-    super('BAQUP_DOCKER_NOT_FOUND', `${what} not found`, options);
-  }
-}
-
-/** Thrown when the engine answers with an HTTP error other than 404 (409 container not running, 500 …). */
-export class DockerApiError extends BaqupError {
-  constructor(
-    message: string,
-    readonly statusCode: number | undefined,
-    options: BaqupErrorOptions = {},
-  ) {
-    super('BAQUP_DOCKER_API', message, { retryable: statusCode === undefined || statusCode >= 500, ...options });
-  }
-}
-
-/** Thrown when an exec'd command exits non-zero; the message carries the exit code and the (redacted) stderr tail. */
-export class ExecFailedError extends BaqupError {
-  constructor(
-    readonly exitCode: number,
-    message: string,
-    options: BaqupErrorOptions = {},
-  ) {
-    super('BAQUP_DOCKER_EXEC_FAILED', message, options);
-  }
-}
-
-/** Thrown when reading or writing a container archive (tar over the archive API) fails. */
-export class DockerArchiveError extends BaqupError {
-  constructor(message: string, options: BaqupErrorOptions = {}) {
-    super('BAQUP_DOCKER_ARCHIVE', message, { retryable: true, ...options });
-  }
-}
-
-/** Thrown when the engine's multiplexed exec stream carries a frame header that cannot be one (stream misaligned). */
-export class DockerStreamError extends BaqupError {
-  constructor(message: string, options: BaqupErrorOptions = {}) {
-    super('BAQUP_DOCKER_STREAM', message, options);
-  }
-}
+export { DockerApiError, DockerArchiveError, DockerEventsEndedError, DockerNotFoundError, DockerStreamError, ExecFailedError } from '@baqup/core';
 
 // errno codes meaning "nobody answers at that address" (socket missing, refused, no permission, dropped, DNS).
 const UNREACHABLE_CODES = new Set([
@@ -99,9 +58,3 @@ export function toDockerError(err: unknown, address: string, what: string): unkn
   return new DockerApiError(`Docker ${what}: ${engineMessage(e)}`, status, { cause: err });
 }
 
-/** Raised inside the events Observable when the engine closes the events stream; it reconnects on its own. */
-export class DockerEventsEndedError extends BaqupError {
-  constructor(address: string) {
-    super('BAQUP_DOCKER_EVENTS_ENDED', `Docker events stream at ${address} ended`, { retryable: true });
-  }
-}

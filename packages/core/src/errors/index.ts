@@ -1,0 +1,50 @@
+export { BaqupError, defineError, errorRegistry, isErrorCode } from './base.js';
+export type { BaqupErrorOptions, DefinedError, ErrorSpec, RegisteredError } from './base.js';
+export { errorCode, errorMessage } from './read.js';
+export { ApiHandlerError, ConfigError, ControllerHaltedError, InternalError, JournalReplayError, LabelInvalidError, StalenessCheckError } from './general.js';
+export {
+  DiscoveryDeriveError,
+  DiscoveryInspectError,
+  DiscoveryListError,
+  DockerApiError,
+  DockerArchiveError,
+  DockerEventsEndedError,
+  DockerNotFoundError,
+  DockerStreamError,
+  DockerUnreachableError,
+  ExecFailedError,
+} from './docker.js';
+export { ProcessAbortedError, ProcessFailedError, ProcessSpawnError, ProcessTimeoutError } from './proc.js';
+export {
+  CredentialError,
+  DumpFailedError,
+  DumpTimeoutError,
+  JournalError,
+  PreExecFailedError,
+  RestartFailedError,
+  SnapshotFailedError,
+  SourceMissingError,
+  StopFailedError,
+  ToolMissingError,
+} from './dump.js';
+export {
+  InvalidCompressionLevelError,
+  RemoteConfigError,
+  RemoteListFailedError,
+  ResticFailedError,
+  StageDiskFullError,
+  StageInputError,
+  StageNameTakenError,
+  StageWriteError,
+  UploadFailedError,
+} from './store.js';
+export {
+  BackupNotFoundError,
+  ChecksumMismatchError,
+  FetchFailedError,
+  RestoreFailedError,
+  RestoreRefusedError,
+  UnreadableBackupError,
+  UnsafeArchiveError,
+} from './restore.js';
+export { CronInvalidError, NotifyDeliveryError, NotifyUrlError, ScheduleUnknownError, TimezoneInvalidError } from './schedule-notify.js';
