@@ -1,7 +1,7 @@
 // Files in and out of containers as tar streams (GET/PUT/HEAD /containers/{id}/archive).
 import { addAbortSignal, type Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { BaqupError } from '@baqup/core';
+import { BaqupError, DockerApiError } from '@baqup/core';
 import { call, type DockerContext } from './context.js';
 import { DockerArchiveError, DockerNotFoundError } from './errors.js';
 
@@ -31,7 +31,7 @@ export function isSymlink(stat: PathStat): boolean {
 }
 
 function archiveError(err: unknown, what: string): unknown {
-  if (err instanceof BaqupError && err.code !== 'BAQUP_DOCKER_API') return err; // unreachable, not found: keep
+  if (err instanceof BaqupError && !(err instanceof DockerApiError)) return err; // unreachable, not found: keep
   if ((err as { name?: string } | null)?.name === 'AbortError') return err;
   return new DockerArchiveError(`Archive ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -5,7 +5,7 @@ import { Secret } from '@baqup/core';
 import type { DockerContext } from './context.js';
 import { ExecFailedError } from './errors.js';
 import { startExec, type ExecHandle, type ExecOptions } from './exec.js';
-import { redact } from './redact.js';
+import { redact } from '@baqup/core';
 
 export interface ExecStreamOptions extends ExecOptions {
   /** Extra values to scrub from the stderr tail in the error message; Secret values in `env` are always scrubbed. */

@@ -9,6 +9,5 @@ export * from './exec-stream.js';
 export * from './kill-exec.js';
 export * from './archive.js';
 export * from './ndjson.js';
-export * from './redact.js';
 export * from './tail-buffer.js';
 export * from './client.js';

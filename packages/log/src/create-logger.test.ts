@@ -1,7 +1,7 @@
 import { BaqupError, Secret, silentLogger, withFields } from '@baqup/core';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LoggerOptions } from './create-logger.js';
-import { createRedactor } from './redactor.js';
+import { createRedactor } from '@baqup/core';
 import { LineSink } from './test-stream.js';
 
 const fixed = () => new Date(Date.UTC(2026, 10, 21, 22, 30, 0, 123));

@@ -2,7 +2,7 @@ import type { Logger, LogFields } from '@baqup/core';
 import winston from 'winston';
 import type { Writable } from 'node:stream';
 import { resolveLevel, type LogLevel } from './levels.js';
-import type { Redactor } from './redactor.js';
+import type { Redactor } from '@baqup/core';
 import { lineObject } from './serialize.js';
 import { textLine } from './text-line.js';
 

@@ -1,6 +1,4 @@
-import { BaqupError, Secret } from '@baqup/core';
-import type { LogFields } from '@baqup/core';
-import { REDACTED, type Redactor } from './redactor.js';
+import { BaqupError, InternalError, REDACTED, Secret, type LogFields, type Redactor } from '@baqup/core';
 
 /** Order of the stable fields after `time`, `level`, `msg`; anything else follows in the order given. */
 export const STABLE_FIELDS = ['event', 'container', 'target', 'schedule', 'job_id', 'bytes', 'duration_ms', 'error'] as const;
@@ -11,12 +9,12 @@ export function serializeError(err: unknown): { message: string; code: string } 
   if (err instanceof BaqupError) return { message: err.message, code: err.code };
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { message: err.message, code: typeof code === 'string' ? code : 'BAQUP_INTERNAL' };
+    return { message: err.message, code: typeof code === 'string' ? code : InternalError.code };
   }
   if (isPlainObject(err) && typeof err.message === 'string') {
-    return { message: err.message, code: typeof err.code === 'string' ? err.code : 'BAQUP_INTERNAL' };
+    return { message: err.message, code: typeof err.code === 'string' ? err.code : InternalError.code };
   }
-  return { message: String(err), code: 'BAQUP_INTERNAL' };
+  return { message: String(err), code: InternalError.code };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

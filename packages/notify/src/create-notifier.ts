@@ -1,5 +1,5 @@
 // The I/O half of notify: one timer driving the pure decider, got for delivery, and a promise that never rejects.
-import { silentLogger, type BackupResult, type Logger, type Secret } from '@baqup/core';
+import { InternalError, NotifyDeliveryError, redact as redactSecrets, silentLogger, type BackupResult, type Logger, type Secret } from '@baqup/core';
 import { parseChannel, type Channel, type ChannelSpec, type WebhookSpec } from './channel.js';
 import { composeMessages, type ChannelRoles, type Message } from './compose.js';
 import { due, flushPending, forgetTarget, initialDecisionState, nextDueAt, observe, type Batch, type NotifyPolicy } from './decide.js';
@@ -103,7 +103,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   let sending: Promise<void> = Promise.resolve();
 
   const scrub = (text: string, channel: Channel) =>
-    channel.secrets.reduce((out, secret) => out.split(secret.reveal()).join('[redacted]'), redact(text));
+    redactSecrets(redact(text), channel.secrets);
 
   async function deliver(target: RoutedChannel, message: Message): Promise<void> {
     const { channel } = target;
@@ -119,7 +119,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         kind: message.kind,
         count: message.items.length,
         targets: message.items.slice(0, 10).map((item) => item.target),
-        error: { message: scrub(err instanceof Error ? err.message : String(err), channel), code: typeof code === 'string' ? code : 'BAQUP_NOTIFY_FAILED' },
+        error: { message: scrub(err instanceof Error ? err.message : String(err), channel), code: typeof code === 'string' ? code : NotifyDeliveryError.code },
       });
     }
   }
@@ -183,7 +183,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       } catch (err) {
         logger.error('notification event could not be processed', {
           event: 'notify.failed',
-          error: { message: redact(err instanceof Error ? err.message : String(err)), code: 'BAQUP_INTERNAL' },
+          error: { message: redact(err instanceof Error ? err.message : String(err)), code: InternalError.code },
         });
         return Promise.resolve();
       }

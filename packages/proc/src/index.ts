@@ -1,5 +1,4 @@
 export * from './errors.js';
-export { redact } from './redact.js';
 export { groupAlive, membersOf, signalGroup, terminateGroup } from './process-group.js';
 export { killAll, liveGroups, type LiveGroup } from './registry.js';
 export { spawnProcess, type ChildProcessHandle, type SpawnOptions } from './spawn-process.js';

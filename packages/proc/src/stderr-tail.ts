@@ -1,7 +1,7 @@
 // Keeps the last bytes a child wrote to stderr, so an error can say why the tool failed without
 // buffering an unbounded stream. It keeps more than it shows, so a secret cut at the buffer's start
 // is still far from the part that is printed after redaction.
-import { redact } from './redact.js';
+import { redact } from '@baqup/core';
 import type { Secret } from '@baqup/core';
 
 export class StderrTail {

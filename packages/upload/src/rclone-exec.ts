@@ -1,8 +1,7 @@
 // Typed wrappers over the rclone commands we use. Every failure becomes a BaqupError whose message names the
 // remote by its display form only (connection-string parameters are scrubbed from stderr by @baqup/proc).
 import type { Secret } from '@baqup/core';
-import { errorMessage } from '@baqup/core';
-import { redact } from '@baqup/proc';
+import { errorMessage, redact } from '@baqup/core';
 import { RemoteListFailedError, UploadFailedError } from './errors.js';
 import { parseRcloneLogLine, type UploadProgress } from './rclone-log.js';
 import { parseSha256Line } from './sha256.js';

@@ -49,4 +49,3 @@ export function isSecretProperty(property: string): boolean {
   return /pass|pwd|secret|token|cred|key/.test(p);
 }
 
-export const REDACTED = '[redacted]';

@@ -2,8 +2,8 @@
 // into the `postgres` database, as the engine's restorePlan says. Sessions on the databases being replaced are
 // ended first (DROP DATABASE fails while anyone is connected). psql runs on past errors, so its stderr is read:
 // the errors every restore over an existing cluster produces are expected; any other fails the restore.
+import { redact } from '@baqup/core';
 import { pgConnection } from '@baqup/dump';
-import { redact } from '@baqup/docker';
 import { openDecompressed } from '../content.js';
 import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
 import type { Loader, LoadContext } from './context.js';
