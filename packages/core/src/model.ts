@@ -130,10 +130,5 @@ export interface TargetState {
   status: TargetStatus;
 }
 
-/** `container/type-instance`, the key of a target everywhere (state, locks, logs). */
-export function targetKey(container: string, target: Pick<TargetConfig, 'type' | 'instance'>): string {
-  return `${container}/${target.type}-${target.instance}`;
-}
-
 /** What discovery emits: every labelled container Docker has now, keyed by container id. */
 export type DesiredState = ReadonlyMap<string, ContainerBackupConfig>;

@@ -1,5 +1,5 @@
 // One job → one DumpedJob: pre_exec, credentials, the cold hold, the engine, all under the target's timeout.
-import { errorCode, errorMessage, silentLogger, targetKey, withFields, type BackupJob, type DumpedJob, type Logger } from '@baqup/core';
+import { errorCode, errorMessage, silentLogger, targetName, withFields, type BackupJob, type DumpedJob, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { resolveCredential } from './credentials.js';
 import { COLD_CAPABLE, ENGINES, type EngineContext } from './engines/index.js';
@@ -46,7 +46,7 @@ function cleanupRunner(cleanups: (() => Promise<void>)[]): () => Promise<void> {
 export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJob> {
   const startedAt = new Date();
   const { container, target } = job;
-  const logger = withFields(deps.logger ?? silentLogger, { container: container.containerName, target: targetKey(container.containerName, target), job_id: job.id });
+  const logger = withFields(deps.logger ?? silentLogger, { container: container.containerName, target: targetName(target), job_id: job.id });
   const engine = ENGINES[target.type];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DumpTimeoutError(target.timeoutSeconds)), target.timeoutSeconds * 1000);

@@ -1,3 +1,4 @@
+import { targetName } from '@baqup/core';
 // Retention applies per (target, schedule): an hourly schedule's 24 must never evict the daily schedule's 7.
 
 /** Group items by a key, keeping input order inside each group. */
@@ -14,5 +15,5 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<
 
 /** The retention group of a backup: `container/type-instance@schedule`. */
 export function retentionGroupKey(m: { container: string; type: string; instance: string; schedule: string }): string {
-  return `${m.container}/${m.type}-${m.instance}@${m.schedule}`;
+  return `${m.container}/${targetName(m)}@${m.schedule}`;
 }

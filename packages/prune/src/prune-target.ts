@@ -1,7 +1,7 @@
 // Retention applied to one target × schedule on both sides, staging and remote, each on its own listing.
 // A side whose listing failed is never pruned: deciding on a partial view could delete the only good copy.
 import type { BackupManifest, Logger, RetentionPolicy } from '@baqup/core';
-import { errorCode, errorMessage } from '@baqup/core';
+import { errorCode, errorMessage, targetKey, targetName } from '@baqup/core';
 import { listStaged, removeStaged, type RcloneRemote } from '@baqup/upload';
 import { selectForDeletion, type KeepReason } from './retention.js';
 import { parseCompactTimestamp } from './timestamp.js';
@@ -45,7 +45,7 @@ interface Entry {
 
 /** Lists, decides and deletes per side; never throws for a side's failure (it is in the result and logged as `prune.failed`). */
 export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResult[]> {
-  const prefix = `${o.container}/${o.type}-${o.instance}`;
+  const prefix = targetKey(o.container, o);
   const results = [
     await pruneSide(o, 'staging', async () => (await listStaged(o.stagingRoot, prefix)).map((b) => ({ path: b.relativePath, manifest: b.manifest })),
       (path) => removeStaged(`${o.stagingRoot}/${path}`)),
@@ -70,7 +70,7 @@ async function pruneSide(
   remove: (path: string) => Promise<void>,
 ): Promise<SidePruneResult> {
   const dryRun = o.dryRun ?? false;
-  const fields = { container: o.container, target: `${o.type}-${o.instance}`, schedule: o.schedule, side };
+  const fields = { container: o.container, target: targetName(o), schedule: o.schedule, side };
   const result: SidePruneResult = { side, listed: 0, kept: [], deleted: [], dryRun };
   let entries: Entry[];
   try {

@@ -3,7 +3,7 @@
 // under `/{container}/{type}-{instance}.{ext}`, no manifest).
 import { compactTimestamp, listStaged } from '@baqup/stage';
 import { readUploadMarker, type UploadMarker } from '@baqup/upload';
-import { TARGET_TYPES, type BackupManifest, type Compression, type TargetType } from '@baqup/core';
+import { TARGET_TYPES, targetKey, targetName, type BackupManifest, type Compression, type TargetType } from '@baqup/core';
 import type { BackupSources } from './sources.js';
 import { compressionOfName, splitTargetKey, targetMatches } from './select.js';
 
@@ -75,7 +75,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
     for (const s of await listStaged(sources.stagingRoot, filter.container === undefined ? {} : { container: filter.container })) {
       if (!isType(s.type) || !wanted(s.container, s.type, s.instance)) continue;
       const uploaded = await readUploadMarker(s.path);
-      byKey.set(`${s.container}/${s.type}-${s.instance}/${s.file}`, {
+      byKey.set(`${s.container}/${targetName(s)}/${s.file}`, {
         container: s.container,
         type: s.type,
         instance: s.instance,
@@ -167,8 +167,8 @@ export function locationOf(e: BackupEntry): 'local' | 'remote' | 'both' | 'resti
 }
 
 function byTargetThenTime(a: BackupEntry, b: BackupEntry): number {
-  const ka = `${a.container}/${a.type}-${a.instance}`;
-  const kb = `${b.container}/${b.type}-${b.instance}`;
+  const ka = targetKey(a.container, a);
+  const kb = targetKey(b.container, b);
   if (ka !== kb) return ka < kb ? -1 : 1;
   return a.date.getTime() - b.date.getTime();
 }

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import { createDecompressor } from '@baqup/compress';
 import type { Compression, TargetType } from '@baqup/core';
-import { UnreadableBackupError } from './errors.js';
+import { UnreadableBackupError, UnsafeArchiveError } from './errors.js';
 import { scanTar } from './tar-safety.js';
 
 export interface ContentReport {
@@ -101,7 +101,7 @@ export async function checkContent(path: string, compression: Compression, type:
     const r = result();
     return { bytes: r.bytes, format: checkDumpShape(type, r.head, r.tail, r.bytes) };
   } catch (err) {
-    if (err instanceof UnreadableBackupError || (err as { code?: string }).code === 'BAQUP_RESTORE_UNSAFE_ENTRY') throw err;
+    if (err instanceof UnreadableBackupError || err instanceof UnsafeArchiveError) throw err;
     throw new UnreadableBackupError(`cannot read ${compression === 'none' ? 'the file' : `the ${compression} stream`} to its end: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, errorMessage, type ControllerDefaults, type Logger, type Secret, type TargetType } from '@baqup/core';
+import { errorCode, errorMessage, targetName, type ControllerDefaults, type Logger, type Secret, type TargetType } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { resolveCredential, restorePlan, type ContainerHolds } from '@baqup/dump';
 import { listBackups, type BackupEntry } from './catalog.js';
@@ -69,7 +69,7 @@ export interface RestoreDeps {
 /** The backup a request means, and the side it will be read from. */
 export async function locateBackup(sources: BackupSources, req: RestoreRequest): Promise<{ entry: BackupEntry; side: Side }> {
   const { entries, problems } = await listBackups(sources, { container: req.container, target: req.target });
-  const kinds = new Set(entries.map((e) => `${e.type}-${e.instance}`));
+  const kinds = new Set(entries.map((e) => targetName(e)));
   const where = problems.length > 0 ? ` (could not list: ${problems.map((p) => `${p.source}: ${p.message}`).join('; ')})` : '';
   if (kinds.size === 0) throw new BackupNotFoundError(`no backup of ${req.container}/${req.target} in staging or on the remote${where}; see \`baqup ls ${req.container}\``);
   if (kinds.size > 1) throw new BackupNotFoundError(`"${req.target}" names several targets of ${req.container}: ${[...kinds].join(', ')}; use type-instance`);
@@ -103,7 +103,7 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
   const started = Date.now();
   const say = deps.progress ?? (() => {});
   const { entry, side } = await locateBackup(deps.sources, req);
-  const targetKey = `${entry.type}-${entry.instance}`;
+  const targetKey = targetName(entry);
   const dest = await resolveDestination(deps.docker, deps.defaults, { container: req.container, ...(req.into ? { into: req.into } : {}), type: entry.type, instance: entry.instance });
   const plan = restorePlan(dest.target);
   const summary: RestoreSummary = {

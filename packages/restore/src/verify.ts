@@ -1,6 +1,6 @@
 // `verify`: every copy of the chosen backups (staged, remote, restic) hashed against its manifest and read to its
 // end in its format. Read-only: downloads go to a temp dir that is removed.
-import { errorCode, errorMessage } from '@baqup/core';
+import { errorCode, errorMessage, targetName } from '@baqup/core';
 import { listBackups, type BackupEntry, type CatalogFilter } from './catalog.js';
 import { checkContent } from './content.js';
 import { fetchVerified, sidesOf, type Side } from './fetch.js';
@@ -28,7 +28,7 @@ export interface VerifyOptions extends CatalogFilter {
 function newestPerTarget(entries: BackupEntry[]): BackupEntry[] {
   const last = new Map<string, BackupEntry>();
   // Restic snapshots and files are separate histories: keep the newest of each.
-  for (const e of entries) last.set(`${e.container}/${e.type}-${e.instance}/${e.restic ? 'restic' : 'files'}`, e);
+  for (const e of entries) last.set(`${e.container}/${targetName(e)}/${e.restic ? 'restic' : 'files'}`, e);
   return [...last.values()];
 }
 
@@ -38,7 +38,7 @@ export async function verifyBackups(sources: BackupSources, options: VerifyOptio
   const results: VerifyResult[] = [];
   for (const entry of chosen) {
     for (const side of sidesOf(entry)) {
-      const base = { container: entry.container, target: `${entry.type}-${entry.instance}`, timestamp: entry.timestamp, file: entry.file, side };
+      const base = { container: entry.container, target: targetName(entry), timestamp: entry.timestamp, file: entry.file, side };
       let result: VerifyResult;
       try {
         const copy = await fetchVerified(entry, side, sources, options.tmpRoot ? { tmpRoot: options.tmpRoot } : {});

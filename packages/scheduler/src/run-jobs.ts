@@ -1,7 +1,7 @@
 // The job queue: never two jobs for one target at once, a global concurrency limit, a bounded and visible queue.
 // mergeMap's own buffer is unbounded, so admission (dedupe + bound) happens before it: only admitted jobs reach it,
 // and at most `concurrency + queueLimit` are admitted at any time.
-import { errorCode, errorMessage, silentLogger, targetKey, type BackupJob, type Logger } from '@baqup/core';
+import { errorCode, errorMessage, silentLogger, targetKey, targetName, type BackupJob, type Logger } from '@baqup/core';
 import { EMPTY, catchError, connect, defer, filter, finalize, map, merge, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
 
 export type SkipReason = 'target-busy' | 'target-queued' | 'queue-full';
@@ -58,7 +58,7 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
       const publish = () => opts.onQueueChange?.({ running: [...running], queued: [...queued] });
       const fields = (job: BackupJob) => ({
         container: job.container.containerName,
-        target: `${job.target.type}-${job.target.instance}`,
+        target: targetName(job.target),
         schedule: job.schedule.name,
         job_id: job.id,
         trigger: job.trigger,

@@ -1,6 +1,6 @@
 // Desired state → cron ticks. One timer per target key: a new key is armed at once, a removed key (or a changed
 // effective cron) is disarmed at once, and an unchanged key keeps its timer across desired-state updates.
-import { silentLogger, type ContainerBackupConfig, type DesiredState, type Logger, type ScheduleConfig, type TargetConfig } from '@baqup/core';
+import { CronInvalidError, ScheduleUnknownError, silentLogger, targetName, type ContainerBackupConfig, type DesiredState, type Logger, type ScheduleConfig, type TargetConfig } from '@baqup/core';
 import {
   EMPTY, asyncScheduler, defer, distinctUntilChanged, endWith, filter, groupBy, map, mergeMap, share, switchMap, tap,
   type GroupedObservable, type Observable, type SchedulerLike,
@@ -47,9 +47,9 @@ export function schedule(desired$: Observable<DesiredState>, opts: ScheduleOptio
         distinctUntilChanged((a, b) => a?.cron === b?.cron && a?.error === b?.error),
         switchMap((entry) => {
           if (!entry) return EMPTY;
-          const fields = { container: entry.container.containerName, target: `${entry.target.type}-${entry.target.instance}`, schedule: entry.target.schedule };
+          const fields = { container: entry.container.containerName, target: targetName(entry.target), schedule: entry.target.schedule };
           if (entry.error !== undefined || entry.cron === undefined) {
-            const code = entry.schedule ? 'BAQUP_SCHEDULE_CRON_INVALID' : 'BAQUP_SCHEDULE_UNKNOWN';
+            const code = entry.schedule ? CronInvalidError.code : ScheduleUnknownError.code;
             logger.warn(`target not scheduled: ${entry.error ?? 'no cron'}`, { event: 'container.invalid', ...fields, error: { code, message: entry.error ?? 'no cron' } });
             return EMPTY;
           }

@@ -48,7 +48,7 @@ describe('stage operator (wiring)', () => {
       expectObservable(out).toBe('j|', { j: 'failed:x:BAQUP_STAGE_DISK_FULL' });
     });
     expect(lines).toEqual([
-      ['error', 'staging failed', expect.objectContaining({ job_id: 'x', container: 'nextcloud', target: 'nextcloud/postgres-main', error: { code: 'BAQUP_STAGE_DISK_FULL', message: 'staging disk full while writing /s' } })],
+      ['error', 'staging failed', expect.objectContaining({ job_id: 'x', container: 'nextcloud', target: 'postgres-main', error: { code: 'BAQUP_STAGE_DISK_FULL', message: 'staging disk full while writing /s' } })],
     ]);
   });
 });

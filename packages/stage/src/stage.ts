@@ -1,7 +1,7 @@
 // The stage operator: CompressedJob → StagedJob. Each job's failure is caught inside its own inner
 // stream and becomes a JobFailed; JobFailed from earlier stages passes through untouched.
 import { catchError, defer, map, mergeMap, of, type ObservableInput, type OperatorFunction } from 'rxjs';
-import { errorCode, errorMessage, failedResult, targetKey, type CompressedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
+import { errorCode, errorMessage, failedResult, targetName, type CompressedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { isDiskFull } from './errors.js';
 import { stageJob, type StageDeps } from './stage-job.js';
 
@@ -17,7 +17,7 @@ export function stage(deps: StageOperatorDeps): OperatorFunction<JobFlow<Compres
   return mergeMap((flow) => {
     if (flow.kind === 'failed') return of(flow);
     const { job } = flow;
-    const fields = { job_id: job.id, container: job.container.containerName, target: targetKey(job.container.containerName, job.target), schedule: job.schedule.name };
+    const fields = { job_id: job.id, container: job.container.containerName, target: targetName(job.target), schedule: job.schedule.name };
     return defer(() => run(flow, deps)).pipe(
       map((staged): JobFlow<StagedJob> => {
         deps.logger.debug('backup staged', { ...fields, bytes: staged.manifest.size, path: staged.stagingPath });

@@ -2,7 +2,7 @@
 // by uploadPending on the next run); the outer stream never errors.
 import { catchError, defer, from, mergeMap, of, type OperatorFunction } from 'rxjs';
 import type { BackupJob, BackupManifest, JobFailed, JobFlow, Logger, StagedJob } from '@baqup/core';
-import { errorCode, errorMessage, failedResult } from '@baqup/core';
+import { errorCode, errorMessage, failedResult, targetName } from '@baqup/core';
 import type { RcloneRemote } from './rclone-remote.js';
 import type { UploadReport } from './rclone-upload.js';
 import { removeStaged } from './staging.js';
@@ -37,7 +37,7 @@ export function upload(deps: UploadDeps): OperatorFunction<JobFlow<StagedJob>, J
   return mergeMap((item) => {
     if (item.kind === 'failed') return of(item);
     const staged = item;
-    const fields = { container: staged.manifest.container, target: `${staged.manifest.type}-${staged.manifest.instance}`, schedule: staged.manifest.schedule, job_id: staged.job.id };
+    const fields = { container: staged.manifest.container, target: targetName(staged.manifest), schedule: staged.manifest.schedule, job_id: staged.job.id };
     return defer(() => from(uploadOne(deps, staged, fields))).pipe(
       catchError((err: unknown) => {
         const failed: JobFailed = failedResult(staged.job, staged.job.triggeredAt, { code: errorCode(err), message: errorMessage(err) });

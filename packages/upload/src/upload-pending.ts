@@ -4,7 +4,7 @@
 // cleanup_after_upload keeps nothing local (data, .sha256, .manifest.json and the upload marker all go): the remote is
 // the record `baqup ls` reads, and a manifest left alone in staging would look like a backup that is not there.
 import type { Logger } from '@baqup/core';
-import { errorCode, errorMessage } from '@baqup/core';
+import { errorCode, errorMessage, targetName } from '@baqup/core';
 import type { RcloneRemote } from './rclone-remote.js';
 import type { UploadReport } from './rclone-upload.js';
 import { pendingUploads, removeStaged, type StagedBackup } from './staging.js';
@@ -39,7 +39,7 @@ export async function uploadPending(o: UploadPendingOptions): Promise<UploadPend
       result.remaining.push(b.relativePath);
       continue;
     }
-    const fields = b.manifest && { container: b.manifest.container, target: `${b.manifest.type}-${b.manifest.instance}`, schedule: b.manifest.schedule };
+    const fields = b.manifest && { container: b.manifest.container, target: targetName(b.manifest), schedule: b.manifest.schedule };
     try {
       result.uploaded.push(await o.remote.upload(b.file, b.relativePath, o.signal, { fields }));
     } catch (err) {

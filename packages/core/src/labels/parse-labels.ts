@@ -1,13 +1,15 @@
 // parseLabels: a container's labels + env → its backup config. Pure, total: every problem becomes a LabelError.
+import { targetName } from '../target-ref.js';
 import type { ContainerBackupConfig, LabelError, TargetConfig, TargetType } from '../model.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../errors/index.js';
 import { classifyKey } from './classify-key.js';
 import type { ContainerEnvInput } from './container-env.js';
 import { containerEnv } from './container-env.js';
 import type { ControllerDefaults } from './controller-defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ScheduleProperty } from './keys.js';
-import { LABEL_PREFIX, REDACTED, isSecretProperty } from './keys.js';
+import { REDACTED } from '../redact/index.js';
+import { LABEL_PREFIX, isSecretProperty } from './keys.js';
 import type { RawLabel } from './parse-schedules.js';
 import { parseSchedules } from './parse-schedules.js';
 import { parseTarget } from './parse-target.js';
@@ -104,8 +106,8 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
       if (key.owner?.kind === 'schedule') brokenSchedules.add(key.owner.name);
       if (key.owner?.kind === 'target') brokenTargets.add(`${key.owner.type}.${key.owner.instance}`);
       invalidKeys++;
-      // Any segment may be the credential (`backup.db.main.password.x`): the value of such a key is never echoed.
-      const value = label.label.split('.').slice(1).some(isSecretProperty) ? REDACTED : label.value;
+      // Any segment may be the credential (`backup.db.main.password.x`, `…password_env.x`): such a value is never echoed.
+      const value = label.label.split('.').slice(1).some((seg) => isSecretProperty(seg) || /^password_(env|file)$/i.test(seg)) ? REDACTED : label.value;
       out.errors.push({ label: label.label, value, message: key.message, expected: key.expected, ...(key.suggestion ? { suggestion: key.suggestion } : {}) });
     }
   }
@@ -125,7 +127,7 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
     out.errors.push(...parsed.errors);
   }
   // Code-unit order, not localeCompare: the order feeds change detection and must not depend on the host's locale.
-  const order = (t: TargetConfig): string => `${t.type}-${t.instance}`;
+  const order = (t: TargetConfig): string => targetName(t);
   out.targets = targets.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   // A misspelled target key already explains why nothing is backed up.
   if (targetGroups.size === 0 && invalidKeys === 0) {

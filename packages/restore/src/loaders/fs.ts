@@ -4,7 +4,7 @@
 // created since the backup stay.
 import { posix } from 'node:path';
 import { openDecompressed } from '../content.js';
-import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
+import { RestoreFailedError, RestoreRefusedError, UnsafeArchiveError } from '../errors.js';
 import { guardTar } from '../tar-safety.js';
 import type { Loader } from './context.js';
 
@@ -16,7 +16,7 @@ export const loadFs: Loader = async (ctx) => {
   try {
     await ctx.docker.putArchive(ctx.containerId, parent, guardTar(openDecompressed(ctx.file, ctx.compression, ctx.signal), path), ctx.signal);
   } catch (err) {
-    if ((err as { code?: string }).code === 'BAQUP_RESTORE_UNSAFE_ENTRY') throw err;
+    if (err instanceof UnsafeArchiveError) throw err;
     throw new RestoreFailedError(`extracting into ${parent} in container ${ctx.containerName} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {
     await release();

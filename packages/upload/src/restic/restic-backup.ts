@@ -2,7 +2,7 @@
 // closing its stdin early would save a truncated dump as a good snapshot. So on a stream error restic is
 // killed BEFORE stdin is closed, and any snapshot of this run that exists anyway is forgotten.
 import type { Readable } from 'node:stream';
-import { errorMessage } from '@baqup/core';
+import { errorMessage, ResticFailedError } from '@baqup/core';
 import { signalGroup } from '@baqup/proc';
 import { UploadFailedError } from '../errors.js';
 import type { ResticContext } from './restic-exec.js';
@@ -101,7 +101,7 @@ async function forgetRunSnapshots(ctx: ResticContext, o: BackupStdinOptions, hos
     }
   } catch (err) {
     ctx.options.logger.error('could not check for a snapshot of a failed backup', {
-      path: o.stdinFilename, repository: ctx.display, error: { code: 'BAQUP_RESTIC_FAILED', message: errorMessage(err) },
+      path: o.stdinFilename, repository: ctx.display, error: new ResticFailedError(errorMessage(err), { cause: err }),
     });
   }
 }

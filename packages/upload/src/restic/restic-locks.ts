@@ -1,7 +1,7 @@
 // Stale locks: a restic killed hard (OOM, SIGKILL, host crash) leaves its lock, and the next forget/prune
 // (exclusive) then fails forever. `restic unlock` removes what restic itself deems stale (dead PID on this
 // host, or older than 30 min on another); locks older than the configured age go with `--remove-all`.
-import { errorMessage } from '@baqup/core';
+import { errorMessage, ResticFailedError } from '@baqup/core';
 import type { ResticContext } from './restic-exec.js';
 
 export interface UnlockReport {
@@ -40,7 +40,7 @@ export async function unlockStale(ctx: ResticContext): Promise<UnlockReport> {
       const lock = JSON.parse(await ctx.run(['--no-lock', 'cat', 'lock', id], { timeoutMs: 15_000 })) as RawLock;
       if (now - Date.parse(lock.time) > maxAgeMs) old.push({ ...lock, id });
     } catch (err) {
-      ctx.options.logger.debug('restic lock vanished while inspected', { lock: id.slice(0, 8), error: { code: 'BAQUP_RESTIC_FAILED', message: errorMessage(err) } });
+      ctx.options.logger.debug('restic lock vanished while inspected', { lock: id.slice(0, 8), error: new ResticFailedError(errorMessage(err), { cause: err }) });
     }
   }
   if (old.length === 0) return { deadRemoved, locks: ids.length, old: 0, removedAll: false };
