@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
-import { controllerDefaults, loadConfig, parseLabels, type ConfigEnv, type DesiredState } from '@baqup/core';
+import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, parseLabels, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { discover } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
@@ -67,7 +67,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
   if (!options.dryRun) {
     await holds.replayJournal().then(
       (r) => r.started.length > 0 && logger.warn('started containers a previous run had left stopped', { event: 'container.started', containers: r.started }),
-      (err: unknown) => logger.error('journal replay failed; will retry at next start', { error: { code: 'BAQUP_JOURNAL_REPLAY', message: String(err) } }),
+      (err: unknown) => logger.error('journal replay failed; will retry at next start', { error: new JournalReplayError(errorMessage(err), { cause: err }) }),
     );
     const swept = await sweepPartials(config.staging.path).catch(() => []);
     if (swept.length > 0) logger.info('removed partial files of interrupted backups', { count: swept.length });
@@ -83,7 +83,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       store.setDocker({ connected: false, lastError: error });
       if (!unreachableLogged) {
         unreachableLogged = true;
-        logger.error(`Docker engine not reachable at ${docker.address}; retrying with backoff`, { event: 'docker.unreachable', error: { message: error, code: 'BAQUP_DOCKER_UNREACHABLE' } });
+        logger.error(`Docker engine not reachable at ${docker.address}; retrying with backoff`, { event: 'docker.unreachable', error: { message: error, code: DockerUnreachableError.code } });
       }
     },
     onConnected: () => {
@@ -128,7 +128,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       queueLimit: config.queue_limit,
       runJob,
       onResult: (r) => {
-        if (r.error?.code === 'BAQUP_STAGE_DISK_FULL' && !haltReason) {
+        if (r.error?.code === StageDiskFullError.code && !haltReason) {
           haltReason = `staging disk full at ${config.staging.path}: no new jobs until it has room and the controller is restarted`;
           logger.error(haltReason, { event: 'job.failed', error: r.error });
         }

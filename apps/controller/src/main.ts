@@ -1,6 +1,6 @@
 // The baqup daemon: config → logger → Docker → discovery → state → HTTP API (and, as they land, the backup pipeline).
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage } from '@baqup/core';
+import { ConfigError, errorMessage, InternalError } from '@baqup/core';
 import { createLogger } from '@baqup/log';
 import { startController } from './controller.js';
 
@@ -28,7 +28,7 @@ try {
     for (const p of err.problems) console.error(`  - ${p}`);
   } else {
     const logger = createLogger({ level: 'info', format: 'json' });
-    logger.error('controller failed to start', { error: { message: errorMessage(err), code: (err as { code?: string }).code ?? 'BAQUP_INTERNAL' } });
+    logger.error('controller failed to start', { error: { message: errorMessage(err), code: (err as { code?: string }).code ?? InternalError.code } });
     await logger.flush();
   }
   process.exit(1);

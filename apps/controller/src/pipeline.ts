@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { defer, of, type Observable } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import type { BackupJob, BackupResult, JobFailed, JobFlow, Logger, StagedJob } from '@baqup/core';
-import { BaqupError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
+import { ControllerHaltedError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
 import { pruneTarget } from '@baqup/prune';
@@ -91,7 +91,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
 
   return (job) => {
     const halted = deps.halted();
-    if (halted) return of(failWith(job, new BaqupError('BAQUP_CONTROLLER_HALTED', halted)));
+    if (halted) return of(failWith(job, new ControllerHaltedError(halted)));
     deps.logger.info('backup started', { event: 'job.started', ...fieldsOf(job), trigger: job.trigger });
     const staged$ = of(job).pipe(dump(deps.dump), compress({ levels: deps.levels, logger: deps.logger }), stage({ root: deps.stagingRoot, logger: deps.logger }));
     const backend = deps.backend;

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { Observable, merge, timer } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { ContainerBackupConfig, DesiredState, Logger } from '@baqup/core';
-import { errorMessage } from '@baqup/core';
+import { DiscoveryDeriveError, DiscoveryInspectError, DiscoveryListError, errorMessage } from '@baqup/core';
 import type { DiscoverySource, InspectedContainer } from './source.js';
 import { configFingerprint } from './fingerprint.js';
 
@@ -63,7 +63,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
       try {
         inspected = await source.inspect(id, abort.signal);
       } catch (err) {
-        options.logger.warn('inspect failed; will retry on next trigger', { container: id, error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_INSPECT' } });
+        options.logger.warn('inspect failed; will retry on next trigger', { container: id, error: new DiscoveryInspectError(errorMessage(err), { cause: err }) });
         return false;
       }
       const keep = inspected !== null && (inspected.running || (options.isHeld?.(id) ?? false)) && 'backup.enabled' in inspected.labels;
@@ -78,7 +78,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
       try {
         config = await options.derive(inspected);
       } catch (err) {
-        options.logger.error('label parsing failed', { event: 'container.invalid', container: inspected.name, error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_DERIVE' } });
+        options.logger.error('label parsing failed', { event: 'container.invalid', container: inspected.name, error: new DiscoveryDeriveError(errorMessage(err), { cause: err }) });
         return false;
       }
       const fingerprint = configFingerprint(config);
@@ -95,7 +95,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
       try {
         ids = await source.listIds(abort.signal);
       } catch (err) {
-        options.logger.warn('container list failed; will retry on next trigger', { error: { message: errorMessage(err), code: 'BAQUP_DISCOVERY_LIST' } });
+        options.logger.warn('container list failed; will retry on next trigger', { error: new DiscoveryListError(errorMessage(err), { cause: err }) });
         return;
       }
       options.onConnected?.();

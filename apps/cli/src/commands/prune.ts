@@ -3,7 +3,7 @@
 // --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
 // a container Docker no longer has are left alone (no labels, no policy to judge them by).
 import { parseArgs } from 'node:util';
-import { errorCode, errorMessage, parseLabels, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
+import { errorCode, errorMessage, LabelInvalidError, parseLabels, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
 import { pruneTarget } from '@baqup/prune';
 import { cliContext, type CliContext } from '../restore/cli-context.js';
 import type { Command } from './command.js';
@@ -48,7 +48,7 @@ async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerB
   const schedule = c.schedules[t.schedule];
   const report: TargetReport = { container: c.containerName, target, schedule: t.schedule, policy: schedule?.retention ?? {}, sides: [] };
   if (!schedule) {
-    report.sides.push({ side: 'staging', listed: 0, kept: 0, deleted: [], error: { code: 'BAQUP_LABEL_INVALID', message: `schedule "${t.schedule}" is not defined` } });
+    report.sides.push({ side: 'staging', listed: 0, kept: 0, deleted: [], error: { code: LabelInvalidError.code, message: `schedule "${t.schedule}" is not defined` } });
     return report;
   }
   const { sources } = ctx;

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@baqup/core';
-import { errorMessage } from '@baqup/core';
+import { ApiHandlerError, errorMessage } from '@baqup/core';
 import { matchRoute, readJsonBody, sendJson, type Route } from './router.js';
 
 export interface ApiServerOptions {
@@ -53,7 +53,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<{ serve
       if (!tokenMatches(req.headers.authorization, options.token)) return sendJson(res, 401, { error: 'missing or wrong bearer token' });
     }
     Promise.resolve(match.route.handler({ req, res, params: match.params, url, body: () => readJsonBody(req) })).catch((err: unknown) => {
-      options.logger.error('api handler failed', { path: url.pathname, error: { message: errorMessage(err), code: 'BAQUP_API_HANDLER' } });
+      options.logger.error('api handler failed', { path: url.pathname, error: new ApiHandlerError(errorMessage(err), { cause: err }) });
       if (!res.headersSent) sendJson(res, 500, { error: errorMessage(err) });
       else res.end();
     });

@@ -1,6 +1,7 @@
 // Runs the staleness decision against the live state: periodically and after every result. Each transition is
 // logged once (`target.stale` / `target.recovered`), recorded in the state's events, marked on the target and
 // handed to the notifier (which sends the alert and the recovery).
+import { StalenessCheckError, errorMessage } from '@baqup/core';
 import type { DesiredState, Logger } from '@baqup/core';
 import type { NotifyEvent } from '@baqup/notify';
 import { scheduleEntries } from '@baqup/scheduler';
@@ -74,7 +75,7 @@ export function startStaleWatch(o: StaleWatchOptions): StaleWatch {
       for (const t of decision.transitions) announce(t);
     } catch (err) {
       // A broken check must not take the controller down; it is retried on the next tick.
-      o.logger.error('staleness check failed', { error: { code: 'BAQUP_STALENESS_CHECK', message: err instanceof Error ? err.message : String(err) } });
+      o.logger.error('staleness check failed', { error: new StalenessCheckError(errorMessage(err), { cause: err }) });
     }
   };
   const timer = setInterval(check, o.intervalMs ?? 30_000);

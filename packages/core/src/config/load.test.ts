@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/index.js';
 import { loadConfig } from './load.js';
 import { CONFIG_SCHEMA } from './schema.js';
 

@@ -1,7 +1,7 @@
 // loadConfig: the one function here that touches the disk (it reads the config file; it never writes).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors/index.js';
 import type { ConfigEnv } from './env-substitute.js';
 import { resolveConfig } from './resolve.js';
 import type { LoadedConfig } from './types.js';

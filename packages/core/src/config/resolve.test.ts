@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/index.js';
 import { Secret } from '../secret.js';
 import { controllerDefaults } from './controller-defaults.js';
 import { resolveConfig } from './resolve.js';

@@ -1,7 +1,7 @@
 // resolveConfig: a parsed YAML object + env → a complete, validated ControllerConfig, or a ConfigError listing
 // every problem at once (env variables, schema, cron syntax, cross-field rules).
 import { resolve as resolvePath } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/index.js';
 import { Secret } from '../secret.js';
 import { mergeBuiltinSchedules } from './builtin-schedules.js';
 import { checkSemantics } from './semantics.js';
