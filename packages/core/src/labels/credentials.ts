@@ -20,6 +20,18 @@ export function envCredential(name: string, env: ReadonlyMap<string, string>): C
   return undefined;
 }
 
+/**
+ * Whether a `password_env` / `password_file` value may be echoed in an error or the API. Those labels should hold
+ * a variable name or a path, but a password written into them by mistake (`password_env=hunter2`) must not be shown:
+ * a name is shown only when the container has it or it is UPPER_SNAKE_CASE, a path only when it is absolute.
+ */
+export function isShowableReference(property: string, raw: string, env: ReadonlyMap<string, string>): boolean {
+  const v = raw.trim();
+  if (property === 'password_env') return env.has(v) || env.has(`${v}_FILE`) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v);
+  if (property === 'password_file') return v.startsWith('/') && !/\s/.test(v);
+  return true;
+}
+
 /** The credential a target's labels ask for; the caller has already checked that only one form is used. */
 export function labelCredential(property: string, raw: string, env: ReadonlyMap<string, string>): Parsed<CredentialSource> {
   if (property === 'password') {
@@ -29,16 +41,19 @@ export function labelCredential(property: string, raw: string, env: ReadonlyMap<
   if (property === 'password_env') {
     const name = raw.trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      return { ok: false, message: `not an environment variable name: "${raw}"`, expected: 'a variable name such as POSTGRES_PASSWORD' };
+      // The value is not shown: something that is not a variable name may be the password itself.
+      return { ok: false, message: 'not an environment variable name (the value is not shown: it may be a password)', expected: 'a variable name such as POSTGRES_PASSWORD' };
     }
     const source = envCredential(name, env);
     if (source) return { ok: true, value: source };
+    const what = isShowableReference(property, name, env) ? `${name} (nor ${name}_FILE)` : 'variable of that name (the value is not shown: it may be a password)';
     return {
       ok: false,
-      message: `the container's environment has no ${name} (nor ${name}_FILE)`,
+      message: `the container's environment has no ${what}`,
       expected: 'the name of a variable set on this container',
     };
   }
   const path = parseAbsolutePath(raw);
-  return path.ok ? { ok: true, value: { kind: 'file', path: path.value } } : path;
+  if (path.ok) return { ok: true, value: { kind: 'file', path: path.value } };
+  return isShowableReference(property, raw, env) ? path : { ...path, message: 'path must be absolute (the value is not shown: it may be a password)' };
 }

@@ -74,8 +74,8 @@ const cases: InvalidCase[] = [
   { name: 'empty pre_exec', labels: { 'backup.mongo.main.pre_exec': '' }, label: 'backup.mongo.main.pre_exec', message: /command is empty/, suggestion: undefined },
   // credentials
   { name: 'password_env not in the env', labels: { 'backup.postgres.main.password_env': 'DB_PASS' }, env: { OTHER: 'x' }, label: 'backup.postgres.main.password_env', message: /no DB_PASS \(nor DB_PASS_FILE\)/, suggestion: undefined },
-  { name: 'password_env not a variable name', labels: { 'backup.postgres.main.password_env': 'db-pass' }, label: 'backup.postgres.main.password_env', message: /not an environment variable name/, suggestion: undefined },
-  { name: 'password_file relative', labels: { 'backup.postgres.main.password_file': 'secrets/db' }, label: 'backup.postgres.main.password_file', message: /must be absolute/, suggestion: undefined },
+  { name: 'password_env not a variable name', labels: { 'backup.postgres.main.password_env': 'db-pass' }, label: 'backup.postgres.main.password_env', message: /not an environment variable name/, suggestion: undefined, value: '[redacted]' },
+  { name: 'password_file relative', labels: { 'backup.postgres.main.password_file': 'secrets/db' }, label: 'backup.postgres.main.password_file', message: /must be absolute/, suggestion: undefined, value: '[redacted]' },
   { name: 'empty literal password', labels: { 'backup.postgres.main.password': '' }, label: 'backup.postgres.main.password', message: /password is empty/, suggestion: undefined, value: '[redacted]' },
   { name: 'two credential forms', labels: { 'backup.postgres.main.password': 'x', 'backup.postgres.main.password_env': 'PW' }, env: { PW: 'y' }, label: 'backup.postgres.main.password_env', message: /conflicts with password/, suggestion: undefined },
   // paths
@@ -158,5 +158,24 @@ describe('a broken container is still returned whole', () => {
       ['backup.schedule.daily.retension', 'unknown schedule property "retension"'],
       ['backup.fs.a.schedule', 'schedule "daily" is invalid (see its backup.schedule.daily.* errors)'],
     ]);
+  });
+});
+
+describe('a password written into the wrong label is never echoed', () => {
+  it.each([
+    ['password_env holding a password', { 'backup.postgres.main.password_env': 'hunter2' }],
+    ['password_env holding a password with symbols', { 'backup.postgres.main.password_env': 'hunter2!x' }],
+    ['password_file holding a password', { 'backup.postgres.main.password_file': 'hunter2' }],
+    ['a key under password_env', { 'backup.postgres.main.password_env.x': 'hunter2' }],
+    ['a second credential form', { 'backup.postgres.main.password': 'hunter2', 'backup.postgres.main.password_env': 'hunter2' }],
+  ])('%s', (_name, labels) => {
+    const config = parse(container(enabled, withLabels(labels), withEnv({ POSTGRES_PASSWORD: 'other-secret' })));
+    expect(config.errors.length).toBeGreaterThan(0);
+    expect(JSON.stringify(config)).not.toContain('hunter2');
+  });
+
+  it('still names a variable that looks like one, so a typo can be found', () => {
+    const config = parse(container(enabled, withLabels({ 'backup.postgres.main.password_env': 'POSTGRES_PASSWROD' }), withEnv({ POSTGRES_PASSWORD: 'x' })));
+    expect(config.errors[0]).toMatchObject({ value: 'POSTGRES_PASSWROD', message: expect.stringContaining('no POSTGRES_PASSWROD (nor POSTGRES_PASSWROD_FILE)') });
   });
 });

@@ -1,10 +1,11 @@
 // One target from its `backup.<type>.<instance>.*` labels, with engine and controller defaults filled in.
 import type { CredentialSource, LabelError, ScheduleConfig, TargetConfig, TargetType } from '../model.js';
 import type { ControllerDefaults } from './controller-defaults.js';
-import { labelCredential } from './credentials.js';
+import { isShowableReference, labelCredential } from './credentials.js';
 import { didYouMean } from './did-you-mean.js';
 import { engineDefaults } from './engine-defaults.js';
-import { CREDENTIAL_PROPERTIES, REDACTED, isSecretProperty } from './keys.js';
+import { REDACTED } from '../redact/index.js';
+import { CREDENTIAL_PROPERTIES, isSecretProperty } from './keys.js';
 import type { RawLabel } from './parse-schedules.js';
 import type { Parsed } from './values.js';
 import {
@@ -39,7 +40,7 @@ export function parseTarget(type: TargetType, instance: string, props: ReadonlyM
     if (!raw) return undefined;
     const parsed = parse(raw.value);
     if (parsed.ok) return parsed.value;
-    errors.push({ label: raw.label, value: isSecretProperty(property) ? REDACTED : raw.value, message: parsed.message, expected: parsed.expected });
+    errors.push({ label: raw.label, value: shown(property, raw.value, ctx.env), message: parsed.message, expected: parsed.expected });
     return undefined;
   };
 
@@ -78,8 +79,13 @@ export function parseTarget(type: TargetType, instance: string, props: ReadonlyM
   const exclude = read('exclude', parseGlobList);
   if (exclude !== undefined) target.exclude = exclude;
 
-  for (const [property, raw] of props) target.properties[property] = isSecretProperty(property) ? REDACTED : raw.value;
+  for (const [property, raw] of props) target.properties[property] = shown(property, raw.value, ctx.env);
   return errors.length > 0 ? { errors } : { target, errors };
+}
+
+/** A label value as errors and the API may show it: never a credential, nor one written into the wrong label. */
+function shown(property: string, value: string, env: ReadonlyMap<string, string>): string {
+  return isSecretProperty(property) || !isShowableReference(property, value, env) ? REDACTED : value;
 }
 
 /** At most one credential form; a second one is an error rather than a silent precedence rule. */
@@ -91,7 +97,7 @@ function readCredential(props: ReadonlyMap<string, RawLabel>, env: ReadonlyMap<s
       const raw = props.get(property)!;
       errors.push({
         label: raw.label,
-        value: isSecretProperty(property) ? REDACTED : raw.value,
+        value: shown(property, raw.value, env),
         message: `conflicts with ${given[0]}: a target takes one credential form`,
         expected: `one of ${CREDENTIAL_PROPERTIES.join(', ')}`,
       });
@@ -102,7 +108,7 @@ function readCredential(props: ReadonlyMap<string, RawLabel>, env: ReadonlyMap<s
   const raw = props.get(property)!;
   const parsed = labelCredential(property, raw.value, env);
   if (parsed.ok) return parsed.value;
-  errors.push({ label: raw.label, value: isSecretProperty(property) ? REDACTED : raw.value, message: parsed.message, expected: parsed.expected });
+  errors.push({ label: raw.label, value: shown(property, raw.value, env), message: parsed.message, expected: parsed.expected });
   return undefined;
 }
 
