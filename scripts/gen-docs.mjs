@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Generates docs/labels.md and docs/config.md from the code, so the references cannot drift from it: the label
+// Generates docs/labels.md, docs/config.md and docs/errors.md from the code, so the references cannot drift from it: the label
 // keys, their value parsers' own "expected" texts and the engines' defaults from @baqup/core (and the dump
 // engines' file types from @baqup/dump), the config keys, types and defaults from core's JSON Schema. Only the
-// one-line descriptions are written here, and a key without one fails the run.
+// one-line descriptions are written here, and a key without one fails the run. The error codes, their retryable
+// flags and "thrown when" sentences come from core's error registry (packages/core/src/errors/).
 //   node scripts/gen-docs.mjs            write the files (needs the packages built: pnpm build)
 //   node scripts/gen-docs.mjs --check    exit 1 when a committed file differs from what the code says
 //   --out DIR                            read/write DIR instead of docs/
@@ -315,9 +316,53 @@ function configDoc() {
   ].join('\n');
 }
 
+// ---------- errors
+
+const AREA_TEXT = {
+  INTERNAL: 'Fallback',
+  CONFIG: 'Configuration',
+  LABEL: 'Labels',
+  CONTROLLER: 'Controller',
+  JOURNAL: 'Controller',
+  STALENESS: 'Controller',
+  API: 'HTTP API',
+  DOCKER: 'Docker',
+  DISCOVERY: 'Discovery',
+  PROC: 'Child processes (zstd, rclone, restic, psql)',
+  DUMP: 'Dump',
+  COMPRESS: 'Compress',
+  STAGE: 'Stage',
+  UPLOAD: 'Upload (rclone)',
+  REMOTE: 'Upload (rclone)',
+  RESTIC: 'Upload (restic)',
+  RESTORE: 'Restore, verify, ls',
+  SCHEDULE: 'Scheduler',
+  NOTIFY: 'Notifications',
+};
+
+function errorsDoc() {
+  const sections = new Map();
+  for (const e of core.errorRegistry()) {
+    const area = AREA_TEXT[e.area];
+    if (!area) throw new Error(`gen-docs: error area ${e.area} (${e.code}) has no heading in AREA_TEXT`);
+    if (!sections.has(area)) sections.set(area, []);
+    sections.get(area).push([code(e.code), e.retryable ? 'yes' : 'no', code(e.name), cell(e.when.charAt(0).toUpperCase() + e.when.slice(1))]);
+  }
+  return [
+    HEADER("@baqup/core's error registry (packages/core/src/errors/)"),
+    '# Error codes\n',
+    'Every error baqup reports carries a stable `code` of the form `BAQUP_<AREA>_<WHAT>`: in log lines (`error.code`),',
+    'job results, the API, alerts and the CLI\'s output. Match on the code, never on the message. *Retryable* says',
+    'whether the same job may succeed on a later run without anyone changing anything (a failed upload is retried',
+    'on the next run; a wrong label is not). A code is declared once, in core; a unit test fails when one is written',
+    'anywhere else.\n',
+    ...[...sections].flatMap(([area, rows]) => [`## ${area}\n`, table(['code', 'retryable', 'class', 'thrown when'], rows), '']),
+  ].join('\n');
+}
+
 // ---------- write or check
 
-const files = { 'labels.md': labelsDoc(), 'config.md': configDoc() };
+const files = { 'labels.md': labelsDoc(), 'config.md': configDoc(), 'errors.md': errorsDoc() };
 let drift = 0;
 mkdirSync(opts.out, { recursive: true });
 for (const [name, text] of Object.entries(files)) {
