@@ -110,7 +110,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
     const runJob = backupPipeline({
-      dump: { docker, holds, logger },
+      dump: { docker, holds, logger, onSecret: (s) => redactor.add(s) },
       logger,
       stagingRoot: config.staging.path,
       cleanupAfterUpload: config.staging.cleanup_after_upload,

@@ -1,5 +1,5 @@
 // One job → one DumpedJob: pre_exec, credentials, the cold hold, the engine, all under the target's timeout.
-import { errorCode, errorMessage, silentLogger, targetName, withFields, type BackupJob, type DumpedJob, type Logger } from '@baqup/core';
+import { errorCode, errorMessage, redact, silentLogger, targetName, withFields, type BackupJob, type DumpedJob, type Logger, type Secret } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { resolveCredential } from './credentials.js';
 import { COLD_CAPABLE, ENGINES, type EngineContext } from './engines/index.js';
@@ -13,6 +13,11 @@ export interface DumpDeps {
   logger?: Logger;
   /** Directory inside target containers for temporary files (sqlite backup copy, mongodump config); default /tmp. */
   tmpDir?: string;
+  /**
+   * Told every password resolved for a job, a file's (`*_FILE`, `password_file`) included, which is known only now:
+   * the controller registers it with the log redactor.
+   */
+  onSecret?: (secret: Secret) => void;
 }
 
 const PRE_EXEC_TAIL = 1024;
@@ -20,7 +25,8 @@ const PRE_EXEC_TAIL = 1024;
 async function preExec(ctx: EngineContext, command: string): Promise<void> {
   const r = await ctx.docker.execToCompletion(ctx.containerId, ['sh', '-c', command], { signal: ctx.signal });
   if (r.exitCode !== 0) {
-    const tail = (r.stderr || r.stdout).trim();
+    // The command is the user's and may print anything of the container's env: the password never reaches the error.
+    const tail = redact(r.stderr || r.stdout, ctx.password ? [ctx.password] : []).trim();
     throw new PreExecFailedError(r.exitCode, tail.length > PRE_EXEC_TAIL ? `…${tail.slice(-PRE_EXEC_TAIL)}` : tail);
   }
 }
@@ -67,10 +73,11 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     files: { docker: deps.docker, containerId: container.containerId, containerName: container.containerName, signal: controller.signal },
   };
   try {
-    if (target.preExec) await preExec(ctx, target.preExec);
     if (target.password) {
       ctx.password = await resolveCredential(deps.docker, container.containerId, target.password, { containerName: container.containerName, signal: controller.signal });
+      deps.onSecret?.(ctx.password);
     }
+    if (target.preExec) await preExec(ctx, target.preExec);
     if (container.stop && COLD_CAPABLE.has(target.type)) {
       cleanups.push(await deps.holds.hold(container.containerId, container.containerName));
       ctx.cold = true;

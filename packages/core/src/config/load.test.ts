@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.js';
-import { loadConfig } from './load.js';
+import { loadConfig, yamlProblem } from './load.js';
 import { CONFIG_SCHEMA } from './schema.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -94,3 +94,30 @@ describe('published schema', () => {
     expect(readFileSync(example, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../packages/core/schema/config.schema.json');
   });
 });
+
+describe('a YAML syntax error quotes its line only when it holds no secret', () => {
+  it.each([
+    ['api:\n  token: "tk-abc123\n', 'tk-abc123'],
+    ['restic:\n  password: {s3cr3t-pw\n', 's3cr3t-pw'],
+    ['upload:\n  secret_access_key: [AKIAxyz\n', 'AKIAxyz'],
+    ['restic: {password: s3cr3t-pw, repo: [x\n', 's3cr3t-pw'],
+  ])('%j', (text, secret) => {
+    const why = yamlProblem(yamlError(text), text);
+    expect(why).not.toContain(secret);
+    expect(why).toMatch(/at line \d+/);
+  });
+
+  it('quotes an ordinary line', () => {
+    const text = 'logging:\n  level: info\n  level: debug\n';
+    expect(yamlProblem(yamlError(text), text)).toMatch(/Map keys must be unique at line 3, column 3:\n {2} {2}level: debug$/);
+  });
+});
+
+function yamlError(text: string): unknown {
+  try {
+    parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a YAML error');
+}
