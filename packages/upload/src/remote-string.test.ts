@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialParams, displayRemote, joinRemote, parseRemote, remoteSecrets } from './remote-string.js';
+import { credentialParams, displayRemote, isCredentialOption, joinRemote, parseRemote, remoteSecrets } from './remote-string.js';
 
 describe('remote strings', () => {
   it.each([
@@ -24,6 +24,23 @@ describe('remote strings', () => {
     expect(credentialParams(':s3,provider=AWS,env_auth=true:bucket')).toEqual([]);
     expect(credentialParams('named:path')).toEqual([]);
   });
+
+  it.each([
+    'pass', 'password', 'password2', 'key', 'key_pem', 'key_file_pass', 'token', 'client_secret', 'secret_access_key',
+    'access_key_id', 'session_token', 'service_account_credentials', 'access_grant', 'headers', 'sas_url', 'bearer_token',
+    'api_key', 'connection_string', 'sse_customer_key', 'application_credential_secret', 'auth_token', 'cookies',
+    'Secret-Access-Key', 'client-secret', 'some_new_token', 'x_api_secret',
+  ])('refuses the credential option %s', (name) => {
+    expect(isCredentialOption(name)).toBe(true);
+    expect(credentialParams(`:backend,host=h,${name}=v:p`)).toEqual([name]);
+  });
+
+  it.each(['host', 'user', 'provider', 'env_auth', 'region', 'endpoint', 'key_file', 'service_account_file', 'token_url', 'auth_url', 'bearer_token_command', 'client_id', 'known_hosts_file', 'chunk_size'])(
+    'accepts the ordinary option %s',
+    (name) => {
+      expect(isCredentialOption(name)).toBe(false);
+    },
+  );
 
   it('lists every parameter value as a secret to scrub', () => {
     const s = remoteSecrets(':sftp,host=example,pass=c2VjcmV0:backups');

@@ -32,12 +32,38 @@ export function parseRemote(remote: string): ParsedRemote | null {
   return { backend, params, path: remote.slice(i + 1) };
 }
 
-// key_file is a path (fine in argv); key_pem, pass, *_key and tokens are the credential itself.
-const CREDENTIAL_KEY = /(pass|secret|token|^key$|_key$|key_pem|sas_url)/i;
+// Every rclone backend option that carries a credential: those rclone marks IsPassword or Sensitive (what
+// `rclone config redacted` hides), across its backends — s3 and its clones, drive, gcs, azureblob/azurefiles,
+// b2, swift, sftp/ftp/smb/webdav/http, storj, mega, crypt, protondrive, iclouddrive, sugarsync, filefabric and the
+// oauth ones. Names are matched as rclone does, `-` and `_` alike.
+export const RCLONE_CREDENTIAL_OPTIONS: ReadonlySet<string> = new Set([
+  // passwords (IsPassword: obscured in the config)
+  'pass', 'password', 'password2', 'key_file_pass', 'api_password', 'file_password', 'folder_password', 'library_key',
+  'plex_password', 'mailbox_password', 'client_certificate_password', 'client_salted_key_pass', 'passphrase',
+  // keys and secrets
+  'key', 'key_pem', 'secret', 'secret_access_key', 'access_key_id', 'session_token', 'sse_customer_key',
+  'sse_customer_key_base64', 'sse_customer_key_md5', 'client_secret', 'api_key', 'api_secret',
+  'private_key', 'private_access_key', 'application_credential_secret', 'service_account_credentials',
+  'access_grant', 'sas_url', 'connection_string',
+  // tokens, headers and cookies (what an HTTP request is authorised with)
+  'token', 'access_token', 'refresh_token', 'auth_token', 'bearer_token', 'app_token', 'permanent_token',
+  'trust_token', 'client_access_token', 'client_refresh_token', 'authorization', 'headers', 'cookies', '2fa',
+]);
+// Names not in the list but shaped like a credential (a newer backend's option) are refused too; a path, URL or
+// command that names where a credential is (`key_file`, `token_url`, `bearer_token_command`) is not one.
+const CREDENTIAL_SHAPE = /(pass|secret|token|credential|cookie|^key$|_key$|key_pem|api_key|sas_url|header)/;
+const NOT_A_CREDENTIAL = /(_file|_url|_command|_path|_id)$/;
 
-/** Parameter names of a connection string that look like credentials. */
+/** Whether an rclone option (as written in a connection string) carries a credential. */
+export function isCredentialOption(name: string): boolean {
+  const n = name.trim().toLowerCase().replace(/-/g, '_');
+  if (RCLONE_CREDENTIAL_OPTIONS.has(n)) return true;
+  return CREDENTIAL_SHAPE.test(n) && !NOT_A_CREDENTIAL.test(n);
+}
+
+/** Parameter names of a connection string that carry credentials. */
 export function credentialParams(remote: string): string[] {
-  return (parseRemote(remote)?.params ?? []).filter(([k]) => CREDENTIAL_KEY.test(k)).map(([k]) => k);
+  return (parseRemote(remote)?.params ?? []).filter(([k]) => isCredentialOption(k)).map(([k]) => k);
 }
 
 /** The remote as it may appear in logs and errors: parameters dropped, `:sftp:backups`. */
