@@ -142,4 +142,36 @@ describe('live discovery (real engine, built controller)', () => {
     expect(everything).not.toContain(typoed);
     expect(ctl.invalidLines()).toEqual([]);
   });
+
+  it('never echoes a password written into the wrong label (password_env, password_file)', async () => {
+    // Shaped like a variable name and like a path could not be: what a user pastes when they mix up the labels.
+    const inEnvLabel = `hunter2${randomBytes(6).toString('hex')}`;
+    const inFileLabel = `pw-${randomBytes(12).toString('hex')}`;
+    const pg = await startContainer({
+      image: await ensureImage('postgres'),
+      name: `${prefix}wrong-label`,
+      env: { POSTGRES_PASSWORD: 'unused-here' },
+      labels: {
+        'backup.enabled': 'true',
+        'backup.postgres.main.password_env': inEnvLabel,
+        'backup.postgres.other.password_file': inFileLabel,
+      },
+    });
+    const list = await ctl.waitFor((l) => byName(l, pg.name).length === 1, 60_000);
+    const entry = byName(list, pg.name)[0]!;
+    // Both targets are refused, naming the label, and the value is shown as [redacted].
+    expect(entry.targets).toEqual([]);
+    expect(entry.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ label: 'backup.postgres.main.password_env', value: '[redacted]' }),
+        expect.objectContaining({ label: 'backup.postgres.other.password_file', value: '[redacted]' }),
+      ]),
+    );
+    const answers = await Promise.all(['/api/containers', `/api/containers/${pg.name}`, '/api/events', '/api/status'].map((p) => ctl.request(p)));
+    for (const a of answers) expect(a.status).toBe(200);
+    const everything = answers.map((a) => a.text).join('\n') + ctl.output();
+    expect(everything).toContain('backup.postgres.main.password_env'); // the error is there…
+    expect(everything).not.toContain(inEnvLabel); // …its value is not
+    expect(everything).not.toContain(inFileLabel);
+  });
 });
