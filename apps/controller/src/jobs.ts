@@ -1,4 +1,5 @@
 // Desired state → cron ticks → jobs → results, through one queue that manual triggers share.
+import { targetName } from '@baqup/core';
 import { Subject, Subscription, type Observable } from 'rxjs';
 import { share, takeUntil } from 'rxjs/operators';
 import type { BackupJob, BackupResult, DesiredState, Logger } from '@baqup/core';
@@ -64,7 +65,7 @@ export function startJobs(o: JobsOptions): Jobs {
     if ('kind' in r && r.kind === 'skipped') {
       const skippedOf = latest.get(r.job.container.containerId);
       if (skippedOf) refreshNextRuns(new Map([[skippedOf.containerId, skippedOf]]));
-      o.store.recordEvent({ event: 'job.skipped', container: r.job.container.containerName, target: `${r.job.target.type}-${r.job.target.instance}`, message: r.message });
+      o.store.recordEvent({ event: 'job.skipped', container: r.job.container.containerName, target: targetName(r.job.target), message: r.message });
       return;
     }
     const result = r as BackupResult;
@@ -72,7 +73,7 @@ export function startJobs(o: JobsOptions): Jobs {
     o.store.recordEvent({
       event: result.success ? 'job.succeeded' : 'job.failed',
       container: result.job.container.containerName,
-      target: `${result.job.target.type}-${result.job.target.instance}`,
+      target: targetName(result.job.target),
       message: result.success ? `backup written: ${result.stagingPath ?? ''}` : (result.error?.message ?? 'failed'),
     });
     const c = latest.get(result.job.container.containerId);

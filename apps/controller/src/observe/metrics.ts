@@ -1,6 +1,6 @@
 // The controller's state in the Prometheus text exposition format (0.0.4). Written by hand: a dozen gauges from one
 // snapshot need no registry, and the format's only subtle part (escaping) is tested here.
-import { targetKey } from '@baqup/core';
+import { targetKey, targetName } from '@baqup/core';
 import type { ControllerState } from '@baqup/state';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -61,7 +61,7 @@ export function renderMetrics(state: ControllerState): string {
     for (const t of c.targets) {
       const ts = state.targets.get(targetKey(c.containerName, t));
       if (!ts) continue;
-      const labels = { container: c.containerName, target: `${t.type}-${t.instance}`, schedule: t.schedule };
+      const labels = { container: c.containerName, target: targetName(t), schedule: t.schedule };
       if (ts.lastSuccess) perTarget.lastSuccess.samples.push({ labels, value: seconds(ts.lastSuccess) });
       if (ts.lastRun) perTarget.lastAttempt.samples.push({ labels, value: seconds(ts.lastRun) });
       if (ts.lastDurationSeconds !== undefined) perTarget.duration.samples.push({ labels, value: ts.lastDurationSeconds });

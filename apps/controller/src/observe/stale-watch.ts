@@ -1,7 +1,7 @@
 // Runs the staleness decision against the live state: periodically and after every result. Each transition is
 // logged once (`target.stale` / `target.recovered`), recorded in the state's events, marked on the target and
 // handed to the notifier (which sends the alert and the recovery).
-import { StalenessCheckError, errorMessage } from '@baqup/core';
+import { errorMessage, StalenessCheckError, targetName } from '@baqup/core';
 import type { DesiredState, Logger } from '@baqup/core';
 import type { NotifyEvent } from '@baqup/notify';
 import { scheduleEntries } from '@baqup/scheduler';
@@ -36,7 +36,7 @@ export function staleInputs(desired: DesiredState, store: StateStore, timezone: 
     inputs.push({
       key: e.key,
       container: e.container.containerName,
-      target: `${e.target.type}-${e.target.instance}`,
+      target: targetName(e.target),
       schedule: e.schedule.name,
       cron: e.cron,
       discoveredAt: state.discoveredAt,
