@@ -1,20 +1,25 @@
 // POST /api/backups: "backup now" through the same queue as scheduled jobs. Guarded like every mutating route.
+// Without `wait` the answer is 202 and nothing waits for the jobs: no timer or promise outlives the request.
 import { firstValueFrom, timeout } from 'rxjs';
 import { filter } from 'rxjs/operators';
-import { targetKey, type BackupJob, type BackupResult, type DesiredState } from '@baqup/core';
+import type { FastifyInstance } from 'fastify';
+import { errorMessage, targetKey, type BackupJob, type BackupResult, type DesiredState } from '@baqup/core';
 import { manualJob, type JobSkipped } from '@baqup/scheduler';
 import { dryRunPlan } from '@baqup/dump';
-import { sendJson, type Route } from './http/router.js';
+import { errors, strictObject } from './http/schemas.js';
+import type { RouteGroup } from './http/server.js';
 import type { Jobs } from './jobs.js';
 
-interface BackupRequest {
-  container?: unknown;
-  target?: unknown;
-  wait?: unknown;
-  dryRun?: unknown;
+interface BackupBody {
+  container: string;
+  target?: string;
+  wait?: boolean;
+  dryRun?: boolean;
+  dry_run?: boolean;
 }
 
-const WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
+/** How long `wait: true` waits for the jobs before answering 504 (the jobs go on). */
+export const WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
 
 function resultView(r: BackupResult | JobSkipped) {
   if ('kind' in r) return { job_id: r.job.id, target: targetKey(r.job.container.containerName, r.job.target), status: 'skipped', reason: r.reason, message: r.message };
@@ -30,34 +35,81 @@ function resultView(r: BackupResult | JobSkipped) {
   };
 }
 
-export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | undefined): Route[] {
-  return [
-    {
-      method: 'POST',
-      path: '/api/backups',
-      mutating: true,
-      handler: async ({ res, body }) => {
-        const req = (await body()) as BackupRequest;
-        if (typeof req.container !== 'string' || req.container === '') return sendJson(res, 400, { error: 'body.container (a container name) is required' });
-        const c = [...desired().values()].find((x) => x.containerName === req.container);
-        if (!c) return sendJson(res, 404, { error: `no labelled container named "${req.container}"` });
-        const targets = typeof req.target === 'string' && req.target !== '' ? c.targets.filter((t) => `${t.type}-${t.instance}` === req.target || t.instance === req.target) : c.targets;
-        if (targets.length === 0) {
-          return sendJson(res, 404, { error: `container "${c.containerName}" has no target "${String(req.target)}"; it has: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'}` });
-        }
-        const planned: BackupJob[] = targets.map((t) => manualJob(c, t));
-        if (req.dryRun === true) return sendJson(res, 200, { dry_run: true, jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), plan: dryRunPlan(j) })) });
-        const running = jobs();
-        if (!running) return sendJson(res, 503, { error: 'the controller is stopping or runs with --dry-run; no jobs are taken' });
-        const waits = planned.map((j) =>
-          firstValueFrom(running.results$.pipe(filter((r) => r.job.id === j.id), timeout(WAIT_LIMIT_MS))),
-        );
-        for (const j of planned) running.trigger(j);
-        if (req.wait !== true) return sendJson(res, 202, { jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), status: 'queued' })) });
-        const results = await Promise.all(waits);
-        const views = results.map(resultView);
-        return sendJson(res, views.every((v) => v.status === 'succeeded') ? 200 : 500, { jobs: views });
+const bodySchema = strictObject({
+  container: { type: 'string', minLength: 1, maxLength: 255, description: 'container name' },
+  target: { type: 'string', minLength: 1, maxLength: 255, description: 'one target: `type-instance` (fs-data) or the instance (data); default all' },
+  wait: { type: 'boolean', description: 'answer when the jobs have finished (up to 6 h) instead of 202 at once' },
+  dryRun: { type: 'boolean', description: 'return the plan; run, stop and write nothing' },
+  dry_run: { type: 'boolean', description: 'same as dryRun' },
+}, ['container']);
+
+const jobView = {
+  type: 'object',
+  required: ['job_id', 'target'],
+  properties: {
+    job_id: { type: 'string' },
+    target: { type: 'string' },
+    status: { type: 'string', enum: ['queued', 'succeeded', 'failed', 'skipped'] },
+    path: { type: 'string' },
+    bytes: { type: 'integer' },
+    sha256: { type: 'string' },
+    duration_seconds: { type: 'number' },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    plan: { type: 'object', additionalProperties: true },
+  },
+} as const;
+const jobsBody = { type: 'object', required: ['jobs'], properties: { dry_run: { type: 'boolean' }, jobs: { type: 'array', items: jobView } } } as const;
+
+export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | undefined): RouteGroup {
+  return (app: FastifyInstance) => {
+    app.post<{ Body: BackupBody }>('/api/backups', {
+      config: { access: 'mutating' },
+      schema: {
+        summary: 'Back up a container now (all its targets or one), through the job queue',
+        tags: ['jobs'],
+        security: [{ bearer: [] }],
+        body: bodySchema,
+        response: { 200: jobsBody, 202: jobsBody, 500: jobsBody, ...errors(400, 401, 403, 404, 413, 415, 503, 504) },
       },
-    },
-  ];
+    }, async (req, reply) => {
+      const body = req.body;
+      const c = [...desired().values()].find((x) => x.containerName === body.container);
+      if (!c) return reply.code(404).send({ error: `no labelled container named "${body.container}"`, code: 'BAQUP_API_NO_CONTAINER', field: 'body.container' });
+      const targets = body.target !== undefined ? c.targets.filter((t) => `${t.type}-${t.instance}` === body.target || t.instance === body.target) : c.targets;
+      if (targets.length === 0) {
+        return reply.code(404).send({
+          error: `container "${c.containerName}" has no target "${body.target}"; it has: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'}`,
+          code: 'BAQUP_API_NO_TARGET',
+          field: 'body.target',
+        });
+      }
+      const planned: BackupJob[] = targets.map((t) => manualJob(c, t));
+      if (body.dryRun === true || body.dry_run === true) {
+        return { dry_run: true, jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), plan: dryRunPlan(j) })) };
+      }
+      const running = jobs();
+      if (!running) return reply.code(503).send({ error: 'the controller is stopping or runs with --dry-run; no jobs are taken', code: 'BAQUP_API_NO_JOBS' });
+      if (body.wait !== true) {
+        for (const j of planned) running.trigger(j);
+        return reply.code(202).send({ jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), status: 'queued' })) });
+      }
+      // Subscribed before the trigger: results$ is hot, and a quick job could finish before a later subscription.
+      const waits = planned.map((j) => firstValueFrom(running.results$.pipe(filter((r) => r.job.id === j.id), timeout(WAIT_LIMIT_MS))));
+      for (const j of planned) running.trigger(j);
+      let results: Array<BackupResult | JobSkipped>;
+      try {
+        results = await Promise.all(waits);
+      } catch (err) {
+        const timedOut = err instanceof Error && err.name === 'TimeoutError';
+        return reply.code(timedOut ? 504 : 503).send({
+          error: timedOut ? `the jobs did not finish within ${WAIT_LIMIT_MS / 3_600_000} h; they go on (see /api/events)` : `the controller stopped before the jobs finished: ${errorMessage(err)}`,
+          code: timedOut ? 'BAQUP_API_WAIT_TIMEOUT' : 'BAQUP_API_STOPPING',
+        });
+      }
+      const views = results.map(resultView);
+      return reply.code(views.every((v) => v.status === 'succeeded') ? 200 : 500).send({ jobs: views });
+    });
+  };
 }

@@ -150,10 +150,10 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     protectReads: config.api.protect_reads,
     logger,
     routes: [
-      ...stateRoutes(store),
-      ...backupRoutes(() => desired, () => jobs),
-      ...restoreRoutes({ config, docker, holds, logger }),
-      ...healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready }),
+      stateRoutes(store, () => haltReason),
+      backupRoutes(() => desired, () => jobs),
+      restoreRoutes({ config, docker, holds, logger }),
+      healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: () => haltReason }),
     ],
   });
 

@@ -1,8 +1,10 @@
 // The baqup daemon: config → logger → Docker → discovery → state → HTTP API (and, as they land, the backup pipeline).
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, InternalError } from '@baqup/core';
+import { ConfigError, errorMessage, InternalError, loadConfig } from '@baqup/core';
+import { createDockerClient } from '@baqup/docker';
 import { createLogger } from '@baqup/log';
 import { startController } from './controller.js';
+import { installGuard } from './guard.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,18 @@ Without --config (or $BAQUP_CONFIG) the embedded defaults are used: staging and 
 $BAQUP_DATA_DIR (default ./.baqup-data). The Docker engine is $DOCKER_HOST or /var/run/docker.sock.`);
   process.exit(0);
 }
+
+// The journal the guard replays on a fatal error: read from the same config the controller loads (a config that
+// does not load is reported by startController below; the guard then only logs and exits).
+const journal = (() => {
+  try {
+    const { config } = loadConfig({ ...(values.config ? { path: values.config } : {}), env: process.env });
+    return { path: config.journal, docker: createDockerClient(process.env) };
+  } catch {
+    return undefined;
+  }
+})();
+installGuard({ logger: createLogger({ level: 'info', format: 'json' }), journal });
 
 try {
   await startController({ configPath: values.config, dryRun: values['dry-run'] ?? false, env: process.env });

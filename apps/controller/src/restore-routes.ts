@@ -2,20 +2,23 @@
 // like every mutating route, and the body must say `confirm: true` (or `dryRun: true`). The backup is verified
 // before anything is touched; stops go through the controller's own holds (journalled, replayed at start).
 // Not serialized with backup jobs of the same target: run restores when none is due.
+import type { FastifyInstance } from 'fastify';
 import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
 import { restore, sourcesFromConfig } from '@baqup/restore';
-import { sendJson, type Route } from './http/router.js';
+import { errors, strictObject } from './http/schemas.js';
+import type { RouteGroup } from './http/server.js';
 
 interface RestoreBody {
-  container?: unknown;
-  target?: unknown;
-  at?: unknown;
-  from?: unknown;
-  into?: unknown;
-  confirm?: unknown;
-  dryRun?: unknown;
+  container: string;
+  target: string;
+  at?: string;
+  from?: 'staging' | 'remote';
+  into?: string;
+  confirm?: boolean;
+  dryRun?: boolean;
+  dry_run?: boolean;
 }
 
 export interface RestoreRouteDeps {
@@ -34,42 +37,63 @@ const STATUS: Record<string, number> = {
   BAQUP_RESTORE_FETCH: 502,
 };
 
-const optionalString = (v: unknown): v is string | undefined => v === undefined || (typeof v === 'string' && v !== '');
+const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const bodySchema = strictObject({
+  container: { ...name, description: 'the container whose backup is restored' },
+  target: { ...name, description: '`type-instance` or the instance' },
+  at: { ...name, description: 'a backup timestamp (20240115T030000Z) or a prefix of one; default the newest' },
+  from: { type: 'string', enum: ['staging', 'remote'], description: 'read the backup from this side only' },
+  into: { ...name, description: 'restore into another container' },
+  confirm: { type: 'boolean', description: 'must be true: a restore overwrites live data' },
+  dryRun: { type: 'boolean', description: 'verify and show the plan; touch nothing' },
+  dry_run: { type: 'boolean', description: 'same as dryRun' },
+}, ['container', 'target']);
 
-export function restoreRoutes(deps: RestoreRouteDeps): Route[] {
-  return [
-    {
-      method: 'POST',
-      path: '/api/restores',
-      mutating: true,
-      handler: async ({ res, body }) => {
-        if (!deps.config.api.allow_restore) return sendJson(res, 403, { error: 'restores through the API are disabled: set api.allow_restore: true in the config (or use `baqup restore`)' });
-        const req = (await body()) as RestoreBody;
-        if (typeof req.container !== 'string' || req.container === '' || typeof req.target !== 'string' || req.target === '') {
-          return sendJson(res, 400, { error: 'body.container and body.target are required' });
-        }
-        if (!optionalString(req.at) || !optionalString(req.into) || (req.from !== undefined && req.from !== 'staging' && req.from !== 'remote')) {
-          return sendJson(res, 400, { error: 'body.at and body.into are non-empty strings; body.from is "staging" or "remote"' });
-        }
-        const dryRun = req.dryRun === true;
-        if (!dryRun && req.confirm !== true) return sendJson(res, 400, { error: 'a restore overwrites live data: send confirm: true (or dryRun: true to see the plan)' });
-        try {
-          const report = await restore(
-            {
-              docker: deps.docker,
-              sources: sourcesFromConfig(deps.config, deps.logger),
-              defaults: controllerDefaults(deps.config),
-              holds: deps.holds,
-              logger: deps.logger,
-              confirm: async () => true,
-            },
-            { container: req.container, target: req.target, ...(req.at ? { at: req.at } : {}), ...(req.from ? { from: req.from } : {}), ...(req.into ? { into: req.into } : {}), dryRun },
-          );
-          return sendJson(res, 200, report);
-        } catch (err) {
-          return sendJson(res, STATUS[errorCode(err)] ?? 500, { error: errorMessage(err), code: errorCode(err) });
+const reportSchema = {
+  type: 'object',
+  required: ['dryRun', 'done', 'durationMs'],
+  additionalProperties: true,
+  properties: { dryRun: { type: 'boolean' }, checksum: { type: 'string' }, content: { type: 'string' }, done: { type: 'array', items: { type: 'string' } }, durationMs: { type: 'number' } },
+} as const;
+
+export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
+  return (app: FastifyInstance) => {
+    app.post<{ Body: RestoreBody }>('/api/restores', {
+      config: { access: 'mutating' },
+      // Refused before the body is looked at when restores are off, whatever it holds.
+      preValidation: async (_req, reply) => {
+        if (!deps.config.api.allow_restore) {
+          await reply.code(403).send({ error: 'restores through the API are disabled: set api.allow_restore: true in the config (or use `baqup restore`)', code: 'BAQUP_API_RESTORE_DISABLED' });
         }
       },
-    },
-  ];
+      schema: {
+        summary: 'Restore a backup into its container (needs api.allow_restore and confirm: true)',
+        tags: ['restore'],
+        security: [{ bearer: [] }],
+        body: bodySchema,
+        response: { 200: reportSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 500, 502) },
+      },
+    }, async (req, reply) => {
+      const body = req.body;
+      const dryRun = body.dryRun === true || body.dry_run === true;
+      if (!dryRun && body.confirm !== true) {
+        return reply.code(400).send({ error: 'a restore overwrites live data: send confirm: true (or dryRun: true to see the plan)', code: 'BAQUP_API_CONFIRM_REQUIRED', field: 'body.confirm' });
+      }
+      try {
+        return await restore(
+          {
+            docker: deps.docker,
+            sources: sourcesFromConfig(deps.config, deps.logger),
+            defaults: controllerDefaults(deps.config),
+            holds: deps.holds,
+            logger: deps.logger,
+            confirm: async () => true,
+          },
+          { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), dryRun },
+        );
+      } catch (err) {
+        return reply.code(STATUS[errorCode(err)] ?? 500).send({ error: errorMessage(err), code: errorCode(err) });
+      }
+    });
+  };
 }

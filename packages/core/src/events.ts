@@ -32,6 +32,9 @@ export const LOG_EVENTS = [
   'restic.unavailable',
   'restic.checked',
   'restic.check_failed',
+  'api.error',
+  'controller.unhandled',
+  'controller.fatal',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -1,12 +1,13 @@
 // Health routes through the real API server: open probes under protect_reads, metrics behind the token, and the
 // warning for an API reachable from outside without a token. Readiness runs against a real temp staging dir.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@baqup/core';
 import { silentLogger } from '@baqup/core';
 import { StateStore } from '@baqup/state';
+import { probeWritable } from '../observe/readiness.js';
 import { healthRoutes } from './health-routes.js';
 import { exposureWarning, isLoopback, startApiServer } from './server.js';
 
@@ -15,7 +16,7 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-async function serve(opts: { token?: string; protectReads?: boolean; ping?: () => Promise<void>; logger?: Logger }) {
+async function serve(opts: { token?: string; protectReads?: boolean; ping?: () => Promise<void>; logger?: Logger; halted?: () => string | undefined; writes?: { n: number } }) {
   const staging = mkdtempSync(join(tmpdir(), 'baqup-health-'));
   closers.push(() => rmSync(staging, { recursive: true, force: true }));
   const store = new StateStore('x');
@@ -24,15 +25,23 @@ async function serve(opts: { token?: string; protectReads?: boolean; ping?: () =
     token: opts.token,
     protectReads: opts.protectReads ?? false,
     logger: opts.logger ?? silentLogger,
-    routes: healthRoutes(store, { ping: opts.ping ?? (() => Promise.resolve()), stagingPath: staging, staleUnready: false }),
+    routes: [
+      healthRoutes(store, {
+        ping: opts.ping ?? (() => Promise.resolve()),
+        stagingPath: staging,
+        staleUnready: false,
+        ...(opts.halted ? { halted: opts.halted } : {}),
+        probe: { write: (dir) => ((opts.writes ? opts.writes.n++ : 0), probeWritable(dir)) },
+      }),
+    ],
   });
   closers.push(s.close);
-  return `http://${s.address}`;
+  return { base: `http://${s.address}`, staging };
 }
 
 describe('health routes', () => {
   it('/healthz and /readyz stay open with protect_reads; /metrics needs the token then', async () => {
-    const base = await serve({ token: 'T0k3n', protectReads: true });
+    const { base } = await serve({ token: 'T0k3n', protectReads: true });
     const healthz = await fetch(`${base}/healthz`);
     expect([healthz.status, await healthz.text()]).toEqual([200, 'ok\n']);
     const ready = await fetch(`${base}/readyz`);
@@ -46,10 +55,43 @@ describe('health routes', () => {
   });
 
   it('/readyz answers 503 with the failing checks', async () => {
-    const base = await serve({ ping: () => Promise.reject(new Error('connect ECONNREFUSED')) });
+    const { base } = await serve({ ping: () => Promise.reject(new Error('connect ECONNREFUSED')) });
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'not ready', failing: ['docker'], checks: [{ name: 'docker', ok: false, error: 'connect ECONNREFUSED' }, { name: 'staging', ok: true }] });
+  });
+});
+
+describe('readiness without writes per request', () => {
+  it('many /readyz calls write the staging probe once, yet a vanished staging directory fails at once', async () => {
+    const writes = { n: 0 };
+    const { base, staging } = await serve({ writes });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${base}/readyz`).then((r) => r.status)));
+    for (let i = 0; i < 20; i++) answers.push((await fetch(`${base}/readyz`)).status);
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(writes.n).toBe(1);
+    expect(readdirSync(staging)).toEqual([]);
+    rmSync(staging, { recursive: true, force: true });
+    const gone = await fetch(`${base}/readyz`);
+    expect(gone.status).toBe(503);
+    expect(await gone.json()).toMatchObject({ failing: ['staging'], checks: [{ name: 'docker', ok: true }, { name: 'staging', ok: false, error: expect.stringMatching(/ENOENT/) }] });
+    mkdirSync(staging);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(writes.n).toBe(1);
+  });
+
+  it('a staging-full halt makes /readyz 503 with the reason, and ready again once lifted', async () => {
+    let halt: string | undefined = 'staging disk full at /x: 1.2 GB needed';
+    const { base } = await serve({ halted: () => halt });
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 'not ready',
+      failing: ['jobs'],
+      checks: [{ name: 'docker', ok: true }, { name: 'staging', ok: true }, { name: 'jobs', ok: false, error: 'staging disk full at /x: 1.2 GB needed' }],
+    });
+    halt = undefined;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });
 

@@ -1,31 +1,45 @@
-// The controller's HTTP API. Binds to loopback unless configured otherwise; a bearer token guards
-// every mutating route, and read routes too when the config says so.
-import { createServer, type Server } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+// The controller's HTTP API on Fastify. Binds to loopback unless configured otherwise; a bearer token guards every
+// mutating route, and read routes too when the config says so (see access.ts). Every route carries a JSON schema
+// for its params, query and body, validated before the handler runs; the same schemas make /api/openapi.json.
+// Whatever a client sends, the answer is a status and a JSON body: no request can end the process.
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { Ajv, type Options as AjvOptions } from 'ajv';
 import type { Logger } from '@baqup/core';
-import { ApiHandlerError, errorMessage } from '@baqup/core';
-import { matchRoute, readJsonBody, sendJson, type Route } from './router.js';
+import { accessHook } from './access.js';
+import { clientErrorHandler, errorHandler, errorSchema, frameworkErrors, notFoundHandler } from './errors.js';
+import { openApiRoute } from './openapi.js';
 
-export interface ApiServerOptions {
+/** Registers a group of routes on the app (see state-routes.ts and the others). */
+export type RouteGroup = (app: FastifyInstance) => void;
+
+export interface ApiLimits {
+  /** Largest accepted request body; default 64 KiB (every body is a small JSON object). */
+  bodyLimit?: number;
+  /** Time for a client to send the request headers (slowloris bound); default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a client to send the whole request; default 30 s (an answer may take longer: `wait: true`). */
+  requestTimeoutMs?: number;
+  /** Idle keep-alive sockets are closed after this; default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Connections served at once; more are refused at accept. Default 256. */
+  maxConnections?: number;
+}
+
+export interface ApiServerOptions extends ApiLimits {
   listen: string;
-  routes: Route[];
-  token?: string;
-  protectReads?: boolean;
+  routes: RouteGroup[];
+  token?: string | undefined;
+  protectReads?: boolean | undefined;
   logger: Logger;
+  /** Shown as info.version in the OpenAPI document. */
+  version?: string;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
   if (!m) throw new Error(`api.listen must look like HOST:PORT (e.g. 127.0.0.1:8080), got "${listen}"`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port: Number(m[3]) };
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer (.+)$/.exec(header ?? '');
-  if (!m) return false;
-  const a = Buffer.from(m[1]!);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** True for addresses only this host can reach: 127.0.0.0/8, ::1, localhost. */
@@ -39,37 +53,68 @@ export function exposureWarning(listen: string, hasToken: boolean): string | und
   return `API listens on ${listen}, reachable beyond this host, without a token: mutating routes are disabled and every read is open; set api.token or api.token_file`;
 }
 
-export async function startApiServer(options: ApiServerOptions): Promise<{ server: Server; address: string; close: () => Promise<void> }> {
+// Bodies are validated strictly (no coercion, unknown fields refused); params and query strings arrive as text,
+// so they are coerced to the schema's types ("10" → 10) but still refuse unknown names.
+const AJV_BASE: AjvOptions = { allErrors: false, removeAdditional: false, useDefaults: true, strict: true, allowUnionTypes: true };
+
+/** The Fastify app with every route registered, not listening: tests inject into it or listen on port 0. */
+export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    connectionTimeout: 0,
+    forceCloseConnections: true,
+    // Node checks header and request timeouts on this interval; the default 30 s would let a slow client hold
+    // a socket for up to 30 s past its deadline.
+    http: { headersTimeout: options.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1_000 },
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 512, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    frameworkErrors,
+    clientErrorHandler,
+  });
+  app.server.maxConnections = options.maxConnections ?? 256;
+  const bodyAjv = new Ajv({ ...AJV_BASE, coerceTypes: false });
+  const textAjv = new Ajv({ ...AJV_BASE, coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  // Response schemas document the answers (OpenAPI); they do not filter them. Pretty JSON, as `curl` users read it.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data, null, 2));
+  app.setErrorHandler(errorHandler(options.logger));
+  app.setNotFoundHandler(notFoundHandler);
+  // Only JSON bodies: a form or text body is refused with 415 instead of being half-understood.
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(errorSchema);
+  app.addHook('onRequest', accessHook(options));
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'baqup controller API', version: options.version ?? '0.0.0', description: 'Generated from the route schemas. Mutating routes need `Authorization: Bearer <api.token>`; reads too with `api.protect_reads`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  openApiRoute(app);
+  for (const group of options.routes) group(app);
+  await app.ready();
+  return app;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  address: string;
+  close: () => Promise<void>;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { host, port } = parseListen(options.listen);
   const warning = exposureWarning(options.listen, Boolean(options.token));
   if (warning) options.logger.warn(warning, { listen: options.listen });
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
-    if (!match) return sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
-    const needsToken = match.route.mutating === true || (options.protectReads === true && match.route.open !== true);
-    if (needsToken) {
-      if (!options.token) return sendJson(res, 403, { error: 'this endpoint is disabled: set api.token or api.token_file in the config to enable it' });
-      if (!tokenMatches(req.headers.authorization, options.token)) return sendJson(res, 401, { error: 'missing or wrong bearer token' });
-    }
-    Promise.resolve(match.route.handler({ req, res, params: match.params, url, body: () => readJsonBody(req) })).catch((err: unknown) => {
-      options.logger.error('api handler failed', { path: url.pathname, error: new ApiHandlerError(errorMessage(err), { cause: err }) });
-      if (!res.headersSent) sendJson(res, 500, { error: errorMessage(err) });
-      else res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
+  const app = await buildApi(options);
+  await app.listen({ host, port, listenTextResolver: () => '' });
+  const addr = app.server.address();
   const address = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : options.listen;
-  return {
-    server,
-    address,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  return { app, address, close: () => app.close() };
 }
