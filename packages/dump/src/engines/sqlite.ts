@@ -32,6 +32,8 @@ async function hot(ctx: EngineContext, db: string, version: string): Promise<Eng
 
 async function cold(ctx: EngineContext, db: string): Promise<EngineOutput> {
   if (!ctx.cold) {
+    // It was admitted as a hot dump: leave that first, or the cold hold would wait for this very job.
+    await ctx.releaseHot?.();
     const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
     ctx.defer(release);
   }
