@@ -23,16 +23,25 @@ import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
+import { stagingHalt } from './halt.js';
+import { abortableJobs, DEFAULT_GRACE_MS, DEFAULT_HOLD_GRACE_MS, installSignalHandlers, shutdownSequence, type JobAborts } from './shutdown.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
   dryRun: boolean;
   env: ConfigEnv;
-  /** How long SIGTERM waits for running jobs before aborting them. */
+  /** How long SIGTERM waits for running jobs before aborting them (jobs holding a stopped container: see shutdown.ts). */
   graceMs?: number;
 }
 
-export async function startController(options: ControllerOptions): Promise<{ stop: () => Promise<void>; apiAddress: string }> {
+export interface RunningController {
+  stop: () => Promise<void>;
+  apiAddress: string;
+  /** Why new jobs are refused right now (staging disk full), or undefined: for /readyz. */
+  halted: () => string | undefined;
+}
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
   // A SIGTERM while starting up (journal replay, first listing) is remembered and honoured once start-up is done,
   // so it never kills the process half-way instead of shutting it down.
   let earlySignal = false;
@@ -104,8 +113,9 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     }),
   );
 
-  let haltReason: string | undefined;
+  const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined });
   let jobs: Jobs | undefined;
+  let aborts: JobAborts | undefined;
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
@@ -117,8 +127,9 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       levels: config.defaults.target.compression_level,
       timezone: config.timezone,
       backend,
-      halted: () => haltReason,
+      halted: halt.halted,
     });
+    aborts = abortableJobs(runJob, logger);
     jobs = startJobs({
       desired$,
       store,
@@ -126,12 +137,9 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       timezone: config.timezone,
       concurrency: config.concurrency,
       queueLimit: config.queue_limit,
-      runJob,
+      runJob: aborts.run,
       onResult: (r) => {
-        if (r.error?.code === StageDiskFullError.code && !haltReason) {
-          haltReason = `staging disk full at ${config.staging.path}: no new jobs until it has room and the controller is restarted`;
-          logger.error(haltReason, { event: 'job.failed', error: r.error });
-        }
+        if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error);
         void notifier.notify(r);
         staleWatch?.check();
       },
@@ -157,35 +165,35 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     ],
   });
 
-  const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? 60_000);
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      logger.info('controller stopping: no new jobs; waiting for running ones', { event: 'controller.stopping', grace_ms: graceMs });
-      const running = jobs;
+  const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS);
+  const holdGraceMs = Number(options.env.BAQUP_SHUTDOWN_HOLD_GRACE_MS ?? DEFAULT_HOLD_GRACE_MS);
+  const stop = shutdownSequence({
+    logger,
+    holds,
+    aborts,
+    drain: jobs ? () => jobs!.drain() : undefined,
+    graceMs,
+    holdGraceMs,
+    teardown: async () => {
       jobs = undefined;
-      if (running) {
-        const finished = await Promise.race([running.drain().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())]);
-        if (!finished) logger.warn('grace period over: aborting running jobs', { event: 'controller.stopping' });
-      }
       subscriptions.unsubscribe();
       staleWatch?.stop();
       restic?.stop();
+      halt.stop();
       killAll();
       await holds.releaseAll();
+      holds.stopRetries();
       await notifier.close();
       await api.close();
       await logger.flush();
-    })());
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.off(sig, early);
-    process.once(sig, () => {
-      void stop().then(() => process.exit(0));
-    });
-  }
-  if (earlySignal) void stop().then(() => process.exit(0));
+    },
+  });
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
+  installSignalHandlers({ logger, holds, stop });
+  if (earlySignal) void stop('SIGTERM').then(() => process.exit(0));
   // Only now: whoever waits for this line (systemd, a test, a supervisor) may signal at once, and a SIGTERM
   // before the handlers above would kill the process instead of shutting it down.
   logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
-  return { stop, apiAddress: api.address };
+  return { stop, apiAddress: api.address, halted: halt.halted };
 }
