@@ -24,7 +24,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
 import { stagingHalt } from './halt.js';
-import { abortableJobs, DEFAULT_GRACE_MS, DEFAULT_HOLD_GRACE_MS, installSignalHandlers, shutdownSequence, type JobAborts } from './shutdown.js';
+import { DEFAULT_GRACE_MS, DEFAULT_HOLD_GRACE_MS, installSignalHandlers, shutdownSequence } from './shutdown.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
@@ -115,7 +115,6 @@ export async function startController(options: ControllerOptions): Promise<Runni
 
   const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined });
   let jobs: Jobs | undefined;
-  let aborts: JobAborts | undefined;
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
@@ -129,7 +128,6 @@ export async function startController(options: ControllerOptions): Promise<Runni
       backend,
       halted: halt.halted,
     });
-    aborts = abortableJobs(runJob, logger);
     jobs = startJobs({
       desired$,
       store,
@@ -137,7 +135,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       timezone: config.timezone,
       concurrency: config.concurrency,
       queueLimit: config.queue_limit,
-      runJob: aborts.run,
+      runJob,
       onResult: (r) => {
         if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error);
         void notifier.notify(r);
@@ -170,7 +168,6 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const stop = shutdownSequence({
     logger,
     holds,
-    aborts,
     drain: jobs ? () => jobs!.drain() : undefined,
     graceMs,
     holdGraceMs,

@@ -2,48 +2,20 @@
 // later (`stop_grace_period` / `docker stop -t`), so the order is:
 //   1. no new jobs, no new cold holds;
 //   2. jobs that hold a stopped container get `holdGraceMs` (default 5 s) to finish; past it they are aborted
-//      (their partial files removed) and their containers started, before anything else is awaited;
+//      (BAQUP_JOB_ABORTED, their partial files removed) and their containers started, before anything else is
+//      awaited;
 //   3. the other jobs get the rest of `graceMs` (default 60 s; only useful with a longer stop_grace_period);
 //   4. teardown (processes killed, every container still held started, API closed).
 // A second signal skips the waiting: held containers are started, then the process exits (code 1).
-import { race, Subject, type Observable } from 'rxjs';
-import { filter, map, take } from 'rxjs/operators';
-import { failedResult, type BackupJob, type BackupResult, type Logger } from '@baqup/core';
+import type { Logger } from '@baqup/core';
 import type { ContainerHolds } from '@baqup/dump';
 
 export const DEFAULT_HOLD_GRACE_MS = 5_000;
 export const DEFAULT_GRACE_MS = 60_000;
 
-export interface JobAborts {
-  /** runJob, abortable: an aborted job is unsubscribed (its stages clean up) and ends as a failed result. */
-  run: (job: BackupJob) => Observable<BackupResult>;
-  abort: (which: (job: BackupJob) => boolean, reason: string) => void;
-}
-
-export function abortableJobs(run: (job: BackupJob) => Observable<BackupResult>, logger: Logger): JobAborts {
-  const abort$ = new Subject<{ which: (job: BackupJob) => boolean; reason: string }>();
-  return {
-    run: (job) =>
-      race(
-        run(job),
-        abort$.pipe(
-          filter((a) => a.which(job)),
-          take(1),
-          map((a) => {
-            const { result } = failedResult(job, job.triggeredAt, { code: 'BAQUP_JOB_ABORTED', message: `job aborted: ${a.reason}` });
-            logger.error('backup failed', { event: 'job.failed', job_id: job.id, container: job.container.containerName, target: `${job.target.type}-${job.target.instance}`, schedule: job.schedule.name, error: result.error });
-            return result;
-          }),
-        ),
-      ),
-    abort: (which, reason) => abort$.next({ which, reason }),
-  };
-}
-
 export interface ShutdownDeps {
   logger: Logger;
   holds: ContainerHolds;
-  aborts?: JobAborts | undefined;
   /** Stops intake; resolves when the last running job has ended. Undefined when no jobs run (dry run). */
   drain?: (() => Promise<void>) | undefined;
   graceMs: number;
@@ -77,14 +49,13 @@ export function shutdownSequence(d: ShutdownDeps): (signal?: string) => Promise<
       if (holding(d.holds)) {
         while (!drained && holding(d.holds) && Date.now() - t0 < holdBudget) await sleep(Math.min(50, holdBudget - (Date.now() - t0)));
         if (holding(d.holds)) {
-          const ids = new Set(d.holds.held().map((h) => h.containerId));
           d.logger.warn('grace period over for jobs holding a stopped container: aborting them and starting their containers', {
             event: 'controller.stopping',
             hold_grace_ms: holdBudget,
             containers: d.holds.held().map((h) => h.containerName),
           });
-          d.aborts?.abort((job) => ids.has(job.container.containerId), 'the controller is stopping and the job held a stopped container');
-          await d.holds.releaseAll();
+          // Aborts those jobs first (their archive reads must end before Docker starts the container), then starts.
+          await d.holds.releaseAll('the controller is stopping and the job held a stopped container past its budget');
         }
       }
       if (!drained) {
@@ -115,7 +86,8 @@ export function installSignalHandlers(d: SignalDeps): () => void {
   const handler = (signal: NodeJS.Signals) => {
     count++;
     if (count === 1) {
-      void d.stop(signal).then(() => exit(0), () => exit(1));
+      // After a second signal the exit code is 1 whichever path ends first.
+      void d.stop(signal).then(() => exit(count > 1 ? 1 : 0), () => exit(1));
       return;
     }
     if (count > 2) return;

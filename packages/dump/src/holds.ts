@@ -53,6 +53,8 @@ interface Held {
   ready: Promise<void>;
   /** Started by releaseAll(): later releases of its holders do nothing. */
   forced: boolean;
+  /** How to abort each holder's job (its archive read must end before Docker lets the container start). */
+  aborts: Set<(reason: Error) => void>;
   status: 'stopping' | 'stopped';
   since: string;
 }
@@ -119,8 +121,11 @@ export class ContainerHolds {
     return this.#gate.acquire(containerId, 'hot', signal);
   }
 
-  /** Stop the container (if running) for a cold backup; resolves once it is down. Call the release on every path. */
-  async hold(containerId: string, containerName: string, signal?: AbortSignal): Promise<Release> {
+  /**
+   * Stop the container (if running) for a cold backup; resolves once it is down. Call the release on every path.
+   * `abort` ends the holder's job when releaseAll() must start the container before the job is done (shutdown).
+   */
+  async hold(containerId: string, containerName: string, signal?: AbortSignal, abort?: (reason: Error) => void): Promise<Release> {
     if (this.#closed) throw new BaqupError('BAQUP_DUMP_HOLD_REFUSED', `not stopping container ${containerName}: ${this.#closed}`);
     if (this.#failed.has(containerId)) {
       throw new BaqupError('BAQUP_DUMP_HOLD_REFUSED', `container ${containerName} is down after a failed start; baqup keeps trying to start it and backs it up after that`);
@@ -132,7 +137,7 @@ export class ContainerHolds {
     }
     let held = this.#held.get(containerId);
     if (!held) {
-      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, status: 'stopping', since: new Date().toISOString() };
+      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, aborts: new Set(), status: 'stopping', since: new Date().toISOString() };
       // A start still in progress for a previous hold finishes before this one stops the container again.
       const previous = this.#releasing.get(containerId) ?? Promise.resolve();
       fresh.ready = previous.catch(() => {}).then(() => this.#stop(containerId, fresh));
@@ -142,6 +147,7 @@ export class ContainerHolds {
     }
     const mine = held;
     mine.refs++;
+    if (abort) mine.aborts.add(abort);
     try {
       await mine.ready;
     } catch (err) {
@@ -156,6 +162,7 @@ export class ContainerHolds {
     return async () => {
       if (released) return;
       released = true;
+      if (abort) mine.aborts.delete(abort);
       try {
         await this.#release(containerId, mine);
       } finally {
@@ -169,14 +176,35 @@ export class ContainerHolds {
    * Start every container this instance holds stopped, now (shutdown), and try once more those whose start failed.
    * Never throws.
    */
-  async releaseAll(): Promise<void> {
+  async releaseAll(reason = 'the controller is stopping'): Promise<void> {
     const all = [...this.#held.entries()];
     await Promise.all(
       all.map(async ([id, held]) => {
         held.forced = true;
-        await held.ready.catch(() => {});
+        // Their jobs end first: Docker does not start a container while an archive read of it is still streaming.
+        const error = new BaqupError('BAQUP_JOB_ABORTED', `job aborted: ${reason}; container ${held.name} is started again`);
+        for (const abort of held.aborts) {
+          try {
+            abort(error);
+          } catch {
+            // an abort that throws must not keep the container down
+          }
+        }
+        held.aborts.clear();
+        // Listed as releasing until started, so a concurrent releaseAll() (a second signal) waits for this start.
+        const starting = (async () => {
+          await held.ready.catch(() => {});
+          if (held.stoppedByUs) await this.#start(id, held.name).catch(() => {});
+        })();
+        const mine = this.#releasing.get(id);
+        const chained = mine ? Promise.all([mine.catch(() => {}), starting]).then(() => {}) : starting;
+        this.#releasing.set(id, chained);
         if (this.#held.get(id) === held) this.#held.delete(id);
-        if (held.stoppedByUs) await this.#start(id, held.name).catch(() => {});
+        try {
+          await chained;
+        } finally {
+          if (this.#releasing.get(id) === chained) this.#releasing.delete(id);
+        }
       }),
     );
     await Promise.all([...this.#failed.keys()].map((id) => this.#retryNow(id)));

@@ -71,6 +71,7 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     holds: deps.holds,
     cold: false,
     tmpDir: deps.tmpDir ?? '/tmp',
+    abort: (reason) => controller.abort(reason),
     defer: (fn) => cleanups.push(fn),
     files: { docker: deps.docker, containerId: container.containerId, containerName: container.containerName, signal: controller.signal },
   };
@@ -89,7 +90,7 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     }
     if (target.preExec) await preExec(ctx, target.preExec);
     if (cold) {
-      cleanups.push(await deps.holds.hold(container.containerId, container.containerName, controller.signal));
+      cleanups.push(await deps.holds.hold(container.containerId, container.containerName, controller.signal, (reason) => controller.abort(reason)));
       ctx.cold = true;
     }
     const out = await engine.dump(ctx);
