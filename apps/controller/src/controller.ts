@@ -24,6 +24,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
 import { stagingHalt } from './halt.js';
+import { lockDataDirs } from './data-lock.js';
 import { DEFAULT_GRACE_MS, DEFAULT_HOLD_GRACE_MS, installSignalHandlers, shutdownSequence } from './shutdown.js';
 
 export interface ControllerOptions {
@@ -72,8 +73,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
   for (const s of notifier.secrets) redactor.add(s);
 
-  // Containers a crash left stopped are started again before anything else happens.
+  // Containers a crash left stopped are started again before anything else happens — by the one controller of
+  // this data directory: a second one exits here, before it could start containers the first holds stopped or
+  // sweep its partial files.
   if (!options.dryRun) {
+    await lockDataDirs(config.journal, config.staging.path, logger);
     await holds.replayJournal().then(
       (r) => r.started.length > 0 && logger.warn('started containers a previous run had left stopped', { event: 'container.started', containers: r.started }),
       (err: unknown) => logger.error('journal replay failed; will retry at next start', { error: new JournalReplayError(errorMessage(err), { cause: err }) }),
