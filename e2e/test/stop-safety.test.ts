@@ -138,7 +138,9 @@ describe('backup.stop=true', () => {
     // 1 GiB of sparse zeros: several seconds of streaming here (a faster host must still be mid-stream when the
     // test sees the partial file, polled every 200 ms), far below the default 60 s grace period.
     const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle('mkdir -p /data && truncate -s 1G /data/f') });
-    const ctl = await startCtl();
+    // The hold budget (default 5 s, see apps/controller/src/shutdown.ts) raised to the grace period: this case is
+    // about a job that finishes within it.
+    const ctl = await startCtl({ env: { BAQUP_SHUTDOWN_HOLD_GRACE_MS: '60000' } });
     await waitDiscovered(ctl, c.name, 1);
     await startSlowBackup(ctl, c);
     ctl.kill('SIGTERM');
@@ -174,6 +176,49 @@ describe('backup.stop=true', () => {
     expect(dataFiles(ctl.staging, c.name, 'fs-data')).toEqual([]);
     expect(partials(ctl.staging)).toEqual([]);
     expect(dataFiles(ctl.remote, c.name, 'fs-data')).toEqual([]);
+  });
+
+  it('docker stop (SIGTERM, SIGKILL 10 s later) mid cold backup: the job is aborted within the hold budget, the container runs, exit 0 before the kill', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
+    const ctl = await startCtl();
+    await waitDiscovered(ctl, c.name, 1);
+    await startSlowBackup(ctl, c);
+    const t0 = Date.now();
+    ctl.kill('SIGTERM');
+    const killer = setTimeout(() => ctl.kill('SIGKILL'), 10_000);
+    const exit = await ctl.exit;
+    clearTimeout(killer);
+    const took = Date.now() - t0;
+    expect(exit, ctl.output().slice(-3000)).toEqual({ code: 0, signal: null });
+    expect(took).toBeLessThan(10_000);
+    expect(await running(c)).toBe(true);
+    const logs = ctl.logs();
+    const over = logs.findIndex((l) => l.event === 'controller.stopping' && /holding a stopped container/.test(String(l.msg)));
+    const started = logs.findIndex((l) => l.event === 'container.started' && l.container === c.name);
+    expect(over).toBeGreaterThanOrEqual(0);
+    expect(started).toBeGreaterThan(over);
+    expect(logs.some((l) => l.event === 'job.failed' && (l.error as { code?: string } | undefined)?.code === 'BAQUP_JOB_ABORTED')).toBe(true);
+    expect(journalEntries(ctl.root)).toEqual([]);
+    expect(partials(ctl.staging)).toEqual([]);
+    expect(dataFiles(ctl.staging, c.name, 'fs-data')).toEqual([]);
+  });
+
+  it('a second SIGTERM mid cold backup starts the held container and exits at once (code 1)', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), labels: labels(), cmd: idle(HUGE) });
+    // Long budgets: only the second signal can end this quickly.
+    const ctl = await startCtl({ env: { BAQUP_SHUTDOWN_HOLD_GRACE_MS: '60000' } });
+    await waitDiscovered(ctl, c.name, 1);
+    await startSlowBackup(ctl, c);
+    ctl.kill('SIGTERM');
+    await ctl.waitForLog((l) => l.event === 'controller.stopping', 10_000);
+    const t0 = Date.now();
+    ctl.kill('SIGTERM');
+    const exit = await Promise.race([ctl.exit, sleep(20_000).then(() => 'still running 20 s after the second SIGTERM')]);
+    expect(exit, ctl.output().slice(-3000)).toEqual({ code: 1, signal: null });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(await running(c)).toBe(true);
+    expect(ctl.logs().some((l) => /second signal/.test(String(l.msg)))).toBe(true);
+    expect(journalEntries(ctl.root)).toEqual([]);
   });
 
   it('SIGTERM the moment controller.started is logged still shuts down gracefully (exit 0), every time', async () => {

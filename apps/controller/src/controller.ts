@@ -23,16 +23,26 @@ import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
+import { stagingHalt } from './halt.js';
+import { lockDataDirs } from './data-lock.js';
+import { DEFAULT_GRACE_MS, DEFAULT_HOLD_GRACE_MS, installSignalHandlers, shutdownSequence } from './shutdown.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
   dryRun: boolean;
   env: ConfigEnv;
-  /** How long SIGTERM waits for running jobs before aborting them. */
+  /** How long SIGTERM waits for running jobs before aborting them (jobs holding a stopped container: see shutdown.ts). */
   graceMs?: number;
 }
 
-export async function startController(options: ControllerOptions): Promise<{ stop: () => Promise<void>; apiAddress: string }> {
+export interface RunningController {
+  stop: () => Promise<void>;
+  apiAddress: string;
+  /** Why new jobs are refused right now (staging disk full), or undefined: for /readyz. */
+  halted: () => string | undefined;
+}
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
   // A SIGTERM while starting up (journal replay, first listing) is remembered and honoured once start-up is done,
   // so it never kills the process half-way instead of shutting it down.
   let earlySignal = false;
@@ -63,8 +73,11 @@ export async function startController(options: ControllerOptions): Promise<{ sto
   });
   for (const s of notifier.secrets) redactor.add(s);
 
-  // Containers a crash left stopped are started again before anything else happens.
+  // Containers a crash left stopped are started again before anything else happens — by the one controller of
+  // this data directory: a second one exits here, before it could start containers the first holds stopped or
+  // sweep its partial files.
   if (!options.dryRun) {
+    await lockDataDirs(config.journal, config.staging.path, logger);
     await holds.replayJournal().then(
       (r) => r.started.length > 0 && logger.warn('started containers a previous run had left stopped', { event: 'container.started', containers: r.started }),
       (err: unknown) => logger.error('journal replay failed; will retry at next start', { error: new JournalReplayError(errorMessage(err), { cause: err }) }),
@@ -104,7 +117,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     }),
   );
 
-  let haltReason: string | undefined;
+  const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined });
   let jobs: Jobs | undefined;
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
@@ -117,7 +130,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       levels: config.defaults.target.compression_level,
       timezone: config.timezone,
       backend,
-      halted: () => haltReason,
+      halted: halt.halted,
     });
     jobs = startJobs({
       desired$,
@@ -128,10 +141,7 @@ export async function startController(options: ControllerOptions): Promise<{ sto
       queueLimit: config.queue_limit,
       runJob,
       onResult: (r) => {
-        if (r.error?.code === StageDiskFullError.code && !haltReason) {
-          haltReason = `staging disk full at ${config.staging.path}: no new jobs until it has room and the controller is restarted`;
-          logger.error(haltReason, { event: 'job.failed', error: r.error });
-        }
+        if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error);
         void notifier.notify(r);
         staleWatch?.check();
       },
@@ -157,35 +167,34 @@ export async function startController(options: ControllerOptions): Promise<{ sto
     ],
   });
 
-  const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? 60_000);
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      logger.info('controller stopping: no new jobs; waiting for running ones', { event: 'controller.stopping', grace_ms: graceMs });
-      const running = jobs;
+  const graceMs = options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS);
+  const holdGraceMs = Number(options.env.BAQUP_SHUTDOWN_HOLD_GRACE_MS ?? DEFAULT_HOLD_GRACE_MS);
+  const stop = shutdownSequence({
+    logger,
+    holds,
+    drain: jobs ? () => jobs!.drain() : undefined,
+    graceMs,
+    holdGraceMs,
+    teardown: async () => {
       jobs = undefined;
-      if (running) {
-        const finished = await Promise.race([running.drain().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())]);
-        if (!finished) logger.warn('grace period over: aborting running jobs', { event: 'controller.stopping' });
-      }
       subscriptions.unsubscribe();
       staleWatch?.stop();
       restic?.stop();
+      halt.stop();
       killAll();
       await holds.releaseAll();
+      holds.stopRetries();
       await notifier.close();
       await api.close();
       await logger.flush();
-    })());
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.off(sig, early);
-    process.once(sig, () => {
-      void stop().then(() => process.exit(0));
-    });
-  }
-  if (earlySignal) void stop().then(() => process.exit(0));
+    },
+  });
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
+  installSignalHandlers({ logger, holds, stop });
+  if (earlySignal) void stop('SIGTERM').then(() => process.exit(0));
   // Only now: whoever waits for this line (systemd, a test, a supervisor) may signal at once, and a SIGTERM
   // before the handlers above would kill the process instead of shutting it down.
   logger.info(`baqup controller started; API on http://${api.address}`, { event: 'controller.started', api: api.address, dry_run: options.dryRun });
-  return { stop, apiAddress: api.address };
+  return { stop, apiAddress: api.address, halted: halt.halted };
 }

@@ -27,8 +27,18 @@ describe('StopJournal', () => {
     const list = await j.read();
     expect(list.map((e) => e.containerId).sort()).toEqual(['a', 'c']);
     expect(list.find((e) => e.containerId === 'a')?.reason).toBe('again');
-    expect(await readdir(dir)).toEqual(['journal.json']);
+    // No temp file left (the cross-process lock file stays, empty).
+    expect((await readdir(dir)).sort()).toEqual(['journal.json', 'journal.json.lock']);
     expect(JSON.parse(await readFile(join(dir, 'journal.json'), 'utf8'))).toMatchObject({ version: 1 });
+  });
+
+  it('two writers with their own queues (the controller and the CLI) lose no entry: the flock serialises them', async () => {
+    const path = join(dir, 'journal.json');
+    const a = new StopJournal(path);
+    const b = new StopJournal(path);
+    const ids = Array.from({ length: 8 }, (_, i) => `c${i}`);
+    await Promise.all(ids.map((id, i) => (i % 2 ? a : b).add(entry(id))));
+    expect((await a.read()).map((e) => e.containerId).sort()).toEqual(ids);
   });
 
   it('a corrupt file is an error, not an empty journal', async () => {

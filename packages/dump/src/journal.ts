@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { LockUnavailableError, withFileLock } from '@baqup/proc';
 import { JournalError } from './errors.js';
 
 export interface JournalEntry {
@@ -48,9 +49,22 @@ export class StopJournal {
     return this.#update((list) => list.filter((e) => e.containerId !== containerId));
   }
 
-  /** Read-modify-write, one at a time within this process. */
+  /**
+   * Read-modify-write, one at a time within this process, and across processes under an flock on `<path>.lock`: the
+   * controller and `baqup restore` (or a second controller that has not yet given up) never lose each other's entries.
+   */
   #update(change: (list: JournalEntry[]) => JournalEntry[]): Promise<void> {
-    const next = this.#queue.then(async () => this.#write(change(await this.read())));
+    const rmw = async () => this.#write(change(await this.read()));
+    const next = this.#queue.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true }).catch(() => {});
+      try {
+        return await withFileLock(`${this.path}.lock`, rmw);
+      } catch (err) {
+        // No flock(1) on this machine (a developer's Mac): the in-process queue is all the safety there is.
+        if (err instanceof LockUnavailableError && /not installed/.test(err.message)) return rmw();
+        throw err instanceof JournalError ? err : new JournalError(this.path, { cause: err });
+      }
+    });
     this.#queue = next.catch(() => {});
     return next;
   }

@@ -9,8 +9,11 @@ export interface ReplayReport {
   started: string[];
   /** Listed but already running, or removed since: nothing to do. */
   skipped: string[];
-  /** Could not be started; their entries stay for the next replay. */
+  /** Could not be started; their entries stay (retried with backoff by ContainerHolds, and at the next replay). */
   failed: string[];
+  /** The entries behind `failed`, and why each failed (by container id): the holds retry them with backoff. */
+  failedEntries?: JournalEntry[];
+  errors?: Record<string, unknown>;
 }
 
 export interface ReplayDeps {
@@ -24,7 +27,7 @@ export interface ReplayDeps {
 /** Never throws: problems are logged and reported. */
 export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
   const { docker, journal, logger } = deps;
-  const report: ReplayReport = { started: [], skipped: [], failed: [] };
+  const report: ReplayReport = { started: [], skipped: [], failed: [], failedEntries: [], errors: {} };
   let entries: JournalEntry[];
   try {
     entries = await journal.read();
@@ -50,6 +53,8 @@ export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
         continue;
       }
       report.failed.push(entry.containerName);
+      report.failedEntries!.push(entry);
+      report.errors![entry.containerId] = err;
       logger.error('could not start a container left stopped by an interrupted backup', { container: entry.containerName, error: { code: errorCode(err), message: errorMessage(err) } });
     }
   }

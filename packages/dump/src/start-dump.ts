@@ -6,6 +6,7 @@ import { COLD_CAPABLE, ENGINES, type EngineContext } from './engines/index.js';
 import { DumpFailedError, DumpTimeoutError, PreExecFailedError } from './errors.js';
 import { guard, toDumpError } from './guard.js';
 import type { ContainerHolds } from './holds.js';
+import { longTimeout } from './long-timeout.js';
 
 export interface DumpDeps {
   docker: DockerClient;
@@ -55,7 +56,8 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
   const logger = withFields(deps.logger ?? silentLogger, { container: container.containerName, target: targetName(target), job_id: job.id });
   const engine = ENGINES[target.type];
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DumpTimeoutError(target.timeoutSeconds)), target.timeoutSeconds * 1000);
+  // Chunked: a timeout above setTimeout's int32 limit (~24.8 days) would otherwise fire after 1 ms.
+  const timer = longTimeout(() => controller.abort(new DumpTimeoutError(target.timeoutSeconds)), target.timeoutSeconds * 1000);
   const cleanups: (() => Promise<void>)[] = [];
   const finish = cleanupRunner(cleanups);
   const ctx: EngineContext = {
@@ -69,17 +71,26 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     holds: deps.holds,
     cold: false,
     tmpDir: deps.tmpDir ?? '/tmp',
+    abort: (reason) => controller.abort(reason),
     defer: (fn) => cleanups.push(fn),
     files: { docker: deps.docker, containerId: container.containerId, containerName: container.containerName, signal: controller.signal },
   };
   try {
+    const cold = container.stop && COLD_CAPABLE.has(target.type);
+    if (!cold) {
+      // Hot: never while a cold hold of this container has it stopped (nor a cold hold while this dump runs).
+      // Released when the dump stream is done (a cleanup), or before the engine falls back to a cold copy.
+      const leave = await deps.holds.use(container.containerId, controller.signal);
+      cleanups.push(leave);
+      ctx.releaseHot = leave;
+    }
     if (target.password) {
       ctx.password = await resolveCredential(deps.docker, container.containerId, target.password, { containerName: container.containerName, signal: controller.signal });
       deps.onSecret?.(ctx.password);
     }
     if (target.preExec) await preExec(ctx, target.preExec);
-    if (container.stop && COLD_CAPABLE.has(target.type)) {
-      cleanups.push(await deps.holds.hold(container.containerId, container.containerName));
+    if (cold) {
+      cleanups.push(await deps.holds.hold(container.containerId, container.containerName, controller.signal, (reason) => controller.abort(reason)));
       ctx.cold = true;
     }
     const out = await engine.dump(ctx);
@@ -87,7 +98,7 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     // Closing (either way) aborts whatever still listens: a tool blocked without output is killed even when the
     // consumer went away before the timeout could fire.
     const onClose = () => {
-      clearTimeout(timer);
+      timer.clear();
       controller.abort(new DumpFailedError('dump stream closed before the dump finished'));
     };
     const stream = guard(out.stream, { signal: controller.signal, finish, onClose, logger });
@@ -101,7 +112,7 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
       startedAt,
     };
   } catch (err) {
-    clearTimeout(timer);
+    timer.clear();
     const error = toDumpError(err, controller.signal);
     await finish().catch((e: unknown) => logger.error('cleanup after a failed dump failed', { error: { code: errorCode(e), message: errorMessage(e) } }));
     throw error;

@@ -25,7 +25,9 @@ export function stage(deps: StageOperatorDeps): OperatorFunction<JobFlow<Compres
       }),
       catchError((err: unknown) => {
         flow.stream.destroy();
-        const error = { code: errorCode(err), message: errorMessage(err) };
+        const written = isDiskFull(err) ? (err as { context?: { written?: unknown } }).context?.written : undefined;
+        // need_bytes: the backup needs more free space than it had written when the disk ran out (the halt waits for it).
+        const error = { code: errorCode(err), message: errorMessage(err), ...(typeof written === 'number' ? { need_bytes: written } : {}) };
         // Disk full is the one failure that must stop the controller from starting more jobs.
         (isDiskFull(err) ? deps.logger.error : deps.logger.warn).call(deps.logger, 'staging failed', { ...fields, error });
         return of(failedResult(job, flow.startedAt, error));

@@ -6,7 +6,8 @@
 // written together with one writev. Awaiting each chunk's write before reading the next would stall the
 // source (the Docker socket, zstd's pipe) on every disk round trip: bench/throughput.mjs measured that.
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, statfs, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { removeQuietly } from './fs-atomic.js';
 import { toInputError, toWriteError } from './errors.js';
@@ -37,6 +38,10 @@ class BatchWriter {
   }
 
   push(chunk: Buffer): void {
+    // After a failure nothing more is written (idle() reports it). This also keeps #drain() from finishing
+    // synchronously inside `??=`: its `finally` would clear #running before the assignment stored a settled promise
+    // that idle() then awaited forever in a microtask loop: 100 % CPU, the event loop starved (issue 12: full disk).
+    if (this.#error) return;
     this.#queue.push(chunk);
     this.#queued += chunk.length;
     this.#running ??= this.#drain();
@@ -44,7 +49,11 @@ class BatchWriter {
 
   /** Resolves once nothing is in flight; throws the write failure if there was one. */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    while (this.#running) {
+      const running = this.#running;
+      await running;
+      if (this.#running === running) this.#running = undefined;
+    }
     if (this.#error) throw this.#error.err;
   }
 
@@ -79,9 +88,9 @@ export async function writeTemp(input: Readable, path: string): Promise<WrittenF
   const writer = new BatchWriter(handle);
   const writeFailed = async (err: unknown): Promise<never> => {
     // Stop the producer: destroying the input ends the compressor and, through it, the dump.
-    await iterator.return?.();
     input.destroy();
-    throw toWriteError(path, err);
+    await iterator.return?.();
+    throw toWriteError(path, err, { written: size, free: await freeBytes(dirname(path)) });
   };
   try {
     for (;;) {
@@ -130,5 +139,15 @@ async function writevAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
   while (offset < rest.length) {
     const r = await handle.write(rest, offset, rest.length - offset);
     offset += r.bytesWritten;
+  }
+}
+
+/** Free bytes for an unprivileged writer on the filesystem of `dir`; undefined when it cannot be read. */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
   }
 }

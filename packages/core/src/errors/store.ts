@@ -16,8 +16,12 @@ export class StageDiskFullError extends defineError('StageDiskFullError', {
   retryable: false,
   when: 'the staging filesystem is full or over quota (ENOSPC, EDQUOT): the controller halts new jobs until someone frees space.',
 }) {
-  constructor(path: string, cause: unknown) {
-    super(`staging disk full while writing ${path}`, { cause, context: { path } });
+  constructor(path: string, cause: unknown, space?: { written: number; free?: number | undefined }) {
+    const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+    const detail = space
+      ? `: the disk ran out after ${mib(space.written)} of this backup${space.free === undefined ? '' : ` (${mib(space.free)} free now)`}; it needs more than ${mib(space.written)} free in the staging directory`
+      : '';
+    super(`staging disk full while writing ${path}${detail}`, { cause, context: { path, ...(space ?? {}) } });
   }
 }
 

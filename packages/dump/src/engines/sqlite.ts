@@ -32,7 +32,9 @@ async function hot(ctx: EngineContext, db: string, version: string): Promise<Eng
 
 async function cold(ctx: EngineContext, db: string): Promise<EngineOutput> {
   if (!ctx.cold) {
-    const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+    // It was admitted as a hot dump: leave that first, or the cold hold would wait for this very job.
+    await ctx.releaseHot?.();
+    const release = await ctx.holds.hold(ctx.containerId, ctx.containerName, ctx.signal, ctx.abort);
     ctx.defer(release);
   }
   const wal = await statFollow(ctx.files, `${db}-wal`);

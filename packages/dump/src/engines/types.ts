@@ -20,6 +20,10 @@ export interface EngineContext {
   holds: ContainerHolds;
   /** True when the container is already held stopped for this job (`backup.stop=true`). */
   cold: boolean;
+  /** Aborts this job (as its timeout would, with `reason`): a forced release of its hold calls it. */
+  abort?: (reason: Error) => void;
+  /** Leaves the hot-dump admission of a hot job (ContainerGate) early: before an engine falls back to a cold hold. */
+  releaseHot?: () => Promise<void>;
   /** Directory inside the container for temporary files. */
   tmpDir: string;
   /** Register work to run once the dump is over, on every path (temp files, releases); run last-in first-out. */
