@@ -13,11 +13,11 @@ import { removeContainers } from '../src/containers.js';
 import { ensureImage, startContainer, type TestContainer } from '../src/index.js';
 import { LABEL_E2E, LABEL_PID, LABEL_RUN, LABEL_STARTED, runId } from '../src/run.js';
 import { secondEngine, type SecondEngine } from '../src/second-engine.js';
-import { backupNow, dataFiles, partials, startCtl, waitDiscovered, type Ctl, type JobView } from '../test/pipeline-fixtures.js';
+import { backupNow, dataFiles, partials, startCtl, TOKEN, waitDiscovered, type Ctl, type JobView } from '../test/pipeline-fixtures.js';
 import { SftpServer } from '../test/upload-fixtures.js';
 import { fuzzHttp } from './fuzz.js';
 import { hostileLabels } from './labels.js';
-import { alive, answers, badFiles, countLost, isRunning, newTrial, sleep, smallFs, verified, within, type Trial } from './world.js';
+import { alive, answers, badFiles, countLost, http, isRunning, newTrial, sleep, smallFs, verified, within, type Trial } from './world.js';
 
 export interface FaultContext {
   trial: number;
@@ -84,11 +84,19 @@ class Scope {
   }
 }
 
+/** A trial never outlives its deadline: past it, it is an error of its row and everything it started is torn down. */
+const TRIAL_DEADLINE_MS = 8 * 60_000;
+
 async function withScope(f: (s: Scope) => Promise<Trial>): Promise<Trial> {
   const s = new Scope();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await f(s);
+    return await Promise.race([
+      f(s),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`trial still running after ${TRIAL_DEADLINE_MS / 60_000} min`)), TRIAL_DEADLINE_MS))),
+    ]);
   } finally {
+    clearTimeout(timer);
     await s.dispose();
   }
 }
@@ -311,7 +319,7 @@ const diskFull: Fault = {
         }
       })();
       ctx.step('backing up 1 GiB into 48 MiB');
-      const r = await a.post('/api/backups', { container: c.name, target: 'fs-data', wait: true }, 90_000).catch((e: unknown) => e as Error);
+      const r = await http(a.api, 'POST', '/api/backups', { body: { container: c.name, target: 'fs-data', wait: true }, token: TOKEN, timeoutMs: 90_000 });
       const t0 = Date.now();
       if (r instanceof Error) t.failures.push(`the job did not end within 90 s (${r.message.slice(0, 60)})`);
       else {
@@ -323,8 +331,8 @@ const diskFull: Fault = {
       let resumed = false;
       t.recoverMs = await within(60_000, async () => {
         if (a.exited) return false;
-        const b = await a.post('/api/backups', { container: c.name, target: 'fs-small', wait: true }, 20_000).catch(() => undefined);
-        const job = (b?.body as { jobs?: JobView[] } | undefined)?.jobs?.[0];
+        const b = await http(a.api, 'POST', '/api/backups', { body: { container: c.name, target: 'fs-small', wait: true }, token: TOKEN, timeoutMs: 20_000 });
+        const job = b instanceof Error ? undefined : (b.body as { jobs?: JobView[] } | undefined)?.jobs?.[0];
         if (job?.status === 'succeeded') pre.push(job.path!.split('/').pop()!);
         resumed = job?.status === 'succeeded';
         if (!resumed) await sleep(2_000);

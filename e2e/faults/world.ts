@@ -2,12 +2,13 @@
 // the staging and remote directories say which backups exist (and whether a partial or unverifiable file is
 // visible), and a controller is alive when its process exists AND it answers /healthz.
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { docker } from '../src/client.js';
-import { dataFiles, filesUnder, partials, verifyStaged, type Ctl } from '../test/pipeline-fixtures.js';
+import { dataFiles, filesUnder, partials, verifyStaged, type Body, type Ctl } from '../test/pipeline-fixtures.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -50,15 +51,57 @@ export async function within(timeoutMs: number, check: () => Promise<boolean> | 
   }
 }
 
+/**
+ * One HTTP request on its own connection (no pool), destroyed after `timeoutMs` whatever state it is in; never
+ * rejects. (fetch was seen to hang past its AbortSignal against a controller whose event loop spun at 100 %.)
+ */
+export function http(api: string, method: string, path: string, opts: { body?: unknown; token?: string; timeoutMs: number }): Promise<{ status: number; body: Body; text: string } | Error> {
+  return new Promise((resolve) => {
+    const i = api.lastIndexOf(':');
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    let settled = false;
+    const finish = (v: { status: number; body: Body; text: string } | Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(v);
+    };
+    const req = httpRequest(
+      {
+        host: api.slice(0, i),
+        port: Number(api.slice(i + 1)),
+        method,
+        path,
+        agent: false,
+        headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('error', (e) => finish(e));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          finish({ status: res.statusCode ?? 0, body, text });
+        });
+      },
+    );
+    const timer = setTimeout(() => finish(new Error(`${method} ${path}: no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    req.on('error', (e) => finish(e));
+    req.end(payload);
+  });
+}
+
 /** The controller answers /healthz within `timeoutMs`. */
 export async function answers(api: string, timeoutMs = 3_000): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${api}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.text();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
+  const r = await http(api, 'GET', '/healthz', { timeoutMs });
+  return !(r instanceof Error) && r.status === 200;
 }
 
 /** Alive = the process has not exited and answers /healthz (a hung process counts as crashed). */
