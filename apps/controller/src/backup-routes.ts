@@ -9,6 +9,7 @@ import { dryRunPlan } from '@baqup/dump';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 import type { Jobs } from './jobs.js';
+import { ApiNoContainerError, ApiNoJobsError, ApiNoTargetError, ApiStoppingError, ApiWaitTimeoutError } from '@baqup/core';
 
 interface BackupBody {
   container: string;
@@ -76,12 +77,12 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
     }, async (req, reply) => {
       const body = req.body;
       const c = [...desired().values()].find((x) => x.containerName === body.container);
-      if (!c) return reply.code(404).send({ error: `no labelled container named "${body.container}"`, code: 'BAQUP_API_NO_CONTAINER', field: 'body.container' });
+      if (!c) return reply.code(404).send({ error: `no labelled container named "${body.container}"`, code: ApiNoContainerError.code, field: 'body.container' });
       const targets = body.target !== undefined ? c.targets.filter((t) => `${t.type}-${t.instance}` === body.target || t.instance === body.target) : c.targets;
       if (targets.length === 0) {
         return reply.code(404).send({
           error: `container "${c.containerName}" has no target "${body.target}"; it has: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'}`,
-          code: 'BAQUP_API_NO_TARGET',
+          code: ApiNoTargetError.code,
           field: 'body.target',
         });
       }
@@ -90,7 +91,7 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
         return { dry_run: true, jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), plan: dryRunPlan(j) })) };
       }
       const running = jobs();
-      if (!running) return reply.code(503).send({ error: 'the controller is stopping or runs with --dry-run; no jobs are taken', code: 'BAQUP_API_NO_JOBS' });
+      if (!running) return reply.code(503).send({ error: 'the controller is stopping or runs with --dry-run; no jobs are taken', code: ApiNoJobsError.code });
       if (body.wait !== true) {
         for (const j of planned) running.trigger(j);
         return reply.code(202).send({ jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), status: 'queued' })) });
@@ -105,7 +106,7 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
         const timedOut = err instanceof Error && err.name === 'TimeoutError';
         return reply.code(timedOut ? 504 : 503).send({
           error: timedOut ? `the jobs did not finish within ${WAIT_LIMIT_MS / 3_600_000} h; they go on (see /api/events)` : `the controller stopped before the jobs finished: ${errorMessage(err)}`,
-          code: timedOut ? 'BAQUP_API_WAIT_TIMEOUT' : 'BAQUP_API_STOPPING',
+          code: timedOut ? ApiWaitTimeoutError.code : ApiStoppingError.code,
         });
       }
       const views = results.map(resultView);

@@ -4,14 +4,14 @@
 // stopped or deleting its partial files. Released by the kernel when the process ends, however it ends.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BaqupError, errorMessage, type Logger } from '@baqup/core';
+import { ControllerLockedError as ControllerLockedBase, errorMessage, type Logger } from '@baqup/core';
 import { acquireFileLock, describeHolder, LockHeldError, LockUnavailableError, type FileLock } from '@baqup/proc';
 
 export const LOCK_FILE = '.baqup-controller.lock';
 
-export class ControllerLockedError extends BaqupError {
+export class ControllerLockedError extends ControllerLockedBase {
   constructor(dir: string, lockFile: string, holder: Record<string, unknown> | undefined) {
-    super('BAQUP_CONTROLLER_LOCKED', `data directory ${dir} is in use by another ${describeHolder(holder)}; stop that one first (lock: ${lockFile})`, { context: { dir } });
+    super(`data directory ${dir} is in use by another ${describeHolder(holder)}; stop that one first (lock: ${lockFile})`, { context: { dir } });
   }
 }
 

@@ -5,6 +5,7 @@
 import { errorMessage, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { replayJournal, StopJournal } from '@baqup/dump';
+import { FatalExceptionError, UnhandledRejectionError } from '@baqup/core';
 
 export const FATAL_EXIT_CODE = 70;
 
@@ -32,12 +33,12 @@ export function installGuard(o: GuardOptions): Guard {
   const exit = o.exit ?? ((code: number) => process.exit(code));
   let dying = false;
   const onRejection = (reason: unknown) => {
-    o.logger.error('unhandled promise rejection (a bug); the controller goes on', { event: 'controller.unhandled', error: { code: 'BAQUP_UNHANDLED_REJECTION', ...describe(reason) } });
+    o.logger.error('unhandled promise rejection (a bug); the controller goes on', { event: 'controller.unhandled', error: { code: UnhandledRejectionError.code, ...describe(reason) } });
   };
   const onException = async (err: unknown) => {
     if (dying) return;
     dying = true;
-    o.logger.error('uncaught exception (a bug): starting held containers, then exiting', { event: 'controller.fatal', error: { code: 'BAQUP_FATAL_EXCEPTION', ...describe(err) } });
+    o.logger.error('uncaught exception (a bug): starting held containers, then exiting', { event: 'controller.fatal', error: { code: FatalExceptionError.code, ...describe(err) } });
     // Whatever happens below, the process ends within the budget.
     const budget = o.fatalBudgetMs ?? 20_000;
     const deadline = setTimeout(() => exit(FATAL_EXIT_CODE), budget + 2_000);
@@ -49,7 +50,7 @@ export function installGuard(o: GuardOptions): Guard {
       started = report?.started ?? [];
       failed = report?.failed ?? [];
     }
-    o.logger.error('controller exiting after an uncaught exception', { event: 'controller.fatal', error: { code: 'BAQUP_FATAL_EXCEPTION', ...describe(err) }, started, failed });
+    o.logger.error('controller exiting after an uncaught exception', { event: 'controller.fatal', error: { code: FatalExceptionError.code, ...describe(err) }, started, failed });
     await o.logger.flush?.().catch(() => undefined);
     clearTimeout(deadline);
     exit(FATAL_EXIT_CODE);

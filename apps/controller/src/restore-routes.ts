@@ -9,6 +9,7 @@ import type { ContainerHolds } from '@baqup/dump';
 import { restore, sourcesFromConfig } from '@baqup/restore';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
+import { ApiConfirmRequiredError, ApiRestoreDisabledError } from '@baqup/core';
 
 interface RestoreBody {
   container: string;
@@ -63,7 +64,7 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
       // Refused before the body is looked at when restores are off, whatever it holds.
       preValidation: async (_req, reply) => {
         if (!deps.config.api.allow_restore) {
-          await reply.code(403).send({ error: 'restores through the API are disabled: set api.allow_restore: true in the config (or use `baqup restore`)', code: 'BAQUP_API_RESTORE_DISABLED' });
+          await reply.code(403).send({ error: 'restores through the API are disabled: set api.allow_restore: true in the config (or use `baqup restore`)', code: ApiRestoreDisabledError.code });
         }
       },
       schema: {
@@ -77,7 +78,7 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
       const body = req.body;
       const dryRun = body.dryRun === true || body.dry_run === true;
       if (!dryRun && body.confirm !== true) {
-        return reply.code(400).send({ error: 'a restore overwrites live data: send confirm: true (or dryRun: true to see the plan)', code: 'BAQUP_API_CONFIRM_REQUIRED', field: 'body.confirm' });
+        return reply.code(400).send({ error: 'a restore overwrites live data: send confirm: true (or dryRun: true to see the plan)', code: ApiConfirmRequiredError.code, field: 'body.confirm' });
       }
       try {
         return await restore(

@@ -9,7 +9,7 @@
 // A start that fails (the engine restarting mid-backup) is not given up: the container stays listed as
 // `start-failed` (isHeld() stays true, so discovery keeps it) and is tried again with backoff until it runs or is
 // removed. Every change of that list is reported through `onChange` (state, metrics, alerts).
-import { BaqupError, errorCode, errorMessage, silentLogger, type Logger } from '@baqup/core';
+import { HoldRefusedError, JobAbortedError, errorCode, errorMessage, silentLogger, type Logger } from '@baqup/core';
 import { backoff, DockerNotFoundError, type DockerClient } from '@baqup/docker';
 import { RestartFailedError, StopFailedError } from './errors.js';
 import { ContainerGate } from './gate.js';
@@ -126,14 +126,14 @@ export class ContainerHolds {
    * `abort` ends the holder's job when releaseAll() must start the container before the job is done (shutdown).
    */
   async hold(containerId: string, containerName: string, signal?: AbortSignal, abort?: (reason: Error) => void): Promise<Release> {
-    if (this.#closed) throw new BaqupError('BAQUP_DUMP_HOLD_REFUSED', `not stopping container ${containerName}: ${this.#closed}`);
+    if (this.#closed) throw new HoldRefusedError(`not stopping container ${containerName}: ${this.#closed}`);
     if (this.#failed.has(containerId)) {
-      throw new BaqupError('BAQUP_DUMP_HOLD_REFUSED', `container ${containerName} is down after a failed start; baqup keeps trying to start it and backs it up after that`);
+      throw new HoldRefusedError(`container ${containerName} is down after a failed start; baqup keeps trying to start it and backs it up after that`);
     }
     const leaveGate = await this.#gate.acquire(containerId, 'cold', signal);
     if (this.#closed) {
       await leaveGate();
-      throw new BaqupError('BAQUP_DUMP_HOLD_REFUSED', `not stopping container ${containerName}: ${this.#closed}`);
+      throw new HoldRefusedError(`not stopping container ${containerName}: ${this.#closed}`);
     }
     let held = this.#held.get(containerId);
     if (!held) {
@@ -182,7 +182,7 @@ export class ContainerHolds {
       all.map(async ([id, held]) => {
         held.forced = true;
         // Their jobs end first: Docker does not start a container while an archive read of it is still streaming.
-        const error = new BaqupError('BAQUP_JOB_ABORTED', `job aborted: ${reason}; container ${held.name} is started again`);
+        const error = new JobAbortedError(`job aborted: ${reason}; container ${held.name} is started again`);
         for (const abort of held.aborts) {
           try {
             abort(error);

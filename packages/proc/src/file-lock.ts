@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { BaqupError } from '@baqup/core';
+import { LockHeldError as LockHeldBase, LockUnavailableError as LockUnavailableBase } from '@baqup/core';
 
 const CONFLICT = 75;
 
@@ -46,15 +46,15 @@ export function describeHolder(h: Record<string, unknown> | undefined): string {
   return parts.length ? `${what} (${parts.join(' ')})` : what;
 }
 
-export class LockHeldError extends BaqupError {
+export class LockHeldError extends LockHeldBase {
   constructor(readonly path: string, readonly holder: Record<string, unknown> | undefined) {
-    super('BAQUP_LOCK_HELD', `${path} is locked by ${describeHolder(holder)}`, { context: { path } });
+    super(`${path} is locked by ${describeHolder(holder)}`, { context: { path } });
   }
 }
 
-export class LockUnavailableError extends BaqupError {
+export class LockUnavailableError extends LockUnavailableBase {
   constructor(path: string, why: string) {
-    super('BAQUP_LOCK_UNAVAILABLE', `cannot lock ${path}: ${why}`, { context: { path } });
+    super(`cannot lock ${path}: ${why}`, { context: { path } });
   }
 }
 

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiErrorBody } from './errors.js';
+import { ApiDisabledError, ApiUnauthorizedError } from '@baqup/core';
 
 export type Access = 'open' | 'read' | 'mutating';
 
@@ -30,8 +31,8 @@ export interface AccessOptions {
 export function refusal(access: Access, authorization: string | undefined, o: AccessOptions): { status: number; body: ApiErrorBody } | undefined {
   const needsToken = access === 'mutating' || (access === 'read' && o.protectReads === true);
   if (!needsToken) return undefined;
-  if (!o.token) return { status: 403, body: { error: 'this endpoint is disabled: set api.token or api.token_file in the config to enable it', code: 'BAQUP_API_DISABLED' } };
-  if (!tokenMatches(authorization, o.token)) return { status: 401, body: { error: 'missing or wrong bearer token (send authorization: Bearer <api.token>)', code: 'BAQUP_API_UNAUTHORIZED' } };
+  if (!o.token) return { status: 403, body: { error: 'this endpoint is disabled: set api.token or api.token_file in the config to enable it', code: ApiDisabledError.code } };
+  if (!tokenMatches(authorization, o.token)) return { status: 401, body: { error: 'missing or wrong bearer token (send authorization: Bearer <api.token>)', code: ApiUnauthorizedError.code } };
   return undefined;
 }
 

@@ -5,6 +5,10 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorMessage, type Logger } from '@baqup/core';
+import { ApiBadRequestError, ApiBadUrlError, ApiBodyEmptyError, ApiBodyInvalidJsonError, ApiBodyLengthError, ApiBodyTooLargeError, ApiHandlerError, ApiHeadersTooLargeError, ApiInvalidInputError, ApiMalformedRequestError, ApiNotFoundError, ApiRequestTimeoutError, ApiUnsupportedMediaTypeError } from '@baqup/core';
+
+/** Codes whose fault is the request body as a whole: their answers name `body` as the field. */
+const BODY_CODES = new Set<string>([ApiBodyEmptyError.code, ApiBodyInvalidJsonError.code, ApiBodyLengthError.code, ApiBodyTooLargeError.code]);
 
 export interface ApiErrorBody {
   error: string;
@@ -27,14 +31,14 @@ export const errorSchema = {
 export const errorRef = { $ref: 'ApiError#' } as const;
 
 const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'BAQUP_API_BODY_INVALID_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAQUP_API_BODY_EMPTY',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BAQUP_API_BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BAQUP_API_UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAQUP_API_BODY_LENGTH',
-  FST_ERR_CTP_INVALID_CONTENT_TYPE: 'BAQUP_API_UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_BAD_URL: 'BAQUP_API_BAD_URL',
-  FST_ERR_NOT_FOUND: 'BAQUP_API_NOT_FOUND',
+  FST_ERR_CTP_INVALID_JSON_BODY: ApiBodyInvalidJsonError.code,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ApiBodyEmptyError.code,
+  FST_ERR_CTP_BODY_TOO_LARGE: ApiBodyTooLargeError.code,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ApiUnsupportedMediaTypeError.code,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ApiBodyLengthError.code,
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: ApiUnsupportedMediaTypeError.code,
+  FST_ERR_BAD_URL: ApiBadUrlError.code,
+  FST_ERR_NOT_FOUND: ApiNotFoundError.code,
 };
 
 interface ValidationIssue {
@@ -71,20 +75,20 @@ export function toApiError(err: FastifyError & { validation?: ValidationIssue[];
     const issue = err.validation[0]!;
     const field = fieldOf(err.validationContext === 'querystring' ? 'query' : (err.validationContext ?? 'body'), issue);
     // A body that is no object at all (a JSON array, a string) names the body itself.
-    return { status: 400, body: { error: describeIssue(field, issue), code: 'BAQUP_API_INVALID_INPUT', field } };
+    return { status: 400, body: { error: describeIssue(field, issue), code: ApiInvalidInputError.code, field } };
   }
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (mapped) {
     const message =
-      mapped === 'BAQUP_API_UNSUPPORTED_MEDIA_TYPE' ? 'request bodies must be JSON: send content-type: application/json'
-      : mapped === 'BAQUP_API_BODY_INVALID_JSON' ? 'the request body is not valid JSON'
-      : mapped === 'BAQUP_API_BODY_EMPTY' ? 'the request body is empty; send a JSON object (content-type: application/json)'
+      mapped === ApiUnsupportedMediaTypeError.code ? 'request bodies must be JSON: send content-type: application/json'
+      : mapped === ApiBodyInvalidJsonError.code ? 'the request body is not valid JSON'
+      : mapped === ApiBodyEmptyError.code ? 'the request body is empty; send a JSON object (content-type: application/json)'
       : err.message;
-    return { status, body: { error: message, code: mapped, ...(mapped.startsWith('BAQUP_API_BODY') ? { field: 'body' } : {}) } };
+    return { status, body: { error: message, code: mapped, ...(BODY_CODES.has(mapped) ? { field: 'body' } : {}) } };
   }
-  if (status < 500) return { status, body: { error: err.message, code: 'BAQUP_API_BAD_REQUEST' } };
-  return { status, body: { error: errorMessage(err), code: typeof err.code === 'string' && err.code.startsWith('BAQUP_') ? err.code : 'BAQUP_API_HANDLER' } };
+  if (status < 500) return { status, body: { error: err.message, code: ApiBadRequestError.code } };
+  return { status, body: { error: errorMessage(err), code: typeof err.code === 'string' && err.code.startsWith('BAQUP_') ? err.code : ApiHandlerError.code } };
 }
 
 export function errorHandler(logger: Logger) {
@@ -96,7 +100,7 @@ export function errorHandler(logger: Logger) {
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): void {
-  void reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}`, code: 'BAQUP_API_NOT_FOUND' } satisfies ApiErrorBody);
+  void reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}`, code: ApiNotFoundError.code } satisfies ApiErrorBody);
 }
 
 /** Fastify's hook for a URL it cannot decode (`/%zz`, `http://[`): a 400 in our shape instead of its own. */
@@ -115,7 +119,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string 
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const code = status === 431 ? 'BAQUP_API_HEADERS_TOO_LARGE' : status === 408 ? 'BAQUP_API_REQUEST_TIMEOUT' : 'BAQUP_API_MALFORMED_REQUEST';
+  const code = status === 431 ? ApiHeadersTooLargeError.code : status === 408 ? ApiRequestTimeoutError.code : ApiMalformedRequestError.code;
   const message = status === 431 ? 'request headers are too large' : status === 408 ? 'the request did not arrive in time' : 'malformed HTTP request';
   const body = JSON.stringify({ error: message, code } satisfies ApiErrorBody);
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);

@@ -5,6 +5,7 @@ import type { StateStore } from '@baqup/state';
 import { containerView, containersView } from '@baqup/state';
 import { errors, isoTime, strictObject } from './schemas.js';
 import type { RouteGroup } from './server.js';
+import { ApiNoContainerError } from '@baqup/core';
 
 const labelError = {
   type: 'object',
@@ -73,7 +74,7 @@ export function stateRoutes(store: StateStore, halted: () => string | undefined 
     }, async (req, reply) => {
       const state = store.snapshot();
       const c = state.containers.get(req.params.name);
-      if (!c) return reply.code(404).send({ error: `no labelled container named "${req.params.name}"`, code: 'BAQUP_API_NO_CONTAINER', field: 'params.name' });
+      if (!c) return reply.code(404).send({ error: `no labelled container named "${req.params.name}"`, code: ApiNoContainerError.code, field: 'params.name' });
       return containerView(state, c);
     });
 

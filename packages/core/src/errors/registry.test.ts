@@ -12,7 +12,7 @@ const registryDir = join('packages', 'core', 'src', 'errors') + sep;
 /** `BAQUP_*` names that are environment variables, not error codes (the e2e suite's own are `BAQUP_E2E_*`). */
 const ENV_VARS = new Set([
   'BAQUP_API_LISTEN', 'BAQUP_API_TOKEN', 'BAQUP_API_URL', 'BAQUP_CONFIG', 'BAQUP_DATA_DIR', 'BAQUP_EXEC_TOKEN',
-  'BAQUP_HOSTNAME', 'BAQUP_REMOTE', 'BAQUP_SHUTDOWN_GRACE_MS', 'BAQUP_STALE_CHECK_MS', 'BAQUP_TEST_LEAK',
+  'BAQUP_HOSTNAME', 'BAQUP_REMOTE', 'BAQUP_SHUTDOWN_GRACE_MS', 'BAQUP_SHUTDOWN_HOLD_GRACE_MS', 'BAQUP_STALE_CHECK_MS', 'BAQUP_TEST_LEAK',
 ]);
 const isEnvVar = (name: string): boolean => ENV_VARS.has(name) || name.startsWith('BAQUP_E2E_');
 /** Made-up codes tests use to show arbitrary codes pass through unchanged. */
