@@ -32,6 +32,8 @@ export const LOG_EVENTS = [
   'restic.unavailable',
   'restic.checked',
   'restic.check_failed',
+  'history.corrupt',
+  'history.write_failed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

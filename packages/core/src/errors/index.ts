@@ -48,3 +48,4 @@ export {
   UnsafeArchiveError,
 } from './restore.js';
 export { CronInvalidError, NotifyDeliveryError, NotifyUrlError, ScheduleUnknownError, TimezoneInvalidError } from './schedule-notify.js';
+export { HistoryCorruptError, HistoryWriteError } from './history.js';
