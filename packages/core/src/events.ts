@@ -38,6 +38,8 @@ export const LOG_EVENTS = [
   'api.error',
   'controller.unhandled',
   'controller.fatal',
+  'history.corrupt',
+  'history.write_failed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
