@@ -5,7 +5,7 @@
 import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
-import { restore, sourcesFromConfig } from '@baqup/restore';
+import { restore, sourcesFromConfig, type RestoreDeps } from '@baqup/restore';
 import { sendJson, type Route } from './http/router.js';
 
 interface RestoreBody {
@@ -16,6 +16,7 @@ interface RestoreBody {
   into?: unknown;
   confirm?: unknown;
   dryRun?: unknown;
+  noSafetyCopy?: unknown;
 }
 
 export interface RestoreRouteDeps {
@@ -23,6 +24,8 @@ export interface RestoreRouteDeps {
   docker: DockerClient;
   holds: ContainerHolds;
   logger: Logger;
+  /** Backs up the destination first (trigger `safety`), through the controller's queue. */
+  safetyCopy?: RestoreDeps['safetyCopy'];
 }
 
 const STATUS: Record<string, number> = {
@@ -32,6 +35,7 @@ const STATUS: Record<string, number> = {
   BAQUP_RESTORE_UNREADABLE: 409,
   BAQUP_RESTORE_UNSAFE_ENTRY: 409,
   BAQUP_RESTORE_FETCH: 502,
+  BAQUP_RESTORE_SAFETY_COPY: 503,
 };
 
 const optionalString = (v: unknown): v is string | undefined => v === undefined || (typeof v === 'string' && v !== '');
@@ -62,8 +66,9 @@ export function restoreRoutes(deps: RestoreRouteDeps): Route[] {
               holds: deps.holds,
               logger: deps.logger,
               confirm: async () => true,
+              ...(deps.safetyCopy ? { safetyCopy: deps.safetyCopy } : {}),
             },
-            { container: req.container, target: req.target, ...(req.at ? { at: req.at } : {}), ...(req.from ? { from: req.from } : {}), ...(req.into ? { into: req.into } : {}), dryRun },
+            { container: req.container, target: req.target, ...(req.at ? { at: req.at } : {}), ...(req.from ? { from: req.from } : {}), ...(req.into ? { into: req.into } : {}), dryRun, noSafetyCopy: req.noSafetyCopy === true },
           );
           return sendJson(res, 200, report);
         } catch (err) {
