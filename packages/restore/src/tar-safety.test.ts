@@ -120,11 +120,15 @@ describe('ArchiveGuard (entries resolved against the links the archive made)', (
   });
 });
 
-type Entry = { name: string; type?: tar.Headers['type']; linkname?: string; body?: string };
+type Entry = { name: string; type?: tar.Header['type']; linkname?: string; body?: string };
 
 function tarOf(entries: Entry[]): Readable {
   const pack = tar.pack();
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', ...(e.linkname ? { linkname: e.linkname } : {}) }, e.type && e.type !== 'file' ? undefined : (e.body ?? ''));
+  for (const e of entries) {
+    const header = { name: e.name, type: e.type ?? 'file', ...(e.linkname ? { linkname: e.linkname } : {}) };
+    if (e.type && e.type !== 'file') pack.entry(header);
+    else pack.entry(header, e.body ?? '');
+  }
   pack.finalize();
   return Readable.from(pack as unknown as AsyncIterable<Buffer>);
 }
