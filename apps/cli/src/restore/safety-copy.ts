@@ -16,9 +16,20 @@ interface JobView {
 
 const SIX_HOURS = 6 * 3600_000;
 
-export function safetyCopyThroughController(config: ControllerConfig): (container: string, target: string) => Promise<SafetyCopy> {
-  return async (container, target) => {
-    const res = await apiClient(config).request('POST', '/api/backups', { container, target, wait: true, trigger: 'safety' }, SIX_HOURS);
+/** Rejects when `signal` aborts (Ctrl-C while the controller takes the copy: the CLI stops waiting; the copy goes on). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export function safetyCopyThroughController(config: ControllerConfig): (container: string, target: string, signal?: AbortSignal) => Promise<SafetyCopy> {
+  return async (container, target, signal) => {
+    const res = await abortable(apiClient(config).request('POST', '/api/backups', { container, target, wait: true, trigger: 'safety' }, SIX_HOURS), signal);
     const body = res.body as { jobs?: JobView[]; error?: string };
     if (res.status === 404 && body.error) return { unavailable: `the controller does not back up ${container}/${target} (${body.error})` };
     const job = body.jobs?.[0];

@@ -98,9 +98,14 @@ export interface StagedFile {
 
 /** Step 1: the full content under a hidden temp name in `dir` (the file it will replace is not touched). */
 export async function stageFile(ctx: LoadContext, dir: string, name: string, local: { path: string; size: number }, owner: Owner | undefined): Promise<StagedFile> {
-  const temp = `.${name}.baqup-restore-${randomBytes(6).toString('hex')}`;
-  await putFile(ctx, dir, temp, local, owner);
-  return { dir, name, temp, size: local.size };
+  const staged = { dir, name, temp: `.${name}.baqup-restore-${randomBytes(6).toString('hex')}`, size: local.size };
+  try {
+    await putFile(ctx, dir, staged.temp, local, owner);
+  } catch (err) {
+    await dropStaged(ctx, staged).catch(() => false);
+    throw err;
+  }
+  return staged;
 }
 
 /**
