@@ -51,7 +51,10 @@ describe('restore postgres', () => {
     // The staged copy is gone: the same backup comes from the remote.
     for (const suffix of ['', '.sha256', '.manifest.json']) await rm(`${job!.path}${suffix}`, { force: true });
     const ls = expectOk(await baqup.cli(['ls', pg.name, '--json']));
-    const rows = (JSON.parse(ls.stdout) as { backups: { where: string; timestamp: string }[] }).backups;
+    // The restore took a safety copy first (its own backup, trigger safety): only the scheduled-path one is asked about.
+    const all = (JSON.parse(ls.stdout) as { backups: { where: string; timestamp: string; trigger?: string }[] }).backups;
+    expect(all.filter((r) => r.trigger === 'safety')).toHaveLength(1);
+    const rows = all.filter((r) => r.trigger !== 'safety');
     expect(rows.map((r) => r.where)).toEqual(['remote']);
     await psql(pg, 'UPDATE items SET name = name || \'!\'', 'a');
     const fromRemote = expectOk(await baqup.cli(['restore', pg.name, 'main', '--yes', '--at', rows[0]!.timestamp]));

@@ -56,7 +56,8 @@ export async function startBaqup(config: Record<string, unknown> = {}): Promise<
       expect(body.jobs?.every((j) => j.status === 'succeeded'), JSON.stringify(body)).toBe(true);
       return body.jobs!;
     },
-    cli: (args) => runCli([...args, '--config', configFile], { BAQUP_DATA_DIR: dataDir }),
+    // BAQUP_API_URL: the controller listens on a random port; restore's safety copy goes through its API.
+    cli: (args) => runCli([...args, '--config', configFile], { BAQUP_DATA_DIR: dataDir, BAQUP_API_URL: `http://${ctl.api}` }),
   };
 }
 

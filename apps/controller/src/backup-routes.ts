@@ -3,11 +3,12 @@
 import { firstValueFrom, timeout } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import type { FastifyInstance } from 'fastify';
-import { errorMessage, targetKey, type BackupJob, type BackupResult, type DesiredState } from '@baqup/core';
+import { errorMessage, targetKey, targetName, type BackupJob, type BackupResult, type DesiredState } from '@baqup/core';
 import { manualJob, type JobSkipped } from '@baqup/scheduler';
 import { dryRunPlan } from '@baqup/dump';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
+import type { SafetyCopy } from '@baqup/restore';
 import type { Jobs } from './jobs.js';
 import { ApiNoContainerError, ApiNoJobsError, ApiNoTargetError, ApiStoppingError, ApiWaitTimeoutError } from '@baqup/core';
 
@@ -17,6 +18,8 @@ interface BackupBody {
   wait?: boolean;
   dryRun?: boolean;
   dry_run?: boolean;
+  /** `safety`: the copy a restore takes first (its own retention); default a manual backup. */
+  trigger?: 'manual' | 'safety';
 }
 
 /** How long `wait: true` waits for the jobs before answering 504 (the jobs go on). */
@@ -31,6 +34,7 @@ function resultView(r: BackupResult | JobSkipped) {
     path: r.stagingPath,
     bytes: r.bytes,
     sha256: r.manifest?.sha256,
+    timestamp: r.manifest?.timestamp,
     duration_seconds: r.durationSeconds,
     error: r.error,
   };
@@ -42,6 +46,7 @@ const bodySchema = strictObject({
   wait: { type: 'boolean', description: 'answer when the jobs have finished (up to 6 h) instead of 202 at once' },
   dryRun: { type: 'boolean', description: 'return the plan; run, stop and write nothing' },
   dry_run: { type: 'boolean', description: 'same as dryRun' },
+  trigger: { type: 'string', enum: ['manual', 'safety'], description: '`safety`: the copy a restore takes first, kept by its own retention; default `manual`' },
 }, ['container']);
 
 const jobView = {
@@ -54,6 +59,7 @@ const jobView = {
     path: { type: 'string' },
     bytes: { type: 'integer' },
     sha256: { type: 'string' },
+    timestamp: { type: 'string' },
     duration_seconds: { type: 'number' },
     reason: { type: 'string' },
     message: { type: 'string' },
@@ -86,7 +92,8 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
           field: 'body.target',
         });
       }
-      const planned: BackupJob[] = targets.map((t) => manualJob(c, t));
+      const trigger = body.trigger ?? 'manual';
+      const planned: BackupJob[] = targets.map((t) => ({ ...manualJob(c, t), trigger }));
       if (body.dryRun === true || body.dry_run === true) {
         return { dry_run: true, jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), plan: dryRunPlan(j) })) };
       }
@@ -112,5 +119,23 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
       const views = results.map(resultView);
       return reply.code(views.every((v) => v.status === 'succeeded') ? 200 : 500).send({ jobs: views });
     });
+  };
+}
+
+/** The safety copy an API restore takes first: a backup with trigger `safety` through the same queue. */
+export function safetyCopyInProcess(desired: () => DesiredState, jobs: () => Jobs | undefined): (container: string, target: string) => Promise<SafetyCopy> {
+  return async (container, target) => {
+    const c = [...desired().values()].find((x) => x.containerName === container);
+    const t = c?.targets.find((x) => targetName(x) === target);
+    if (!c || !t) return { unavailable: `no labelled container "${container}" with target ${target}` };
+    const running = jobs();
+    if (!running) throw new Error('the controller is stopping; no jobs are taken');
+    const job: BackupJob = { ...manualJob(c, t), trigger: 'safety' };
+    const done = firstValueFrom(running.results$.pipe(filter((r) => r.job.id === job.id), timeout(WAIT_LIMIT_MS)));
+    running.trigger(job);
+    const r = await done;
+    if ('kind' in r) throw new Error(`the safety backup was skipped: ${r.message}`);
+    if (!r.success || !r.manifest) throw new Error(`the safety backup failed: ${r.error?.message ?? 'unknown error'}`);
+    return { timestamp: r.manifest.timestamp, ...(r.stagingPath ? { path: r.stagingPath } : {}) };
   };
 }

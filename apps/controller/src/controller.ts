@@ -13,7 +13,7 @@ import { sweepPartials } from '@baqup/stage';
 import { StateStore } from '@baqup/state';
 import { resolveApiToken } from './api-token.js';
 import { createBackend } from './backend.js';
-import { backupRoutes } from './backup-routes.js';
+import { backupRoutes, safetyCopyInProcess } from './backup-routes.js';
 import { dockerDiscoverySource } from './discovery-source.js';
 import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
@@ -162,7 +162,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     routes: [
       stateRoutes(store, halt.halted),
       backupRoutes(() => desired, () => jobs),
-      restoreRoutes({ config, docker, holds, logger }),
+      restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs) }),
       healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted }),
     ],
   });

@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
-import { restore, sourcesFromConfig } from '@baqup/restore';
+import { restore, sourcesFromConfig, type RestoreDeps } from '@baqup/restore';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
-import { ApiConfirmRequiredError, ApiRestoreDisabledError } from '@baqup/core';
+import { ApiConfirmRequiredError, ApiRestoreDisabledError, SafetyCopyFailedError } from '@baqup/core';
 
 interface RestoreBody {
   container: string;
@@ -20,6 +20,7 @@ interface RestoreBody {
   confirm?: boolean;
   dryRun?: boolean;
   dry_run?: boolean;
+  noSafetyCopy?: boolean;
 }
 
 export interface RestoreRouteDeps {
@@ -27,6 +28,8 @@ export interface RestoreRouteDeps {
   docker: DockerClient;
   holds: ContainerHolds;
   logger: Logger;
+  /** Backs up the destination first (trigger `safety`), through the controller's queue. */
+  safetyCopy?: RestoreDeps['safetyCopy'];
 }
 
 const STATUS: Record<string, number> = {
@@ -36,6 +39,7 @@ const STATUS: Record<string, number> = {
   BAQUP_RESTORE_UNREADABLE: 409,
   BAQUP_RESTORE_UNSAFE_ENTRY: 409,
   BAQUP_RESTORE_FETCH: 502,
+  [SafetyCopyFailedError.code]: 503,
 };
 
 const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
@@ -48,6 +52,7 @@ const bodySchema = strictObject({
   confirm: { type: 'boolean', description: 'must be true: a restore overwrites live data' },
   dryRun: { type: 'boolean', description: 'verify and show the plan; touch nothing' },
   dry_run: { type: 'boolean', description: 'same as dryRun' },
+  noSafetyCopy: { type: 'boolean', description: 'skip the safety copy of the current state (the restore then cannot be undone)' },
 }, ['container', 'target']);
 
 const reportSchema = {
@@ -89,8 +94,9 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
             holds: deps.holds,
             logger: deps.logger,
             confirm: async () => true,
+            ...(deps.safetyCopy ? { safetyCopy: deps.safetyCopy } : {}),
           },
-          { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), dryRun },
+          { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), dryRun, noSafetyCopy: body.noSafetyCopy === true },
         );
       } catch (err) {
         return reply.code(STATUS[errorCode(err)] ?? 500).send({ error: errorMessage(err), code: errorCode(err) });

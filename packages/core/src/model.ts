@@ -87,8 +87,16 @@ export interface BackupJob {
   target: TargetConfig;
   schedule: ScheduleConfig;
   triggeredAt: Date;
-  trigger: 'schedule' | 'manual';
+  trigger: BackupTrigger;
 }
+
+/**
+ * What started a backup; each has its own retention. `schedule`: a cron tick, judged by its schedule's policy.
+ * `manual`: `baqup backup`, the API (retention `retention.manual`). `safety`: the copy a restore takes of the
+ * state it replaces (retention `retention.safety`). Manual and safety backups never take a scheduled backup's slot.
+ */
+export type BackupTrigger = 'schedule' | 'manual' | 'safety';
+export const BACKUP_TRIGGERS: readonly BackupTrigger[] = ['schedule', 'manual', 'safety'];
 
 /** Written beside every staged file as `{timestamp}.{ext}.manifest.json`. */
 export interface BackupManifest {
@@ -99,6 +107,8 @@ export interface BackupManifest {
   type: TargetType;
   instance: string;
   schedule: string;
+  /** What started it; absent in manifests written before baqup recorded it (they count as `schedule`). */
+  trigger?: BackupTrigger;
   /** Compact UTC timestamp, `20240115T030000Z`. */
   timestamp: string;
   file: string;

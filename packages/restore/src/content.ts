@@ -28,8 +28,11 @@ export function checkDumpShape(type: TargetType, head: Buffer, tail: Buffer, byt
   };
   switch (type) {
     case 'postgres': {
-      const kind = h.includes('PostgreSQL database cluster dump') ? 'cluster dump' : h.includes('PostgreSQL database dump') ? 'database dump' : fail('no "-- PostgreSQL database dump" header');
+      if (!h.includes('PostgreSQL database cluster dump') && !h.includes('PostgreSQL database dump')) fail('no "-- PostgreSQL database dump" header');
       if (!/PostgreSQL database (cluster )?dump complete/.test(t)) fail('the "dump complete" trailer is missing (truncated?)');
+      // Both kinds begin with a cluster header (roles + pg_dump parts begin with pg_dumpall --roles-only); only
+      // pg_dumpall's whole-cluster script ends with the cluster trailer. The loader picks its database from this.
+      const kind = t.includes('PostgreSQL database cluster dump complete') ? 'cluster dump' : 'database dump';
       return `PostgreSQL ${kind}, complete`;
     }
     case 'mariadb':

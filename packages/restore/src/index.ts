@@ -1,4 +1,15 @@
-export { restore, locateBackup, type RestoreDeps, type RestoreReport, type RestoreRequest, type RestoreSummary } from './restore.js';
+export {
+  restore,
+  locateBackup,
+  rollbackCommand,
+  NO_SAFETY_COPY_MEANING,
+  type RestoreDeps,
+  type RestoreReport,
+  type RestoreRequest,
+  type RestoreSummary,
+  type SafetyCopy,
+  type SafetyCopyReport,
+} from './restore.js';
 export { verifyBackups, type VerifyOptions, type VerifyResult } from './verify.js';
 export { listBackups, locationOf, type BackupEntry, type Catalog, type CatalogFilter, type StagedCopy, type RemoteCopy, type ResticCopy } from './catalog.js';
 export { sourcesFromConfig, type BackupSources } from './sources.js';

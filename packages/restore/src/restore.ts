@@ -1,6 +1,11 @@
 // One restore: find the backup (staging first, else the remote or restic), prove its bytes (sha256 against the
 // manifest, then read to its end in its format) BEFORE anything is touched, ask, then load it through the Docker
 // API with the engine's loader. Containers stopped for it are journalled and started again on every path.
+//
+// Safety copy: after the confirmation and before anything is touched, the current state of the destination target
+// is backed up through the normal backup path (deps.safetyCopy: the controller's queue, trigger `safety`, its own
+// retention, listed by `baqup ls`, never pruned by the schedule's). The report and any later failure name the
+// command that rolls back to it. `noSafetyCopy` skips it, and the report says what that means.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +15,7 @@ import { resolveCredential, restorePlan, type ContainerHolds } from '@baqup/dump
 import { listBackups, type BackupEntry } from './catalog.js';
 import { checkContent } from './content.js';
 import { resolveDestination } from './destination.js';
-import { BackupNotFoundError, RestoreRefusedError } from './errors.js';
+import { BackupNotFoundError, RestoreFailedError, RestoreRefusedError, SafetyCopyFailedError } from './errors.js';
 import { fetchVerified, sidesOf, type Side } from './fetch.js';
 import { LOADERS } from './loaders/index.js';
 import { pickAt } from './select.js';
@@ -28,7 +33,15 @@ export interface RestoreRequest {
   /** Load into this container instead (e.g. a fresh, empty one). */
   into?: string;
   dryRun?: boolean;
+  /** Skip the safety copy of the state the restore replaces (the restore then cannot be undone by baqup). */
+  noSafetyCopy?: boolean;
 }
+
+/** A backup taken of the state a restore replaces. */
+export type SafetyCopy = { timestamp: string; path?: string } | { unavailable: string };
+
+/** What became of the safety copy: taken (with the rollback command), or skipped and why. */
+export type SafetyCopyReport = { taken: true; timestamp: string; rollback: string } | { taken: false; why: string };
 
 export interface RestoreSummary {
   container: string;
@@ -49,6 +62,7 @@ export interface RestoreReport extends RestoreSummary {
   content?: string;
   /** What the loader did and skipped. */
   done: string[];
+  safety?: SafetyCopyReport;
   durationMs: number;
 }
 
@@ -64,7 +78,20 @@ export interface RestoreDeps {
   progress?: (line: string) => void;
   tmpRoot?: string;
   signal?: AbortSignal;
+  /**
+   * Backs up `container`'s target (`type-instance`) now, through the normal backup path with trigger `safety`;
+   * resolves the new backup's timestamp, or `unavailable` when baqup does not back that container up (allowed only
+   * for `--into`). Absent: restores (other than dry runs) need `noSafetyCopy`.
+   */
+  safetyCopy?: (container: string, target: string, signal?: AbortSignal) => Promise<SafetyCopy>;
 }
+
+/** The command that loads the safety copy back (an ordinary restore of that backup, in place). */
+export function rollbackCommand(container: string, target: string, timestamp: string): string {
+  return `baqup restore ${container} ${target} --at ${timestamp} --yes`;
+}
+
+export const NO_SAFETY_COPY_MEANING = 'no safety copy was taken (--no-safety-copy): the state this restore replaces is not kept, and baqup cannot undo the restore';
 
 /** The backup a request means, and the side it will be read from. */
 export async function locateBackup(sources: BackupSources, req: RestoreRequest): Promise<{ entry: BackupEntry; side: Side }> {
@@ -74,7 +101,10 @@ export async function locateBackup(sources: BackupSources, req: RestoreRequest):
   if (kinds.size === 0) throw new BackupNotFoundError(`no backup of ${req.container}/${req.target} in staging or on the remote${where}; see \`baqup ls ${req.container}\``);
   if (kinds.size > 1) throw new BackupNotFoundError(`"${req.target}" names several targets of ${req.container}: ${[...kinds].join(', ')}; use type-instance`);
   const usable = entries.filter((e) => (req.from === 'staging' ? e.staging : req.from === 'remote' ? e.remote ?? e.restic : true));
-  const entry = pickAt(usable, req.at);
+  // `latest` is the newest backup that is not a safety copy: those are the state a restore replaced, loaded back
+  // only when named (`--at`, the rollback command a restore prints).
+  const latest = req.at === undefined || req.at === 'latest';
+  const entry = pickAt(latest ? usable.filter((e) => e.manifest?.trigger !== 'safety') : usable, req.at);
   if (!entry) {
     const recent = usable.slice(-5).map((e) => e.restic ? `${e.timestamp} (restic ${e.restic.shortId})` : e.timestamp);
     throw new BackupNotFoundError(
@@ -115,7 +145,13 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
     side,
     into: dest.info.name,
     configFrom: dest.configFrom,
-    steps: describeSteps(entry.type, side, entry, plan),
+    steps: [
+      ...describeSteps(entry.type, side, entry, plan).slice(0, 3),
+      req.noSafetyCopy
+        ? `no safety copy (--no-safety-copy): the current ${targetKey} of ${dest.info.name} is not kept`
+        : `back up the current ${targetKey} of ${dest.info.name} first (a safety copy, trigger safety), through the controller`,
+      ...describeSteps(entry.type, side, entry, plan).slice(3),
+    ],
     notes: plan.notes,
   };
   if (req.dryRun) return { ...summary, dryRun: true, done: [], durationMs: Date.now() - started };
@@ -132,11 +168,14 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
       const content = await checkContent(copy.path, entry.compression, entry.type, entry.type === 'fs' ? dest.target.path : undefined);
       say(`content: ${content.format}`);
       if (!(await (deps.confirm?.(summary) ?? Promise.resolve(false)))) throw new RestoreRefusedError('restore not confirmed; nothing was touched');
+      const safety = await takeSafetyCopy(deps, req, dest.info.name, targetKey);
+      if (safety.taken) say(`safety copy ${dest.info.name}/${targetKey} at ${safety.timestamp}; to undo this restore: ${safety.rollback}`);
+      else say(safety.why);
       let password: Secret | undefined;
       if (dest.target.password) password = await resolveCredential(deps.docker, dest.info.id, dest.target.password, { containerName: dest.info.name });
       const running = (await deps.docker.inspect(dest.info.id)).state.running;
       say(`loading into ${dest.info.name}…`);
-      await LOADERS[entry.type]({
+      await loadOrSayRollback(safety, () => LOADERS[entry.type]({
         docker: deps.docker,
         containerId: dest.info.id,
         containerName: dest.info.name,
@@ -148,6 +187,7 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
         file: copy.path,
         compression: entry.compression,
         ...(copy.manifest ? { manifest: copy.manifest } : {}),
+        format: content.format,
         tmpDir,
         signal: deps.signal ?? new AbortController().signal,
         logger: deps.logger,
@@ -155,8 +195,8 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
           done.push(line);
           say(line);
         },
-      });
-      const report: RestoreReport = { ...summary, dryRun: false, checksum: copy.checksum, content: content.format, done, durationMs: Date.now() - started };
+      }));
+      const report: RestoreReport = { ...summary, dryRun: false, checksum: copy.checksum, content: content.format, done, safety, durationMs: Date.now() - started };
       deps.logger.info('restore finished', { event: 'restore.finished', ...fields, duration_ms: report.durationMs });
       return report;
     } finally {
@@ -167,5 +207,32 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
     throw err;
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+async function takeSafetyCopy(deps: RestoreDeps, req: RestoreRequest, container: string, target: string): Promise<SafetyCopyReport> {
+  if (req.noSafetyCopy) return { taken: false, why: NO_SAFETY_COPY_MEANING };
+  if (!deps.safetyCopy) throw new SafetyCopyFailedError('this caller cannot take a safety copy; nothing was touched; restore with --no-safety-copy (the restore then cannot be undone)');
+  try {
+    const copy = await deps.safetyCopy(container, target, deps.signal);
+    if ('timestamp' in copy) return { taken: true, timestamp: copy.timestamp, rollback: rollbackCommand(container, target, copy.timestamp) };
+    // Only --into a container baqup does not back up (a fresh one): it has no history a restore could lose.
+    if (!req.into) throw new Error(copy.unavailable);
+    return { taken: false, why: `no safety copy: ${copy.unavailable}` };
+  } catch (err) {
+    throw new SafetyCopyFailedError(
+      `could not take the safety copy of ${container}/${target} (${errorMessage(err)}); nothing was touched. Fix that (is the controller running?), or restore with --no-safety-copy (the restore then cannot be undone)`,
+      { cause: err },
+    );
+  }
+}
+
+/** Runs the load; a failure says how to roll back to the safety copy (or that there is none). */
+async function loadOrSayRollback(safety: SafetyCopyReport, load: () => Promise<void>): Promise<void> {
+  try {
+    await load();
+  } catch (err) {
+    const how = safety.taken ? `roll back to the state before the restore with: ${safety.rollback}` : 'no safety copy was taken (--no-safety-copy): baqup cannot roll it back';
+    throw new RestoreFailedError(`${errorMessage(err)}; ${how}`, { cause: err });
   }
 }

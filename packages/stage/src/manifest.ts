@@ -21,6 +21,7 @@ export function buildManifest(job: CompressedJob, facts: ManifestFacts): BackupM
     type: target.type,
     instance: target.instance,
     schedule: schedule.name,
+    trigger: job.job.trigger,
     timestamp: facts.timestamp,
     file: facts.file,
     compression: job.compression,

@@ -47,6 +47,8 @@ export const ls: Command = {
         container: e.container,
         target: `${e.type}-${e.instance}`,
         timestamp: e.timestamp,
+        // `safety`: the copy a restore took of the state it replaced (loaded back only with --at).
+        ...(e.manifest?.trigger ? { trigger: e.manifest.trigger } : {}),
         file: e.file,
         size: e.size ?? e.manifest?.size,
         compression: e.compression,
@@ -66,7 +68,7 @@ export const ls: Command = {
       console.log(
         table(
           ['TARGET', 'TIMESTAMP', 'SIZE', 'WHERE', 'CHECKSUM'],
-          rows.map((r) => [`${r.container}/${r.target}`, r.snapshot ? `${r.timestamp} (${r.snapshot})` : r.timestamp, humanSize(r.size), r.where, r.checksum]),
+          rows.map((r) => [`${r.container}/${r.target}`, `${r.snapshot ? `${r.timestamp} (${r.snapshot})` : r.timestamp}${r.trigger === 'safety' ? ' (safety)' : ''}`, humanSize(r.size), r.where, r.checksum]),
         ),
       );
       if (!values.checksum) console.log('\n"recorded": the staged .sha256 matches the manifest, not recomputed (use --checksum, or `baqup verify` for both copies).');

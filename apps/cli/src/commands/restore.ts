@@ -8,8 +8,9 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { errorCode, errorMessage } from '@baqup/core';
-import { restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
+import { NO_SAFETY_COPY_MEANING, restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
 import { cliContext, humanSize } from '../restore/cli-context.js';
+import { safetyCopyThroughController } from '../restore/safety-copy.js';
 import type { Command } from './command.js';
 import { configOption } from './config-option.js';
 
@@ -34,13 +35,25 @@ async function ask(s: RestoreSummary): Promise<boolean> {
   }
 }
 
+function safetyText(r: RestoreReport): string[] {
+  if (!r.safety) return [];
+  if (r.safety.taken) return [`  safety copy: ${r.into}/${r.target} at ${r.safety.timestamp}`, `  to undo this restore: ${r.safety.rollback}`];
+  return [`  ${r.safety.why}`];
+}
+
 function reportText(r: RestoreReport): string {
-  return [`restored ${r.container}/${r.target} ${r.timestamp} from ${r.side} into ${r.into} in ${(r.durationMs / 1000).toFixed(1)} s`, `  ${r.checksum}`, `  content: ${r.content}`, ...r.done.map((d) => `  ${d}`)].join('\n');
+  return [
+    `restored ${r.container}/${r.target} ${r.timestamp} from ${r.side} into ${r.into} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `  ${r.checksum}`,
+    `  content: ${r.content}`,
+    ...r.done.map((d) => `  ${d}`),
+    ...safetyText(r),
+  ].join('\n');
 }
 
 export const restoreCommand: Command = {
   summary: 'restore a backup into its container (or --into another), verified first; asks unless --yes',
-  usage: '<container> <target> [--at TIMESTAMP|latest] [--from staging|remote] [--into CONTAINER] [--yes] [--dry-run] [--config FILE] [--json]',
+  usage: '<container> <target> [--at TIMESTAMP|latest] [--from staging|remote] [--into CONTAINER] [--yes] [--no-safety-copy] [--dry-run] [--config FILE] [--json]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -52,6 +65,8 @@ export const restoreCommand: Command = {
         into: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         'dry-run': { type: 'boolean', default: false },
+        // Skip the backup of the current state taken before the restore touches anything (then it cannot be undone).
+        'no-safety-copy': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     });
@@ -73,9 +88,11 @@ export const restoreCommand: Command = {
     const holds = ctx.holds();
     const abort = new AbortController();
     // Ctrl-C mid-restore: abort the running step; holds restart what was stopped (finally blocks), then we exit.
+    // SIGHUP: the terminal went away (a closed `docker exec -it`).
     const onSignal = () => abort.abort(new Error('interrupted'));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
     try {
       const report = await restore(
         {
@@ -86,6 +103,7 @@ export const restoreCommand: Command = {
           logger: ctx.logger,
           signal: abort.signal,
           confirm: values.yes ? async () => true : ask,
+          safetyCopy: safetyCopyThroughController(ctx.config),
           ...(values.json ? {} : { progress: (l: string) => console.error(`… ${l}`) }),
         },
         {
@@ -95,8 +113,10 @@ export const restoreCommand: Command = {
           ...(values.from ? { from: values.from as 'staging' | 'remote' } : {}),
           ...(values.into ? { into: values.into } : {}),
           dryRun,
+          noSafetyCopy: values['no-safety-copy'],
         },
       );
+      if (values['no-safety-copy'] && !dryRun) console.error(`baqup restore: ${NO_SAFETY_COPY_MEANING}`);
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else console.log(report.dryRun ? `dry run, nothing touched:\n${summaryText(report)}` : reportText(report));
       return 0;
@@ -108,6 +128,7 @@ export const restoreCommand: Command = {
       await holds.releaseAll();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     }
   },
 };

@@ -44,6 +44,7 @@ export {
   FetchFailedError,
   RestoreFailedError,
   RestoreRefusedError,
+  SafetyCopyFailedError,
   UnreadableBackupError,
   UnsafeArchiveError,
 } from './restore.js';

@@ -46,3 +46,9 @@ export class FetchFailedError extends defineError('FetchFailedError', {
   retryable: true,
   when: 'a backup cannot be fetched from the remote or the restic repository to a local temp file.',
 }) {}
+
+export class SafetyCopyFailedError extends defineError('SafetyCopyFailedError', {
+  code: 'BAQUP_RESTORE_SAFETY_COPY',
+  retryable: false,
+  when: 'the safety copy a restore takes of the state it replaces cannot be taken; nothing was touched.',
+}) {}

@@ -13,8 +13,8 @@ export const ENGINES: Readonly<Record<TargetType, Engine>> = { postgres, mariadb
 export const COLD_CAPABLE: ReadonlySet<TargetType> = new Set(['fs', 'sqlite']);
 
 export * from './types.js';
-export { pgConnection, pgDumpallArgv, pgDumpArgv, pgRolesArgv } from './postgres.js';
-export { mysqlDumpArgv } from './mariadb.js';
-export { mongodumpArgv } from './mongo.js';
+export { pgConnection, pgDumpallArgv, pgDumpArgv, pgRolesArgv, pgRestoreArgv, pgRestoreDatabase, pgRestoreScript, pgTerminateArgv } from './postgres.js';
+export { mysqlDumpArgv, mysqlRestoreArgv, mysqlClients } from './mariadb.js';
+export { mongodumpArgv, mongorestoreArgv } from './mongo.js';
 export { redisCli } from './redis.js';
-export { sqliteBackupArgv } from './sqlite.js';
+export { sqliteBackupArgv, sqliteRestoreSidecars } from './sqlite.js';

@@ -20,6 +20,16 @@ export function mysqlDumpArgv(tool: string, target: TargetConfig): string[] {
   return [tool, ...FLAGS, `--user=${target.username ?? 'root'}`, ...dbs];
 }
 
+/** The client that loads a dump (stdin), stopping at the first error; the password goes in MYSQL_PWD. */
+export function mysqlRestoreArgv(client: string, target: TargetConfig): string[] {
+  return [client, `--user=${target.username ?? 'root'}`];
+}
+
+/** The clients a restore looks for, preferred first. */
+export function mysqlClients(flavour: 'mariadb' | 'mysql'): string[] {
+  return flavour === 'mariadb' ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'];
+}
+
 function env(ctx: EngineContext): ToolEnv {
   return ctx.password ? { MYSQL_PWD: ctx.password } : {};
 }
@@ -54,19 +64,21 @@ function mysqlEngine(flavour: 'mariadb' | 'mysql'): Engine {
     },
 
     restore(target): RestorePlan {
-      const client = flavour === 'mariadb' ? 'mariadb' : 'mysql';
+      const clients = mysqlClients(flavour);
       return {
         steps: [
+          { action: 'exec', description: `find the client (${clients.join(' or ')})`, argv: ['sh', '-c', '…', ...clients] },
           {
             action: 'exec',
-            description: 'run the SQL script',
-            argv: [client, `--user=${target.username ?? 'root'}`],
+            description: 'run the SQL script (the client stops at the first error)',
+            argv: mysqlRestoreArgv(clients[0]!, target),
             env: target.password ? ['MYSQL_PWD'] : [],
             stdin: true,
           },
         ],
         notes: [
           'The dump recreates the databases it holds (CREATE DATABASE IF NOT EXISTS, DROP TABLE IF EXISTS).',
+          'Not one transaction: DDL commits implicitly in MariaDB/MySQL. The safety copy taken first is the rollback.',
           'A dump from MariaDB 10.11+/11 begins with a sandbox-mode line: restore with a client of the same version (see toolVersions).',
         ],
       };

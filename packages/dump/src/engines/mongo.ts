@@ -25,6 +25,11 @@ export function mongodumpArgv(target: TargetConfig, configPath: string | undefin
   return ['mongodump', '--archive', ...connection(target, configPath), ...filter];
 }
 
+/** mongorestore fed the archive on stdin, dropping each collection first. */
+export function mongorestoreArgv(target: TargetConfig, configPath: string | undefined): string[] {
+  return ['mongorestore', '--archive', '--drop', ...connection(target, configPath)];
+}
+
 export const mongo: Engine = {
   extension: 'archive',
 
@@ -65,7 +70,7 @@ export const mongo: Engine = {
     return {
       steps: [
         ...(config ? [{ action: 'write-file' as const, description: 'write the password to a 0600 config file', path: config }] : []),
-        { action: 'exec', description: 'restore the archive, dropping collections first', argv: ['mongorestore', '--archive', '--drop', ...connection(target, config)], stdin: true },
+        { action: 'exec', description: 'restore the archive, dropping collections first', argv: mongorestoreArgv(target, config), stdin: true },
         ...(config ? [{ action: 'remove-file' as const, description: 'remove the config file', path: config }] : []),
       ],
       notes: ['Untested in baqup CI (no MongoDB tools in Debian).'],

@@ -101,9 +101,12 @@ export const redis: Engine = {
     const dir = target.path ?? '/data';
     return {
       steps: [
+        { action: 'exec', description: 'where the RDB lives, and refuse with appendonly yes', argv: redisCli(target, 'CONFIG', 'GET', 'dir'), env: target.password ? ['REDISCLI_AUTH'] : [] },
+        { action: 'write-file', description: 'stage the RDB beside it under a hidden temp name', path: `${dir}/.dump.rdb.baqup-restore-<random>`, stdin: true },
         { action: 'stop', description: 'stop the redis container (it would overwrite the file on shutdown)' },
-        { action: 'write-file', description: 'replace the RDB file', path: `${dir}/dump.rdb`, stdin: true },
+        { action: 'write-file', description: 'link the RDB name to the staged file', path: `${dir}/dump.rdb` },
         { action: 'start', description: 'start the container; redis loads the RDB at start' },
+        { action: 'remove-file', description: 'remove the temp name', path: `${dir}/.dump.rdb.baqup-restore-<random>` },
       ],
       notes: ['With appendonly yes, redis loads the AOF instead of the RDB: disable AOF for the first start, then re-enable it.'],
     };

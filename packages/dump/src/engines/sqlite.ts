@@ -5,6 +5,7 @@
 // stopped SQLite has checkpointed its WAL, so only the main file is copied; a `-wal` left behind (the app was
 // killed) is reported, not copied.
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import type { TargetConfig } from '@baqup/core';
 import { openFile, statFollow } from '../archive-file.js';
 import { DumpFailedError, SourceMissingError } from '../errors.js';
@@ -18,6 +19,11 @@ function dbPath(target: TargetConfig): string {
 
 export function sqliteBackupArgv(db: string, tmp: string): string[] {
   return ['sqlite3', '-bail', db, `.backup '${tmp.replaceAll("'", "''")}'`];
+}
+
+/** Files beside the database a restore empties (a WAL of the old database must never be replayed onto the new one). */
+export function sqliteRestoreSidecars(db: string): string[] {
+  return [`${db}-wal`, `${db}-shm`];
 }
 
 async function hot(ctx: EngineContext, db: string, version: string): Promise<EngineOutput> {
@@ -76,10 +82,11 @@ export const sqlite: Engine = {
     const db = target.path ?? '<path>';
     return {
       steps: [
-        { action: 'stop', description: 'stop the container' },
-        { action: 'remove-file', description: 'remove stale WAL/SHM files', path: `${db}-wal, ${db}-shm` },
-        { action: 'write-file', description: 'replace the database file', path: db, stdin: true },
+        { action: 'write-file', description: 'stage the database beside it under a hidden temp name', path: `${posix.dirname(db)}/.${posix.basename(db)}.baqup-restore-<random>`, stdin: true },
+        { action: 'stop', description: 'stop the container (journalled; started again on every path)' },
+        { action: 'write-file', description: 'empty stale WAL/SHM files and link the database name to the staged file (one archive)', path: `${sqliteRestoreSidecars(db).join(', ')}, ${db}` },
         { action: 'start', description: 'start the container' },
+        { action: 'remove-file', description: 'remove the temp name', path: `${posix.dirname(db)}/.${posix.basename(db)}.baqup-restore-<random>` },
       ],
       notes: ['The file is a complete SQLite database: `sqlite3 file "PRAGMA integrity_check"` checks it.'],
     };

@@ -19,6 +19,8 @@ export interface LoadContext {
   file: string;
   compression: Compression;
   manifest?: BackupManifest;
+  /** What the content check found (checkContent's format, e.g. `PostgreSQL cluster dump, complete`). */
+  format?: string;
   /** Host directory for temporary files (decompressed copies); removed by the caller. */
   tmpDir: string;
   signal: AbortSignal;

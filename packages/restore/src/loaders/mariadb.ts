@@ -1,7 +1,9 @@
-// MariaDB/MySQL: the SQL dump through the client on stdin (it stops at the first error and exits non-zero).
+// MariaDB/MySQL: the SQL dump through the client on stdin (mysqlRestoreArgv, the engine module's command; it stops at
+// the first error and exits non-zero). Not one transaction: DDL commits implicitly; the safety copy is the rollback.
 // The password travels in MYSQL_PWD (exec env), never argv.
 import type { Secret } from '@baqup/core';
 import { execFailure } from '@baqup/docker';
+import { mysqlClients, mysqlRestoreArgv } from '@baqup/dump';
 import { openDecompressed } from '../content.js';
 import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
 import type { Loader } from './context.js';
@@ -10,10 +12,10 @@ import { execWithStdin, findTool } from './exec-stdin.js';
 export function mysqlLoader(flavour: 'mariadb' | 'mysql'): Loader {
   return async (ctx) => {
     if (!ctx.running) throw new RestoreRefusedError(`container ${ctx.containerName} is not running; start it so the client can load the dump`);
-    const clients = flavour === 'mariadb' ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'];
+    const clients = mysqlClients(flavour);
     const client = await findTool(ctx, clients);
     if (!client) throw new RestoreRefusedError(`none of ${clients.join(', ')} found in container ${ctx.containerName}`);
-    const argv = [client, `--user=${ctx.target.username ?? 'root'}`];
+    const argv = mysqlRestoreArgv(client, ctx.target);
     const env: Record<string, Secret> = ctx.password ? { MYSQL_PWD: ctx.password } : {};
     const run = await execWithStdin(ctx, argv, env, openDecompressed(ctx.file, ctx.compression, ctx.signal));
     if (run.exitCode !== 0) {

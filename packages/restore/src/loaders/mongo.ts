@@ -1,7 +1,7 @@
 // MongoDB: `mongorestore --archive --drop` fed the archive on stdin; the password in a 0600 config file, as the
 // dump does. UNTESTED HERE: there are no MongoDB tools in Debian, so no e2e test covers this loader.
 import { randomBytes } from 'node:crypto';
-import { writeFile } from '@baqup/dump';
+import { mongorestoreArgv, writeFile } from '@baqup/dump';
 import { execFailure } from '@baqup/docker';
 import { openDecompressed } from '../content.js';
 import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
@@ -12,15 +12,13 @@ export const loadMongo: Loader = async (ctx) => {
   if (!ctx.running) throw new RestoreRefusedError(`container ${ctx.containerName} is not running; start it so mongorestore can load the archive`);
   if (!(await findTool(ctx, ['mongorestore']))) throw new RestoreRefusedError(`mongorestore not found in container ${ctx.containerName}`);
   const t = ctx.target;
-  const argv = ['mongorestore', '--archive', '--drop', '--host=127.0.0.1', `--port=${t.port ?? 27017}`];
   let config: string | undefined;
   if (ctx.password) {
     const name = `baqup-${randomBytes(8).toString('hex')}.yaml`;
     config = `/tmp/${name}`;
     await writeFile({ docker: ctx.docker, containerId: ctx.containerId, containerName: ctx.containerName, signal: ctx.signal }, '/tmp', name, Buffer.from(`password: ${JSON.stringify(ctx.password.reveal())}\n`), 0o600);
-    argv.push(`--config=${config}`);
   }
-  if (t.username) argv.push(`--username=${t.username}`, '--authenticationDatabase=admin');
+  const argv = mongorestoreArgv(t, config);
   try {
     const run = await execWithStdin(ctx, argv, {}, openDecompressed(ctx.file, ctx.compression, ctx.signal));
     if (run.exitCode !== 0) throw new RestoreFailedError(execFailure(argv, run.exitCode, run.stderr, ctx.password ? [ctx.password] : []).message);

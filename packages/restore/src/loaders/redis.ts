@@ -1,6 +1,7 @@
 // Redis: ask the running server where its RDB lives (and refuse when it loads an AOF at start, which would
-// ignore the RDB), decompress the RDB to a host temp file, stop the container (journalled), put the file in place
-// with the owner of the one it replaces, start it, and wait until redis has loaded it.
+// ignore the RDB), decompress the RDB to a host temp file, stage it beside the RDB under a hidden temp name, stop
+// the container (journalled), link it in place (files.ts: never a half-written RDB under its name) with the owner of
+// the one it replaces, start it, and wait until redis has loaded it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { posix } from 'node:path';
 import type { Secret } from '@baqup/core';
@@ -8,7 +9,7 @@ import { parseConfigGet, redisCli } from '@baqup/dump';
 import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
 import type { Loader, LoadContext } from './context.js';
 import { runOk } from './exec-stdin.js';
-import { decompressToTemp, ownerOf, putFile } from './files.js';
+import { decompressToTemp, dropStaged, ownerOf, stageFile, swapIn } from './files.js';
 
 function env(ctx: LoadContext): Record<string, Secret> {
   return ctx.password ? { REDISCLI_AUTH: ctx.password } : {};
@@ -39,13 +40,19 @@ export const loadRedis: Loader = async (ctx) => {
   const local = await decompressToTemp(ctx, 'restore.rdb');
   const dest = posix.join(dir, file);
   const owner = (await ownerOf(ctx, dest)) ?? (await ownerOf(ctx, dir));
-  const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+  // Staged while redis runs; linked in place only once it is stopped (its shutdown save rewrites dump.rdb).
+  const staged = await stageFile(ctx, dir, file, local, owner ? { ...owner, mode: owner.mode & 0o777 || 0o644 } : undefined);
   try {
-    await putFile(ctx, dir, file, local, owner ? { ...owner, mode: owner.mode & 0o777 || 0o644 } : undefined);
+    const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+    try {
+      await swapIn(ctx, staged);
+    } finally {
+      await release();
+    }
   } finally {
-    await release();
+    await dropStaged(ctx, staged);
   }
-  ctx.note(`replaced ${dest} (${local.size} bytes)${ctx.running ? '; container stopped and started again' : ''}`);
+  ctx.note(`replaced ${dest} (${local.size} bytes, staged then linked in place)${ctx.running ? '; container stopped and started again' : ''}`);
   if (!ctx.running) return;
   // Redis answers LOADING while it reads the file: wait until it serves, then report what it holds.
   for (let i = 0; i < 240; i++) {

@@ -1,25 +1,39 @@
-// SQLite: the database file decompressed to a host temp file, the container stopped (journalled), stale -wal/-shm
-// emptied (a WAL of the old database must never be replayed onto the restored one), the file put in place with the
-// owner of the one it replaces, the container started, then `PRAGMA integrity_check` when sqlite3 is there.
+// SQLite: the database file decompressed to a host temp file and staged beside the database under a hidden temp
+// name while the app still runs; then, with the container stopped (journalled), one archive empties the stale
+// -wal/-shm (a WAL of the old database must never be replayed onto the restored one) and links the database name to
+// the staged file (files.ts: no interruption leaves a half-written database under its name); the container is
+// started, the temp name removed, then `PRAGMA integrity_check` when sqlite3 is there.
 import { posix } from 'node:path';
+import { sqliteRestoreSidecars } from '@baqup/dump';
 import { RestoreFailedError, RestoreRefusedError } from '../errors.js';
 import type { Loader } from './context.js';
 import { findTool, runOk } from './exec-stdin.js';
-import { decompressToTemp, ownerOf, putFile, truncateFile } from './files.js';
+import { decompressToTemp, dropStaged, ownerOf, stageFile, swapIn, type Owner } from './files.js';
 
 export const loadSqlite: Loader = async (ctx) => {
   const db = ctx.target.path;
   if (!db) throw new RestoreRefusedError(`sqlite target ${ctx.target.instance} has no path`);
+  const dir = posix.dirname(db);
   const local = await decompressToTemp(ctx, 'restore.db');
-  const owner = (await ownerOf(ctx, db)) ?? (await ownerOf(ctx, posix.dirname(db)));
-  const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+  const owner = (await ownerOf(ctx, db)) ?? (await ownerOf(ctx, dir));
+  const staged = await stageFile(ctx, dir, posix.basename(db), local, owner ? { ...owner, mode: owner.mode & 0o777 || 0o644 } : undefined);
   try {
-    for (const side of [`${db}-wal`, `${db}-shm`]) if (await truncateFile(ctx, side)) ctx.note(`emptied stale ${side}`);
-    await putFile(ctx, posix.dirname(db), posix.basename(db), local, owner ? { ...owner, mode: owner.mode & 0o777 || 0o644 } : undefined);
+    const release = await ctx.holds.hold(ctx.containerId, ctx.containerName);
+    try {
+      const empty: { name: string; owner: Owner }[] = [];
+      for (const side of sqliteRestoreSidecars(db)) {
+        const o = await ownerOf(ctx, side);
+        if (o) empty.push({ name: posix.basename(side), owner: o });
+      }
+      await swapIn(ctx, staged, empty);
+      for (const e of empty) ctx.note(`emptied stale ${posix.join(dir, e.name)}`);
+    } finally {
+      await release();
+    }
   } finally {
-    await release();
+    await dropStaged(ctx, staged);
   }
-  ctx.note(`replaced ${db} (${local.size} bytes)${ctx.running ? '; container stopped and started again' : ''}`);
+  ctx.note(`replaced ${db} (${local.size} bytes, staged then linked in place)${ctx.running ? '; container stopped and started again' : ''}`);
   if (!ctx.running) {
     ctx.note('integrity_check skipped: the container was not running (the file header and page count were checked before)');
     return;
