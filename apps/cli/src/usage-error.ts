@@ -1,8 +1,4 @@
-import { BaqupError } from '@baqup/core';
+import { CliUsageError } from '@baqup/core';
 
 /** Thrown by a command when its arguments are wrong in a way the parser cannot see (exit code 2). */
-export class UsageError extends BaqupError {
-  constructor(message: string) {
-    super('BAQUP_CLI_USAGE', message);
-  }
-}
+export class UsageError extends CliUsageError {}
