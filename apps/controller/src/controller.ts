@@ -159,10 +159,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     protectReads: config.api.protect_reads,
     logger,
     routes: [
-      stateRoutes(store, () => haltReason),
+      stateRoutes(store, halt.halted),
       backupRoutes(() => desired, () => jobs),
       restoreRoutes({ config, docker, holds, logger }),
-      healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: () => haltReason }),
+      healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted }),
     ],
   });
 
