@@ -343,6 +343,7 @@ const AREA_TEXT = {
   RESTORE: 'Restore, verify, ls',
   SCHEDULE: 'Scheduler',
   NOTIFY: 'Notifications',
+  CLI: 'Command line',
 };
 
 function errorsDoc() {

@@ -19,7 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'baqup-e2e-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface PlanJson {
-  rows: Array<{ container: string; target: string; engine: string; databases?: string; schedule: string; cron?: string; nextRun?: string; retention: string; error?: string }>;
+  rows: Array<{ container: string; target: string; engine: string; databases?: string; schedule: string; cron?: string; next_run?: string; retention: string; error?: string }>;
   errors: Array<{ container: string; label: string; value: string; message: string; suggestion?: string }>;
 }
 
@@ -60,7 +60,7 @@ describe('baqup plan (shared engine)', () => {
     const row = rows[0]!;
     expect(row).toMatchObject({ target: 'postgres-main', engine: 'postgres', databases: 'all', schedule: 'daily' });
     expect(row.error).toBeUndefined();
-    expect(Date.parse(row.nextRun!)).toBeGreaterThan(Date.now());
+    expect(Date.parse(row.next_run!)).toBeGreaterThan(Date.now());
     expect(row.retention).not.toBe('-');
     expect(report.errors.filter((e) => e.container === pg.name)).toEqual([]);
     // Other tests' containers may share this engine: the exit code follows the whole report, as documented.

@@ -18,7 +18,7 @@ describe('docker-compose.yml', () => {
     const report = JSON.parse(r.stdout) as { rows: Array<Record<string, unknown>>; errors: unknown[] };
     expect(report.errors).toEqual([]);
     const text = lint().stdout;
-    expect(text).toMatch(/gitea-db\n\s+postgres-main\s+postgres databases=all\s+daily .*keepLast=14/);
+    expect(text).toMatch(/gitea-db\n\s+postgres-main\s+postgres databases=all\s+daily .*retention 14/);
     expect(text).toMatch(/gitea\s+\(stopped during backup\)\n\s+fs-data\s+fs path=\/data\s+weekly/);
   });
 });

@@ -169,7 +169,7 @@ describe('postgres (two databases) through the controller', () => {
     const r = await cliBackup(ctl, [pg.name, 'postgres-ab']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const m = /postgres-ab: succeeded, \d+ bytes → (\S+)/.exec(r.stdout);
+    const m = /postgres-ab: succeeded, [\d.]+ [KMGT]?i?B in .+ → (\S+)/.exec(r.stdout);
     expect(m).not.toBeNull();
     const name = m![1]!.split('/').pop()!;
     const { data, manifest } = await checkedDump({ job_id: '', target: '', status: 'succeeded', path: m![1]!, sha256: verifyStaged(m![1]!).sha256 }, pg.name, 'postgres-ab');

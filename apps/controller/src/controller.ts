@@ -2,8 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
-import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, parseLabels, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
-import { discover } from '@baqup/discovery';
+import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
+import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
 import { createLogger, createRedactor } from '@baqup/log';
@@ -14,7 +14,6 @@ import { StateStore } from '@baqup/state';
 import { resolveApiToken } from './api-token.js';
 import { createBackend } from './backend.js';
 import { backupRoutes, safetyCopyInProcess } from './backup-routes.js';
-import { dockerDiscoverySource } from './discovery-source.js';
 import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
 import { startJobs, type Jobs } from './jobs.js';
@@ -91,7 +90,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     logger,
     resyncIntervalMs: config.resync_interval * 1000,
     isHeld: (id) => holds.isHeld(id),
-    derive: (c) => parseLabels(c.labels, c.env, defaults, { id: c.id, name: c.name, image: c.image }),
+    derive: deriveFromLabels(defaults),
     onDisconnected: (error) => {
       store.setDocker({ connected: false, lastError: error });
       if (!unreachableLogged) {

@@ -1,3 +1,5 @@
 export * from './source.js';
 export * from './reconciler.js';
 export * from './fingerprint.js';
+export * from './derive.js';
+export * from './docker-source.js';

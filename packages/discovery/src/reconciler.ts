@@ -9,9 +9,11 @@ import type { ContainerBackupConfig, DesiredState, Logger } from '@baqup/core';
 import { DiscoveryDeriveError, DiscoveryInspectError, DiscoveryListError, errorMessage } from '@baqup/core';
 import type { DiscoverySource, InspectedContainer } from './source.js';
 import { configFingerprint } from './fingerprint.js';
+import { isDiscovered, type Derive } from './derive.js';
 
 export interface DiscoveryOptions {
-  derive: (c: InspectedContainer) => ContainerBackupConfig | Promise<ContainerBackupConfig>;
+  /** Usually `deriveFromLabels(defaults)`, the derive the CLI uses too. */
+  derive: Derive;
   logger: Logger;
   /** Periodic full re-list, in ms; 0 disables. */
   resyncIntervalMs: number;
@@ -66,7 +68,7 @@ export function discover(source: DiscoverySource, options: DiscoveryOptions): Ob
         options.logger.warn('inspect failed; will retry on next trigger', { container: id, error: new DiscoveryInspectError(errorMessage(err), { cause: err }) });
         return false;
       }
-      const keep = inspected !== null && (inspected.running || (options.isHeld?.(id) ?? false)) && 'backup.enabled' in inspected.labels;
+      const keep = inspected !== null && isDiscovered(inspected, options.isHeld?.(id) ?? false);
       const previous = known.get(id);
       if (!keep || inspected === null) {
         if (!previous) return false;

@@ -1,8 +1,7 @@
 // `baqup healthcheck`: exit 0 when the controller answers GET /readyz with 200, else 1 — for the image's
 // HEALTHCHECK (the image has no curl). Connection refused, a timeout or a 503 all mean unhealthy.
-import { parseArgs } from 'node:util';
 import { apiClient } from '../api-client.js';
-import type { Command } from './command.js';
+import { bool, str, type Command } from './command.js';
 import { cliConfig, configOption } from './config-option.js';
 
 interface ReadyBody {
@@ -12,17 +11,19 @@ interface ReadyBody {
 
 export const healthcheck: Command = {
   summary: 'exit 0 when the running controller is ready (GET /readyz), 1 otherwise',
-  usage: '[--config FILE] [--timeout SECONDS] [--quiet]',
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: { ...configOption, timeout: { type: 'string', default: '5' }, quiet: { type: 'boolean', short: 'q', default: false } },
-    });
-    const timeoutMs = Math.max(1, Number(values.timeout) || 5) * 1000;
-    const say = (line: string) => !values.quiet && console.log(line);
+  options: [
+    configOption,
+    { flags: '--timeout <seconds>', description: 'how long to wait for the answer', default: '5' },
+    { flags: '-q, --quiet', description: 'print nothing; the exit code says it', default: false },
+  ],
+  details: 'Output: "ready", or "unhealthy (HTTP 503): <failing checks>".\nExit codes: 0 ready, 1 not ready or not answering, 2 usage error.',
+  examples: ['', '--quiet --timeout 10'],
+  async run({ opts }) {
+    const timeoutMs = Math.max(1, Number(str(opts, 'timeout')) || 5) * 1000;
+    const say = (line: string) => !bool(opts, 'quiet') && console.log(line);
     let res: { status: number; body: unknown };
     try {
-      res = await apiClient(cliConfig(values.config).config).request('GET', '/readyz', undefined, timeoutMs);
+      res = await apiClient(cliConfig(str(opts, 'config')).config).request('GET', '/readyz', undefined, timeoutMs);
     } catch (err) {
       say(`unhealthy: ${err instanceof Error ? err.message : String(err)}`);
       return 1;

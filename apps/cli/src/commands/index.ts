@@ -1,11 +1,13 @@
 import type { Command } from './command.js';
 import { backup } from './backup.js';
 import { healthcheck } from './healthcheck.js';
+import { jobs } from './jobs.js';
 import { lint } from './lint.js';
 import { ls } from './ls.js';
 import { plan } from './plan.js';
 import { prune } from './prune.js';
 import { restoreCommand } from './restore.js';
+import { status } from './status.js';
 import { verify } from './verify.js';
 
-export const commands: Record<string, Command> = { plan, lint, backup, healthcheck, ls, restore: restoreCommand, verify, prune };
+export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, healthcheck, ls, restore: restoreCommand, verify, prune };

@@ -1,11 +1,11 @@
 // `baqup ls [container] [target]`: every backup on staging and on the remote (rclone files, or restic snapshots),
 // with its time, size, where it is (local, remote, both, restic) and what is known of its checksum.
-import { parseArgs } from 'node:util';
 import { listBackups, locationOf, type BackupEntry } from '@baqup/restore';
 import { sha256File } from '@baqup/upload';
 import { cliContext, humanSize, table } from '../restore/cli-context.js';
-import type { Command } from './command.js';
-import { configOption } from './config-option.js';
+import { printJson } from '../output/json.js';
+import { bool, str, type Command } from './command.js';
+import { configOption, jsonOption } from './config-option.js';
 
 /**
  * What is known of an entry's sha256 without downloading: `computed ok|MISMATCH` (--checksum hashed the staged
@@ -31,14 +31,15 @@ async function checksumStatus(e: BackupEntry, compute: boolean): Promise<string>
 
 export const ls: Command = {
   summary: 'list backups on staging and the remote (time, size, where, checksum status)',
-  usage: '[container] [target] [--config FILE] [--checksum] [--json]',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { ...configOption, json: { type: 'boolean', default: false }, checksum: { type: 'boolean', default: false } },
-    });
-    const [container, target] = positionals;
+  arguments: [
+    { name: '[container]', description: 'only this container\'s backups' },
+    { name: '[target]', description: 'only this target (postgres-main, or main)' },
+  ],
+  options: [configOption, { flags: '--checksum', description: 'hash each staged file now instead of trusting its recorded sha256', default: false }, jsonOption],
+  details: 'Output: a table TARGET, TIMESTAMP, SIZE, WHERE (local, remote, both, restic), CHECKSUM.\n--json: { backups: [{ container, target, timestamp, file, size, where, checksum, sha256, staged_path, remote_path, snapshot }], problems }.\nExit codes: 0 listed, 1 a source could not be listed, 2 usage error.',
+  examples: ['', 'gitea-db', 'gitea-db postgres-main --checksum', '--json'],
+  async run({ args: [container, target], opts }) {
+    const values = { config: str(opts, 'config'), json: bool(opts, 'json'), checksum: bool(opts, 'checksum') };
     const ctx = cliContext(values.config);
     const { entries, problems } = await listBackups(ctx.sources, { ...(container ? { container } : {}), ...(target ? { target } : {}) });
     const rows = [];
@@ -61,7 +62,7 @@ export const ls: Command = {
       });
     }
     if (values.json) {
-      console.log(JSON.stringify({ backups: rows, problems }, null, 2));
+      printJson({ backups: rows, problems });
     } else if (rows.length === 0) {
       console.log(`no backups${container ? ` of ${container}${target ? `/${target}` : ''}` : ''} in ${ctx.sources.stagingRoot}${ctx.sources.rclone ? ` or ${ctx.sources.rclone.display}` : ctx.sources.restic ? ` or ${ctx.sources.restic.display}` : ''}`);
     } else {

@@ -1,6 +1,8 @@
 // Renders effective targets and label errors for `baqup plan` and `baqup lint`, as text or JSON.
 import type { ContainerBackupConfig, DesiredState, LabelError } from '@baqup/core';
 import { nextRuns } from '@baqup/scheduler';
+import { retentionWords } from '../output/retention.js';
+import { isoInZone } from '../output/time.js';
 
 export interface PlanRow {
   container: string;
@@ -10,7 +12,8 @@ export interface PlanRow {
   path?: string;
   schedule: string;
   cron?: string;
-  nextRun?: string;
+  /** ISO 8601 in the config's timezone. */
+  next_run?: string;
   retention: string;
   compress: string;
   stop: boolean;
@@ -20,11 +23,8 @@ export interface PlanRow {
 export interface PlanReport {
   rows: PlanRow[];
   errors: Array<LabelError & { container: string }>;
-}
-
-function retentionText(r: object | undefined): string {
-  if (!r) return '-';
-  return Object.entries(r).map(([k, v]) => `${k}=${String(v)}`).join(',') || 'keep all';
+  /** Not errors unless `lint --strict`: e.g. `backup.*` labels on a service without `backup.enabled`. */
+  warnings: Array<{ container: string; message: string; label?: string }>;
 }
 
 export function buildPlan(desired: DesiredState, now: Date, tz: string): PlanReport {
@@ -41,8 +41,8 @@ export function buildPlan(desired: DesiredState, now: Date, tz: string): PlanRep
       ...(t.path ? { path: t.path } : {}),
       schedule: p.schedule,
       ...(p.cron ? { cron: p.cron } : {}),
-      ...(p.next[0] ? { nextRun: p.next[0].toISOString() } : {}),
-      retention: retentionText(c?.schedules[p.schedule]?.retention),
+      ...(p.next[0] ? { next_run: isoInZone(p.next[0], tz) } : {}),
+      retention: retentionWords(c?.schedules[p.schedule]?.retention),
       compress: t.compress,
       stop: c?.stop ?? false,
       ...(p.error ? { error: p.error } : {}),
@@ -50,7 +50,7 @@ export function buildPlan(desired: DesiredState, now: Date, tz: string): PlanRep
   });
   rows.sort((a, b) => a.container.localeCompare(b.container) || a.target.localeCompare(b.target));
   const errors = configs.flatMap((c) => c.errors.map((e) => ({ ...e, container: c.containerName })));
-  return { rows, errors };
+  return { rows, errors, warnings: [] };
 }
 
 export function renderPlan(report: PlanReport, emptyNote: string): string {
@@ -63,8 +63,12 @@ export function renderPlan(report: PlanReport, emptyNote: string): string {
       last = r.container;
     }
     const what = r.databases ? ` databases=${r.databases}` : r.path ? ` path=${r.path}` : '';
-    const when = r.error ? `ERROR: ${r.error}` : `${r.schedule} (${r.cron ?? '?'}) next ${r.nextRun ?? '-'}`;
+    const when = r.error ? `ERROR: ${r.error}` : `${r.schedule} (${r.cron ?? '?'}) next ${r.next_run ?? '-'}`;
     out.push(`  ${r.target.padEnd(22)} ${r.engine}${what}  ${when}  retention ${r.retention}  compress ${r.compress}`);
+  }
+  if (report.warnings.length > 0) {
+    out.push('', `${report.warnings.length} warning(s):`);
+    for (const w of report.warnings) out.push(`  ${w.container}: ${w.message}`);
   }
   if (report.errors.length > 0) {
     out.push('', `${report.errors.length} label error(s):`);

@@ -2,12 +2,13 @@
 // the rclone remote, or staging and `restic forget` per target × schedule — and a list of what went (or, with
 // --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
 // a container Docker no longer has are left alone (no labels, no policy to judge them by).
-import { parseArgs } from 'node:util';
-import { errorCode, errorMessage, LabelInvalidError, parseLabels, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
+import { errorCode, errorMessage, LabelInvalidError, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
+import { deriveFromLabels, discoverOnce, dockerDiscoverySource } from '@baqup/discovery';
 import { pruneTarget } from '@baqup/prune';
 import { cliContext, type CliContext } from '../restore/cli-context.js';
-import type { Command } from './command.js';
-import { configOption } from './config-option.js';
+import { printJson } from '../output/json.js';
+import { bool, str, type Command } from './command.js';
+import { configOption, jsonOption } from './config-option.js';
 
 interface SideReport {
   side: 'staging' | 'remote' | 'restic';
@@ -26,21 +27,11 @@ interface TargetReport {
   sides: SideReport[];
 }
 
+/** The labelled containers, derived as discovery derives them; stopped ones too: their labels still say how long their backups are kept. */
 async function labelled(ctx: CliContext, name: string | undefined): Promise<ContainerBackupConfig[]> {
-  const docker = ctx.docker();
-  // Stopped containers too: their labels still say how long their backups are kept.
-  const summaries = (await docker.list({ labels: ['backup.enabled'], all: true })).filter((s) => !name || s.name === name);
-  const out: ContainerBackupConfig[] = [];
-  for (const s of summaries) {
-    let c;
-    try {
-      c = await docker.inspect(s.id);
-    } catch {
-      continue; // removed since it was listed: nothing to judge its backups by
-    }
-    out.push(parseLabels(c.labels, c.env, ctx.defaults, { id: c.id, name: c.name, image: c.image }));
-  }
-  return out;
+  const { desired, failures } = await discoverOnce(dockerDiscoverySource(ctx.docker(), { includeStopped: true }), { derive: deriveFromLabels(ctx.defaults), includeStopped: true });
+  for (const f of failures) ctx.logger.warn(`${f.name ?? f.id}: ${f.message}; its backups are left alone`);
+  return [...desired.values()].filter((c) => !name || c.containerName === name);
 }
 
 async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerBackupConfig['targets'][number], dryRun: boolean): Promise<TargetReport> {
@@ -94,14 +85,20 @@ function render(reports: TargetReport[], dryRun: boolean): string {
 
 export const prune: Command = {
   summary: 'apply retention now to staging and the remote (or restic), listing what was or would be deleted',
-  usage: '[container] [target] [--dry-run] [--config FILE] [--json]',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { ...configOption, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-    });
-    const [container, target] = positionals;
+  arguments: [
+    { name: '[container]', description: 'only this container\'s backups' },
+    { name: '[target]', description: 'only this target (postgres-main, or main)' },
+  ],
+  options: [{ flags: '--dry-run', description: 'list what would be deleted; delete nothing', default: false }, configOption, jsonOption],
+  details: [
+    'Each target\'s policy comes from its schedule as the labels Docker has now say it (stopped containers included).',
+    'Output: per target, per side (staging, remote, restic): found, kept, deleted (or would delete) and each file deleted.',
+    '--json: { dry_run, targets: [{ container, target, schedule, policy, sides: [{ side, listed, kept, deleted, error }] }] }.',
+    'Exit codes: 0 done, 1 a side failed, 2 usage error (an unknown container or target).',
+  ].join('\n'),
+  examples: ['--dry-run', 'gitea-db', 'gitea-db postgres-main --json'],
+  async run({ args: [container, target], opts }) {
+    const values = { config: str(opts, 'config'), 'dry-run': bool(opts, 'dryRun'), json: bool(opts, 'json') };
     const dryRun = values['dry-run'];
     const ctx = cliContext(values.config);
     const containers = (await labelled(ctx, container)).filter((c) => c.enabled && (!container || c.containerName === container));
@@ -118,7 +115,7 @@ export const prune: Command = {
       }
       for (const t of targets) reports.push(await pruneOne(ctx, c, t, dryRun));
     }
-    if (values.json) console.log(JSON.stringify({ dry_run: dryRun, targets: reports }, null, 2));
+    if (values.json) printJson({ dry_run: dryRun, targets: reports });
     else console.log(reports.length === 0 ? 'no labelled targets' : render(reports, dryRun));
     return reports.some((r) => r.sides.some((s) => s.error)) ? 1 : 0;
   },

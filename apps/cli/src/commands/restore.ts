@@ -6,13 +6,13 @@
 // Run restores when no backup of that target is due, or stop the controller first (its stop journal is shared:
 // a container this command stopped is started again by the next controller start if this process dies).
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { errorCode, errorMessage } from '@baqup/core';
 import { NO_SAFETY_COPY_MEANING, restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
 import { cliContext, humanSize } from '../restore/cli-context.js';
 import { safetyCopyThroughController } from '../restore/safety-copy.js';
-import type { Command } from './command.js';
-import { configOption } from './config-option.js';
+import { printJson } from '../output/json.js';
+import { bool, str, type Command } from './command.js';
+import { configOption, jsonOption } from './config-option.js';
 
 function summaryText(s: RestoreSummary): string {
   return [
@@ -53,30 +53,26 @@ function reportText(r: RestoreReport): string {
 
 export const restoreCommand: Command = {
   summary: 'restore a backup into its container (or --into another), verified first; asks unless --yes',
-  usage: '<container> <target> [--at TIMESTAMP|latest] [--from staging|remote] [--into CONTAINER] [--yes] [--no-safety-copy] [--dry-run] [--config FILE] [--json]',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...configOption,
-        at: { type: 'string' },
-        from: { type: 'string' },
-        into: { type: 'string' },
-        yes: { type: 'boolean', short: 'y', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        // Skip the backup of the current state taken before the restore touches anything (then it cannot be undone).
-        'no-safety-copy': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    const [container, target] = positionals;
+  arguments: [
+    { name: '<container>', description: 'the container whose backup to restore (see `baqup ls`)' },
+    { name: '<target>', description: 'its target: postgres-main, or main' },
+  ],
+  options: [
+    { flags: '--at <timestamp>', description: 'which backup: a timestamp from `baqup ls`, or latest (default)' },
+    { flags: '--from <side>', description: 'where to read it from', choices: ['staging', 'remote'] },
+    { flags: '--into <container>', description: 'restore into another container (same engine) instead' },
+    { flags: '-y, --yes', description: 'do not ask before overwriting', default: false },
+    { flags: '--dry-run', description: 'verify and print the steps; touch nothing', default: false },
+    { flags: '--no-safety-copy', description: 'skip the backup of the current state taken first (the restore then cannot be undone)' },
+    configOption,
+    jsonOption,
+  ],
+  details: 'Output: the plan (with --dry-run) or what was done, with the checksum check and a content summary; progress on stderr.\n--json: the restore report, or { error: { code, message } }.\nExit codes: 0 restored (or planned), 1 failed (nothing left worse), 2 usage error or no terminal to confirm on without --yes.',
+  examples: ['gitea-db postgres-main', 'gitea-db main --at 20260101T030000Z --yes', 'gitea-db postgres-main --into gitea-db-copy --from remote --yes', 'gitea fs-data --dry-run'],
+  async run({ args: [container, target], opts }) {
+    const values = { config: str(opts, 'config'), at: str(opts, 'at'), from: str(opts, 'from'), into: str(opts, 'into'), yes: bool(opts, 'yes'), 'dry-run': bool(opts, 'dryRun'), 'no-safety-copy': opts.safetyCopy === false, json: bool(opts, 'json') };
     if (!container || !target) {
       console.error('baqup restore: <container> and <target> are required (see `baqup ls`)');
-      return 2;
-    }
-    if (values.from !== undefined && values.from !== 'staging' && values.from !== 'remote') {
-      console.error('baqup restore: --from is staging or remote');
       return 2;
     }
     const dryRun = values['dry-run'];
@@ -117,11 +113,11 @@ export const restoreCommand: Command = {
         },
       );
       if (values['no-safety-copy'] && !dryRun) console.error(`baqup restore: ${NO_SAFETY_COPY_MEANING}`);
-      if (values.json) console.log(JSON.stringify(report, null, 2));
+      if (values.json) printJson(report);
       else console.log(report.dryRun ? `dry run, nothing touched:\n${summaryText(report)}` : reportText(report));
       return 0;
     } catch (err) {
-      if (values.json) console.log(JSON.stringify({ error: { code: errorCode(err), message: errorMessage(err) } }, null, 2));
+      if (values.json) printJson({ error: { code: errorCode(err), message: errorMessage(err) } });
       console.error(`baqup restore: ${errorMessage(err)} (${errorCode(err)})`);
       return 1;
     } finally {

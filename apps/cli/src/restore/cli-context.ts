@@ -40,17 +40,7 @@ export function cliContext(configPath: string | undefined): CliContext {
   return ctx;
 }
 
-export function humanSize(bytes: number | undefined): string {
-  if (bytes === undefined) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
-}
+export { humanSize } from '../output/size.js';
 
 /** Rows as aligned columns. */
 export function table(header: string[], rows: string[][]): string {

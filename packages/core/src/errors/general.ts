@@ -50,3 +50,9 @@ export class ApiHandlerError extends defineError('ApiHandlerError', {
     super(message, options);
   }
 }
+
+export class CliUsageError extends defineError('CliUsageError', {
+  code: 'BAQUP_CLI_USAGE',
+  retryable: false,
+  when: 'a `baqup` command is given arguments it cannot use (an unknown option or command, a missing argument or file); the CLI exits 2.',
+}) {}

@@ -1,7 +1,7 @@
 export { BaqupError, defineError, errorRegistry, isErrorCode } from './base.js';
 export type { BaqupErrorOptions, DefinedError, ErrorSpec, RegisteredError } from './base.js';
 export { errorCode, errorMessage } from './read.js';
-export { ApiHandlerError, ConfigError, ControllerHaltedError, InternalError, JournalReplayError, LabelInvalidError, StalenessCheckError } from './general.js';
+export { ApiHandlerError, CliUsageError, ConfigError, ControllerHaltedError, InternalError, JournalReplayError, LabelInvalidError, StalenessCheckError } from './general.js';
 export {
   DiscoveryDeriveError,
   DiscoveryInspectError,

@@ -1,6 +1,6 @@
 // Adapts the Docker client to what discovery needs: triggers, label-filtered ids, inspect (null when gone).
 import { map } from 'rxjs/operators';
-import type { DiscoverySource, DockerTrigger } from '@baqup/discovery';
+import type { DiscoverySource, DockerTrigger } from './source.js';
 import type { DockerClient } from '@baqup/docker';
 import { DockerNotFoundError, backoff } from '@baqup/docker';
 
@@ -9,7 +9,13 @@ import { DockerNotFoundError, backoff } from '@baqup/docker';
 // outage (e2e/test/discovery-restart.test.ts). A refused connect to the socket costs next to nothing.
 const reconnectDelay = (attempt: number): number => backoff(attempt, { maxMs: 2_000, random: Math.random });
 
-export function dockerDiscoverySource(docker: DockerClient): DiscoverySource {
+export interface DockerSourceOptions {
+  /** List stopped containers too (the CLI's prune: a stopped container's labels still say how long its backups are kept). */
+  includeStopped?: boolean;
+}
+
+export function dockerDiscoverySource(docker: DockerClient, options: DockerSourceOptions = {}): DiscoverySource {
+  const all = options.includeStopped === true;
   return {
     triggers: () =>
       docker.events({ backoff: reconnectDelay }).pipe(
@@ -19,7 +25,7 @@ export function dockerDiscoverySource(docker: DockerClient): DiscoverySource {
           return { kind: 'disconnected', error: e.error };
         }),
       ),
-    listIds: async (signal) => (await docker.list({ labels: ['backup.enabled'], ...(signal ? { signal } : {}) })).map((c) => c.id),
+    listIds: async (signal) => (await docker.list({ labels: ['backup.enabled'], ...(all ? { all } : {}), ...(signal ? { signal } : {}) })).map((c) => c.id),
     inspect: async (id, signal) => {
       try {
         const c = await docker.inspect(id, signal);
