@@ -1,6 +1,6 @@
 import { Subject, firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ContainerBackupConfig, DesiredState } from '@baqup/core';
 import { silentLogger } from '@baqup/core';
 import { discover } from './reconciler.js';
@@ -45,7 +45,10 @@ function collect(source: DiscoverySource, isHeld?: (id: string) => boolean) {
   return { states, sub, until, last: () => states[states.length - 1]! };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
+// Positive expectations wait for the state (a loaded machine may take longer than any fixed pause); only the
+// checks that nothing more happens use a pause, where a slow machine can only make them pass, never fail.
+const settle = () => new Promise((r) => setTimeout(r, 100));
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 10 });
 
 describe('discover', () => {
   it('lists everything on resync and follows events by key', async () => {
@@ -54,18 +57,15 @@ describe('discover', () => {
     w.put('b', 'beta');
     const c = collect(w.source);
     w.triggers.next({ kind: 'resync' });
-    await settle();
-    expect(names(c.last())).toEqual(['alpha', 'beta']);
+    await eventually(() => expect(names(c.last())).toEqual(['alpha', 'beta']));
 
     w.put('c', 'gamma');
     w.triggers.next({ kind: 'event', id: 'c', action: 'start' });
-    await settle();
-    expect(names(c.last())).toEqual(['alpha', 'beta', 'gamma']);
+    await eventually(() => expect(names(c.last())).toEqual(['alpha', 'beta', 'gamma']));
 
     w.containers.delete('a');
     w.triggers.next({ kind: 'event', id: 'a', action: 'destroy' });
-    await settle();
-    expect(names(c.last())).toEqual(['beta', 'gamma']);
+    await eventually(() => expect(names(c.last())).toEqual(['beta', 'gamma']));
     c.sub.unsubscribe();
   });
 
@@ -74,7 +74,7 @@ describe('discover', () => {
     w.put('a', 'alpha');
     const c = collect(w.source);
     w.triggers.next({ kind: 'resync' });
-    await settle();
+    await eventually(() => expect(names(c.last())).toEqual(['alpha']));
     const count = c.states.length;
     for (let i = 0; i < 10; i++) w.triggers.next({ kind: 'event', id: 'a', action: 'health_status' });
     w.triggers.next({ kind: 'resync' });
@@ -91,13 +91,11 @@ describe('discover', () => {
     w.failing.add('x');
     const c = collect(w.source);
     w.triggers.next({ kind: 'resync' });
-    await settle();
-    expect(names(c.last())).toEqual(['alpha', 'beta']);
+    await eventually(() => expect(names(c.last())).toEqual(['alpha', 'beta']));
     expect([...c.last().values()].find((x) => x.containerName === 'beta')?.errors).toHaveLength(1);
     w.failing.delete('x');
     w.triggers.next({ kind: 'event', id: 'x', action: 'start' });
-    await settle();
-    expect(names(c.last())).toEqual(['alpha', 'beta', 'broken']);
+    await eventually(() => expect(names(c.last())).toEqual(['alpha', 'beta', 'broken']));
     c.sub.unsubscribe();
   });
 
@@ -106,7 +104,7 @@ describe('discover', () => {
     w.put('old', 'app');
     const c = collect(w.source);
     w.triggers.next({ kind: 'resync' });
-    await settle();
+    await eventually(() => expect(names(c.last())).toEqual(['app']));
     // create tmp → stop old → destroy old → rename new → start new, events in that order and fast
     w.put('new', '1234_app', undefined, false);
     w.triggers.next({ kind: 'event', id: 'new', action: 'create' });
@@ -118,8 +116,7 @@ describe('discover', () => {
     w.triggers.next({ kind: 'event', id: 'new', action: 'rename' });
     w.containers.get('new')!.running = true;
     w.triggers.next({ kind: 'event', id: 'new', action: 'start' });
-    await settle();
-    expect([...c.last().keys()]).toEqual(['new']);
+    await eventually(() => expect([...c.last().keys()]).toEqual(['new']));
     expect(names(c.last())).toEqual(['app']);
     c.sub.unsubscribe();
   });
@@ -130,13 +127,12 @@ describe('discover', () => {
     w.put('b', 'plain');
     const c = collect(w.source, (id) => id === 'a');
     w.triggers.next({ kind: 'resync' });
-    await settle();
+    await eventually(() => expect(names(c.last())).toEqual(['held', 'plain']));
     w.containers.get('a')!.running = false;
     w.containers.get('b')!.running = false;
     w.triggers.next({ kind: 'event', id: 'a', action: 'die' });
     w.triggers.next({ kind: 'event', id: 'b', action: 'die' });
-    await settle();
-    expect(names(c.last())).toEqual(['held']);
+    await eventually(() => expect(names(c.last())).toEqual(['held']));
     c.sub.unsubscribe();
   });
 
