@@ -49,6 +49,24 @@ describe('acquireFileLock (flock)', () => {
     await lock.release();
   });
 
+  it('a process whose only pending work is a release stays alive until the release is done', async () => {
+    // The lock's child is unref'd while held (the lock must not keep a process alive); a release waits for it to
+    // end, and with nothing else pending that wait once let the event loop empty: the process exited 0 mid-release.
+    const path = join(dir, 'baqup.lock');
+    const src = fileURLToPath(new URL('./file-lock.ts', import.meta.url));
+    const out = join(dirname(src), `.file-lock-test-release-${process.pid}.mjs`);
+    writeFileSync(out, ts.transpileModule(readFileSync(src, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+    onTestFinished(() => rmSync(out, { force: true }));
+    const script = `import { withFileLock } from ${JSON.stringify(out)}; await withFileLock(${JSON.stringify(path)}, async () => {}); console.log('released');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('close', r));
+    expect({ code, stdout: stdout.trim() }, stderr).toEqual({ code: 0, stdout: 'released' });
+  });
+
   it('withFileLock serialises critical sections across takers', async () => {
     const path = join(dir, 'j.lock');
     const order: string[] = [];

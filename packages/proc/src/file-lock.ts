@@ -104,6 +104,11 @@ export function acquireFileLock(path: string, options: LockOptions = {}): Promis
         path,
         release: () =>
           (released ??= (async () => {
+            // Held again while it ends: waiting for an unref'd child with nothing else pending would let the event
+            // loop empty and the process exit mid-release (a CLI restore exited 0 before its report, a controller
+            // exited 13 at start-up, both waiting here).
+            child.ref();
+            for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { ref?: () => void } | null)?.ref?.();
             child.stdin?.end();
             await exited;
           })()),
