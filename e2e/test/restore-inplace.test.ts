@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImage, execIn, execOk, mariadbSql, psql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { ensureImage, execIn, execOk, mariadbSql, psql, startContainer, useCleanup } from '../src/index.js';
 import { useControllerCleanup } from '../src/controller-process.js';
 import { tarOf } from './dump-fixtures.js';
 import { CLI_MAIN, expectOk, fileSha, running, startBaqup, treeHash, type Baqup } from './restore-fixtures.js';

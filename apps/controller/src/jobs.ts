@@ -29,6 +29,7 @@ export interface Jobs {
 export function startJobs(o: JobsOptions): Jobs {
   const manual$ = new Subject<BackupJob>();
   const stopping$ = new Subject<void>();
+  let stopping = false;
   let drained!: () => void;
   const drainedP = new Promise<void>((resolve) => (drained = resolve));
   const subscription = new Subscription();
@@ -58,6 +59,7 @@ export function startJobs(o: JobsOptions): Jobs {
       logger: o.logger,
       onQueueChange: (q) => o.store.setQueue(q),
       trigger$: manual$,
+      stopping: () => stopping,
     }),
     share(),
   );
@@ -87,6 +89,7 @@ export function startJobs(o: JobsOptions): Jobs {
     results$,
     subscription,
     drain: () => {
+      stopping = true;
       stopping$.next();
       manual$.complete();
       return drainedP;

@@ -27,8 +27,9 @@ export interface VerifyOptions extends CatalogFilter {
 
 function newestPerTarget(entries: BackupEntry[]): BackupEntry[] {
   const last = new Map<string, BackupEntry>();
-  // Restic snapshots and files are separate histories: keep the newest of each.
-  for (const e of entries) last.set(`${e.container}/${targetName(e)}/${e.restic ? 'restic' : 'files'}`, e);
+  // Restic snapshots and files are separate histories: keep the newest of each. Safety copies (the state a restore
+  // replaced) are left to --all: the default checks what `baqup restore` would load, as restore's `latest` does.
+  for (const e of entries) if (e.manifest?.trigger !== 'safety') last.set(`${e.container}/${targetName(e)}/${e.restic ? 'restic' : 'files'}`, e);
   return [...last.values()];
 }
 

@@ -33,6 +33,18 @@ describe('runJobs', () => {
     expect(skipped[0]!.fields).toMatchObject({ container: 'a', target: 'postgres-main', job_id: 'a2', reason: 'target-busy' });
   });
 
+  it('once stopping, a queued job is skipped with reason stopping instead of started; the running one ends', () => {
+    let stopping = false;
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      const jobs$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! });
+      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, stopping: () => stopping }), map(show));
+      // a1 runs 0-3000 ms; the stop comes at 1000 ms, so b1, still queued, is never started.
+      cold('1000ms x').subscribe(() => (stopping = true));
+      expectObservable(out$).toBe('3000ms (xs)', { x: 'done:a1', s: 'skip:b1:stopping' });
+      flush();
+    });
+  });
+
   it('runs at most `concurrency` jobs at once: 3 targets with concurrency 2', () => {
     const snapshots: QueueSnapshot[] = [];
     testScheduler().run(({ hot, cold, expectObservable }) => {

@@ -2,9 +2,9 @@
 // mergeMap's own buffer is unbounded, so admission (dedupe + bound) happens before it: only admitted jobs reach it,
 // and at most `concurrency + queueLimit` are admitted at any time.
 import { errorCode, errorMessage, silentLogger, targetKey, targetName, type BackupJob, type Logger } from '@baqup/core';
-import { EMPTY, catchError, connect, defer, filter, finalize, map, merge, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
+import { EMPTY, catchError, connect, defer, filter, finalize, map, merge, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
 
-export type SkipReason = 'target-busy' | 'target-queued' | 'queue-full';
+export type SkipReason = 'target-busy' | 'target-queued' | 'queue-full' | 'stopping';
 
 /** Emitted instead of a result for a job that was not run. */
 export interface JobSkipped {
@@ -31,6 +31,8 @@ export interface RunJobsOptions {
   onQueueChange?: (queue: QueueSnapshot) => void;
   /** Manual jobs ("backup now"); they share the queue, its limits and the per-target dedupe with scheduled ones. */
   trigger$?: Observable<BackupJob>;
+  /** True once the controller stops: jobs still queued then are skipped (`stopping`), never started. */
+  stopping?: () => boolean;
 }
 
 type Admission = { job: BackupJob; key: string; skipped?: JobSkipped };
@@ -39,6 +41,7 @@ const MESSAGES: Record<SkipReason, string> = {
   'target-busy': 'a job for this target is still running',
   'target-queued': 'a job for this target is already queued',
   'queue-full': 'the job queue is full',
+  stopping: 'the controller is stopping; the job was queued and is not started',
 };
 
 /**
@@ -85,9 +88,15 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
         return { job, key };
       };
 
-      const start = ({ job, key }: Admission): Observable<R> =>
-        defer(() => {
+      const start = ({ job, key }: Admission): Observable<R | JobSkipped> =>
+        defer((): Observable<R | JobSkipped> => {
           queued.delete(key);
+          if (opts.stopping?.()) {
+            publish();
+            const message = MESSAGES.stopping;
+            logger.info(`job skipped: ${message}`, { event: 'job.skipped', ...fields(job), reason: 'stopping' });
+            return of<JobSkipped>({ kind: 'skipped', job, reason: 'stopping', message });
+          }
           running.add(key);
           publish();
           return run(job);
