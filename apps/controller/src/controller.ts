@@ -17,7 +17,7 @@ import { backupRoutes, safetyCopyInProcess } from './backup-routes.js';
 import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
 import { startJobs, type Jobs } from './jobs.js';
-import { backupPipeline } from './pipeline.js';
+import { backupPipeline, refusedByShutdown } from './pipeline.js';
 import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
@@ -141,7 +141,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       runJob,
       onResult: (r) => {
         if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error);
-        void notifier.notify(r);
+        // A job whose cold hold the shutdown refused did not fail: no alert (it is logged as job.skipped).
+        if (!refusedByShutdown(r, holds)) void notifier.notify(r);
         staleWatch?.check();
       },
     });

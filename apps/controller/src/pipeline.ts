@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { defer, of, type Observable } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import type { BackupJob, BackupResult, JobFailed, JobFlow, Logger, StagedJob } from '@baqup/core';
-import { ControllerHaltedError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
+import { ControllerHaltedError, HoldRefusedError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
 import { pruneTarget } from '@baqup/prune';
@@ -25,7 +25,14 @@ export interface PipelineDeps {
 
 const fieldsOf = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: `${job.target.type}-${job.target.instance}`, schedule: job.schedule.name });
 
-function failed(flow: JobFailed, logger: Logger): BackupResult {
+/** A cold hold refused because the controller is stopping: the job did not run, it did not fail. */
+export const refusedByShutdown = (r: BackupResult, holds: { closed: boolean }): boolean => !r.success && r.error?.code === HoldRefusedError.code && holds.closed;
+
+function failed(flow: JobFailed, logger: Logger, holds?: { closed: boolean }): BackupResult {
+  if (holds && refusedByShutdown(flow.result, holds)) {
+    logger.info('job skipped: the controller is stopping, so its container is not stopped for a copy', { event: 'job.skipped', ...fieldsOf(flow.result.job), reason: 'stopping' });
+    return flow.result;
+  }
   logger.error('backup failed', { event: 'job.failed', ...fieldsOf(flow.result.job), duration_ms: Math.round(flow.result.durationSeconds * 1000), error: flow.result.error });
   return flow.result;
 }
@@ -83,7 +90,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
   const failWith = (job: BackupJob, err: unknown, stagingPath?: string): BackupResult => {
     const f = failedResult(job, job.triggeredAt, { code: errorCode(err), message: errorMessage(err) });
     if (stagingPath) f.result.stagingPath = stagingPath;
-    return failed(f, deps.logger);
+    return failed(f, deps.logger, deps.dump.holds);
   };
   // Retention and retries of older uploads never fail a backup that is already safe; they log their own problems.
   const bestEffort = (job: BackupJob, what: string, p: Promise<void>) =>
@@ -100,7 +107,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
         ? staged$.pipe(
             upload({ remote: backend.remote, stagingRoot: deps.stagingRoot, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger }),
             mergeMap((flow) => {
-              if (flow.kind === 'failed') return of(failed(flow, deps.logger));
+              if (flow.kind === 'failed') return of(failed(flow, deps.logger, deps.dump.holds));
               const staged: StagedJob = { kind: 'staged', job: flow.job, stagingPath: flow.stagingPath, manifest: flow.manifest };
               return defer(async () => {
                 await bestEffort(job, 'upload of earlier backups', afterRclone(deps, backend.remote, staged));
@@ -111,7 +118,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
           )
         : staged$.pipe(
             mergeMap((flow: JobFlow<StagedJob>) => {
-              if (flow.kind === 'failed') return of(failed(flow, deps.logger));
+              if (flow.kind === 'failed') return of(failed(flow, deps.logger, deps.dump.holds));
               return defer(async () => {
                 const result = await intoRestic(deps, backend.repo, flow);
                 await bestEffort(job, 'prune', prune(deps, job));

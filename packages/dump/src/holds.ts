@@ -113,6 +113,11 @@ export class ContainerHolds {
     this.#closed ??= reason;
   }
 
+  /** True once close() was called: a hold refused from then on is the shutdown's doing, not the job's failure. */
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
   /**
    * A hot dump of the container (exec'd while it runs): waits while a cold hold of it is active or queued before,
    * and holds later cold holds off until released. Aborted by `signal` while waiting.
