@@ -1,7 +1,7 @@
 // Words baqup's own output is made of (engines, tools, defaults, log vocabulary) and the passwords images ship with
 // by default. A password that is one of them cannot be redacted wherever it occurs without turning ordinary lines
 // into noise ("[redacted] dump failed"), so the redactor hides it only where it stands as a credential
-// (docs/adr/0005-weak-secret-redaction.md).
+// (docs/adr/0006-weak-secret-redaction.md).
 export const COMMON_WORDS: ReadonlySet<string> = new Set([
   // engines, their tools and default accounts
   'postgres', 'postgresql', 'psql', 'pg_dump', 'pg_dumpall', 'mysql', 'mysqldump', 'mariadb', 'mariadb-dump', 'mongo',

@@ -1,5 +1,5 @@
 // The one redactor: the logger, child-process stderr tails and exec stderr tails all go through it. How weak
-// passwords are handled is decided in docs/adr/0005-weak-secret-redaction.md.
+// passwords are handled is decided in docs/adr/0006-weak-secret-redaction.md.
 import { Secret } from '../secret.js';
 import { COMMON_WORDS } from './common-words.js';
 
