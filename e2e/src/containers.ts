@@ -114,3 +114,11 @@ export async function sweepStale(opts: { ownRun?: string; maxAgeMs?: number } = 
   await removeContainers(stale.map((c) => ({ id: c.Id })));
   return stale.length;
 }
+
+/**
+ * Whether Docker lists the container as running. Through the list API, which the engine answers from its in-memory
+ * view: an inspect of a container whose archive is streaming waits for the stream (seen: minutes during a cold copy).
+ */
+export async function isRunning(c: { id: string }): Promise<boolean> {
+  return (await docker().listContainers({ all: true, filters: { id: [c.id] } }))[0]?.State === 'running';
+}

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerHolds, startDump } from '@baqup/dump';
-import { docker, ensureImage, execIn, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { ensureImage, isRunning, execIn, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { appIdle, dumpEnv, dumpToFile, lifecycle, makeJob, processes, recordEvents, runOperator, until, type Env } from './dump-fixtures.js';
 
 useCleanup();
@@ -25,9 +25,7 @@ async function app(): Promise<TestContainer> {
   return c;
 }
 
-// Through the list API: an inspect of a container whose archive is streaming waits for the stream (it answered
-// only after the 5 s timeout had started the container again, on a loaded host).
-const running = async (c: TestContainer) => (await docker().listContainers({ all: true, filters: { id: [c.id] } }))[0]?.State === 'running';
+const running = isRunning;
 const count = (actions: string[], action: string) => actions.filter((a) => a === action).length;
 
 describe('backup.stop=true', () => {

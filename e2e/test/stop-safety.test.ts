@@ -3,7 +3,7 @@
 // data dir replays the stop journal), and after a SIGTERM whose grace period ran out mid-backup (exit code 0).
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { docker, ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { ensureImage, isRunning, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { lifecycle, recordEvents, until } from './dump-fixtures.js';
 import { backupNow, dataFiles, filesUnder, journalEntries, partials, sleep, startCtl, useCtlCleanup, verifyStaged, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
 
@@ -27,9 +27,7 @@ beforeEach(() => {
   onTestFailed(() => console.error(`steps:\n${trace.join('\n')}`));
 });
 
-// Through the list API: the engine answers it from its in-memory view, while an inspect of a container whose archive
-// is streaming waits for the stream (seen: 2 min for a cold copy in progress on a loaded host).
-const running = async (c: TestContainer) => (await docker().listContainers({ all: true, filters: { id: [c.id] } }))[0]?.State === 'running';
+const running = isRunning;
 
 /**
  * Triggers a backup and returns once Docker reports the container stopped by the job and the dump is streaming.
