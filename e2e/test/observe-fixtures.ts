@@ -70,12 +70,14 @@ function parseLabels(s: string, i: number, line: number): { labels: Record<strin
 
 /**
  * Strict: every sample belongs to a family declared by a preceding `# TYPE`, families are contiguous and declared
- * once, no series repeats, no blank line, the text ends with a newline. Histograms/summaries are not expected here.
+ * once, no series repeats, no blank line, the text ends with a newline. A histogram's `_bucket`/`_sum`/`_count` samples
+ * must follow its TYPE and are returned as families of those names.
  */
 export function parsePrometheusText(text: string): Map<string, MetricFamily> {
   if (!text.endsWith('\n')) throw new Error('exposition must end with a newline');
   const families = new Map<string, MetricFamily>();
   const seen = new Set<string>();
+  const partOf = new Map<string, MetricFamily>();
   let current: MetricFamily | undefined;
   const lines = text.slice(0, -1).split('\n');
   lines.forEach((raw, idx) => {
@@ -113,8 +115,16 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
     if (raw[i] !== ' ') throw new Error(`line ${n}: expected a space before the value`);
     const parts = raw.slice(i + 1).split(' ');
     if (parts.length > 2 || (parts[1] !== undefined && !/^-?\d+$/.test(parts[1]))) throw new Error(`line ${n}: bad value/timestamp "${raw.slice(i + 1)}"`);
-    const family = families.get(name);
-    if (!family || family !== current) throw new Error(`line ${n}: sample of ${name} outside its TYPE block`);
+    // A histogram's `_bucket`, `_sum` and `_count` (a summary's `_sum`, `_count`) belong to its TYPE block; each is
+    // kept as a family of its own name (type `histogram` / `summary`) so sampleOf can read it.
+    const parts_ = current && (current.type === 'histogram' || current.type === 'summary') ? /^(.*)_(bucket|sum|count)$/.exec(name) : null;
+    let family = families.get(name);
+    if (!family && parts_ && parts_[1] === current!.name && (parts_[2] !== 'bucket' || current!.type === 'histogram')) {
+      family = { name, type: current!.type, samples: [] };
+      families.set(name, family);
+      partOf.set(name, current!);
+    }
+    if (!family || (family !== current && partOf.get(name) !== current)) throw new Error(`line ${n}: sample of ${name} outside its TYPE block`);
     const id = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     if (seen.has(id)) throw new Error(`line ${n}: duplicate series ${raw}`);
     seen.add(id);

@@ -107,7 +107,8 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const m = parsePrometheusText(await res.text());
-    const labels = { container: name, target: 'fs-etc', schedule: 'daily' };
+    // `baqup_container`, not `container` (renamed: Docker service discovery's relabelling would make it exported_container).
+    const labels = { baqup_container: name, target: 'fs-etc', schedule: 'daily' };
     // Waited for: the controller answers in the same tick it logs job.succeeded, so the line may trail the answer.
     const job = await ctl.waitForLog((l) => l.event === 'job.succeeded' && l.container === name, 10_000);
     expect(sampleOf(m, 'baqup_target_last_size_bytes', labels)).toBe(run.jobs[0]!.bytes);
@@ -123,6 +124,17 @@ describe('notifications from the built controller (real ntfy-like server)', () =
     expect(sampleOf(m, 'baqup_jobs_queued')).toBe(0);
     expect(sampleOf(m, 'baqup_containers_discovered')).toBeGreaterThanOrEqual(1);
     expect(sampleOf(m, 'baqup_docker_up')).toBe(1);
+    // prom-client's series: the job's result, duration and uploaded bytes, build info, held containers, process metrics.
+    expect(sampleOf(m, 'baqup_job_results_total', { ...labels, outcome: 'success' })).toBe(1);
+    expect(sampleOf(m, 'baqup_job_results_total', { ...labels, outcome: 'failure' })).toBe(0);
+    expect(sampleOf(m, 'baqup_uploaded_bytes_total', labels)).toBe(job.bytes);
+    expect(m.get('baqup_job_duration_seconds')!.type).toBe('histogram');
+    expect(sampleOf(m, 'baqup_job_duration_seconds_count', { ...labels, outcome: 'success' })).toBe(1);
+    expect(sampleOf(m, 'baqup_job_duration_seconds_bucket', { ...labels, outcome: 'success', le: '+Inf' })).toBe(1);
+    expect(sampleOf(m, 'baqup_build_info')).toBe(1);
+    expect(m.get('baqup_containers_held')!.samples.map((x) => x.labels.status).sort()).toEqual(['start-failed', 'stopped', 'stopping']);
+    expect(sampleOf(m, 'process_start_time_seconds')).toBeGreaterThan(0);
+    expect([...m.values()].flatMap((f) => f.samples).some((s) => 'container' in s.labels)).toBe(false);
 
     await finish(ctl);
     expect(about(ntfy, name)).toHaveLength(1);
@@ -170,7 +182,7 @@ describe('staleness (per-second schedules, staleness_factor 1)', () => {
     expect(events(ctl, 'target.stale', name)).toHaveLength(1);
 
     const m = parsePrometheusText(await (await fetch(`http://${ctl.api}/metrics`)).text());
-    const labels = { container: name, target: 'fs-data', schedule: 'fast' };
+    const labels = { baqup_container: name, target: 'fs-data', schedule: 'fast' };
     expect(sampleOf(m, 'baqup_target_stale', labels)).toBe(1);
     expect(sampleOf(m, 'baqup_target_failures_total', labels)).toBeGreaterThanOrEqual(failuresAtStale + 4);
     const view = (await ctl.containers()).find((x) => x.name === name)!;

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
-import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
+import { targetKey, controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
@@ -17,6 +17,9 @@ import { backupRoutes, safetyCopyInProcess } from './backup-routes.js';
 import { startApiServer } from './http/server.js';
 import { stateRoutes } from './http/state-routes.js';
 import { startJobs, type Jobs } from './jobs.js';
+import { JobRegistry } from './job-registry.js';
+import { jobRoutes } from './job-routes.js';
+import { ControllerMetrics } from './observe/metrics.js';
 import { backupPipeline, refusedByShutdown } from './pipeline.js';
 import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -117,11 +120,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
   );
 
   const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined });
+  // What GET /api/jobs shows and /metrics counts: every job the scheduler ran, skipped or finished.
+  const registry = new JobRegistry({ expectedBytes: (j) => store.snapshot().targets.get(targetKey(j.container.containerName, j.target))?.lastBytes });
+  const metrics = new ControllerMetrics({ state: () => store.snapshot(), held: () => holds.held() });
   let jobs: Jobs | undefined;
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
-    const runJob = backupPipeline({
+    const runJob = registry.track(backupPipeline({
       dump: { docker, holds, logger, onSecret: (s) => redactor.add(s) },
       logger,
       stagingRoot: config.staging.path,
@@ -130,7 +136,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       timezone: config.timezone,
       backend,
       halted: halt.halted,
-    });
+      progress: registry,
+    }));
     jobs = startJobs({
       desired$,
       store,
@@ -147,6 +154,15 @@ export async function startController(options: ControllerOptions): Promise<Runni
       },
     });
     subscriptions.add(jobs.subscription);
+    subscriptions.add(jobs.results$.subscribe((r) => {
+      registry.finished(r);
+      metrics.record(r, !('kind' in r) && refusedByShutdown(r, holds));
+    }));
+    const trigger = jobs.trigger;
+    jobs.trigger = (job) => {
+      registry.queued(job);
+      trigger(job);
+    };
   }
   const restic = backend.kind === 'restic' && !options.dryRun
     ? startResticMaintenance({ repo: backend.repo, checkCron: config.upload.restic.check_cron, timezone: config.timezone, logger, notify: (e) => void notifier.notify(e) })
@@ -161,9 +177,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     logger,
     routes: [
       stateRoutes(store, halt.halted),
+      jobRoutes(registry),
       backupRoutes(() => desired, () => jobs),
       restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs) }),
-      healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted }),
+      healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted, metrics }),
     ],
   });
 

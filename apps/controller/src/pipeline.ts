@@ -9,6 +9,7 @@ import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
 import { pruneTarget } from '@baqup/prune';
 import { stage } from '@baqup/stage';
+import { countStaged, type JobRegistry } from './job-registry.js';
 import { removeStaged, upload, uploadPending, type RcloneRemote, type ResticRepository } from '@baqup/upload';
 
 export interface PipelineDeps {
@@ -21,6 +22,8 @@ export interface PipelineDeps {
   backend: { kind: 'rclone'; remote: RcloneRemote } | { kind: 'restic'; repo: ResticRepository };
   /** Refuse new jobs (staging disk full): returns the reason, or undefined when jobs may run. */
   halted: () => string | undefined;
+  /** Told the compressed bytes each running job has written to staging so far (GET /api/jobs/{id}). */
+  progress?: Pick<JobRegistry, 'progress'>;
 }
 
 const fieldsOf = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: `${job.target.type}-${job.target.instance}`, schedule: job.schedule.name });
@@ -100,7 +103,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
     const halted = deps.halted();
     if (halted) return of(failWith(job, new ControllerHaltedError(halted)));
     deps.logger.info('backup started', { event: 'job.started', ...fieldsOf(job), trigger: job.trigger });
-    const staged$ = of(job).pipe(dump(deps.dump), compress({ levels: deps.levels, logger: deps.logger }), stage({ root: deps.stagingRoot, logger: deps.logger }));
+    const staged$ = of(job).pipe(dump(deps.dump), compress({ levels: deps.levels, logger: deps.logger }), deps.progress ? countStaged(deps.progress) : (x) => x, stage({ root: deps.stagingRoot, logger: deps.logger }));
     const backend = deps.backend;
     const done$: Observable<BackupResult> =
       backend.kind === 'rclone'

@@ -3,7 +3,7 @@
 // their errors. /metrics is a read like the others: behind the token when reads are protected.
 import type { FastifyInstance } from 'fastify';
 import type { StateStore } from '@baqup/state';
-import { METRICS_CONTENT_TYPE, renderMetrics } from '../observe/metrics.js';
+import { ControllerMetrics, METRICS_CONTENT_TYPE } from '../observe/metrics.js';
 import { readinessChecker, type CachedProbeOptions, type ReadinessOptions } from '../observe/readiness.js';
 import { errors } from './schemas.js';
 import type { RouteGroup } from './server.js';
@@ -25,11 +25,12 @@ const readyBody = {
   },
 } as const;
 
-export type HealthOptions = Omit<ReadinessOptions, 'staleTargets'> & { probe?: CachedProbeOptions };
+export type HealthOptions = Omit<ReadinessOptions, 'staleTargets'> & { probe?: CachedProbeOptions; metrics?: ControllerMetrics };
 
 export function healthRoutes(store: StateStore, readiness: HealthOptions): RouteGroup {
   const staleTargets = () => [...store.snapshot().targets].filter(([, t]) => t.stale).map(([key]) => key);
   const check = readinessChecker({ ...readiness, staleTargets });
+  const metrics = readiness.metrics ?? new ControllerMetrics({ state: () => store.snapshot(), processMetrics: false });
   return (app: FastifyInstance) => {
     app.get('/healthz', {
       config: { access: 'open' },
@@ -52,6 +53,6 @@ export function healthRoutes(store: StateStore, readiness: HealthOptions): Route
     app.get('/metrics', {
       config: { access: 'read' },
       schema: { summary: 'Prometheus text exposition (0.0.4)', tags: ['health'], response: { 200: { type: 'string' }, ...errors(401, 403) } },
-    }, async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).serializer((s) => String(s)).send(renderMetrics(store.snapshot())));
+    }, async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).serializer((s) => String(s)).send(await metrics.render()));
   };
 }

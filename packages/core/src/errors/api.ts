@@ -97,6 +97,12 @@ export class ApiNoTargetError extends defineError('ApiNoTargetError', {
   when: 'a request names a target the container does not have (404).',
 }) {}
 
+export class ApiNoJobError extends defineError('ApiNoJobError', {
+  code: 'BAQUP_API_NO_JOB',
+  retryable: false,
+  when: 'GET /api/jobs/{id} names a job this controller does not know (never queued, or finished long ago and forgotten) (404).',
+}) {}
+
 export class ApiNoJobsError extends defineError('ApiNoJobsError', {
   code: 'BAQUP_API_NO_JOBS',
   retryable: true,

@@ -1,0 +1,53 @@
+// GET /api/jobs and GET /api/jobs/{id}: what `baqup jobs` lists and `baqup backup` follows (status, bytes so far).
+import type { FastifyInstance } from 'fastify';
+import { ApiNoJobError } from '@baqup/core';
+import { errors, isoTime, strictObject } from './http/schemas.js';
+import type { RouteGroup } from './http/server.js';
+import type { JobRegistry } from './job-registry.js';
+
+export const jobRecordSchema = {
+  type: 'object',
+  required: ['job_id', 'target', 'trigger', 'status', 'queued_at'],
+  properties: {
+    job_id: { type: 'string' },
+    target: { type: 'string', description: 'container/type-instance' },
+    trigger: { type: 'string', enum: ['schedule', 'manual', 'safety'] },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'skipped'] },
+    queued_at: isoTime,
+    started_at: isoTime,
+    finished_at: isoTime,
+    bytes: { type: 'integer', description: 'running: compressed bytes written to staging so far; succeeded: the staged size' },
+    expected_bytes: { type: 'integer', description: "the staged size of the target's last successful backup (what progress is measured against)" },
+    path: { type: 'string' },
+    sha256: { type: 'string' },
+    timestamp: { type: 'string' },
+    duration_seconds: { type: 'number' },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  },
+} as const;
+
+const idParams = strictObject({ id: { type: 'string', minLength: 1, maxLength: 200, description: 'a job id, as POST /api/backups answered it' } }, ['id']);
+
+export function jobRoutes(registry: JobRegistry): RouteGroup {
+  return (app: FastifyInstance) => {
+    app.get('/api/jobs', {
+      config: { access: 'read' },
+      schema: {
+        summary: 'The jobs since the controller started (scheduled, manual, safety copies), newest first; the oldest finished ones are forgotten after 200',
+        tags: ['jobs'],
+        response: { 200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: jobRecordSchema } } }, ...errors(401, 403) },
+      },
+    }, async () => ({ jobs: registry.list() }));
+
+    app.get<{ Params: { id: string } }>('/api/jobs/:id', {
+      config: { access: 'read' },
+      schema: { summary: 'One job: its status, and while it runs the bytes written so far', tags: ['jobs'], params: idParams, response: { 200: jobRecordSchema, ...errors(400, 401, 403, 404) } },
+    }, async (req, reply) => {
+      const job = registry.get(req.params.id);
+      if (!job) return reply.code(404).send({ error: `no job "${req.params.id}" on this controller (job ids are kept while the controller runs, the last 200 finished ones)`, code: ApiNoJobError.code, field: 'params.id' });
+      return job;
+    });
+  };
+}
