@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupJob, ContainerBackupConfig, TargetConfig } from '@baqup/core';
+import { HoldRefusedError, type BackupJob, type ContainerBackupConfig, type TargetConfig } from '@baqup/core';
 import type { HeldContainer } from '@baqup/dump';
 import { StateStore } from '@baqup/state';
 import { ControllerMetrics, METRICS_CONTENT_TYPE } from './metrics.js';
@@ -63,7 +63,7 @@ describe('ControllerMetrics', () => {
     m.record({ job, success: true, durationSeconds: 0.5, bytes: 24 });
     m.record({ job, success: false, durationSeconds: 3, error: { code: 'X', message: 'x' } });
     m.record({ kind: 'skipped', job, reason: 'target-busy', message: 'busy' });
-    m.record({ job, success: false, durationSeconds: 0, error: { code: 'BAQUP_HOLD_REFUSED', message: 'stopping' } }, true);
+    m.record({ job, success: false, durationSeconds: 0, error: { code: HoldRefusedError.code, message: 'stopping' } }, true);
     const out = await lines(m);
     const l = 'baqup_container="db",target="postgres-main",schedule="daily"';
     expect(out).toContain(`baqup_job_results_total{${l},outcome="success"} 2`);
