@@ -9,3 +9,4 @@ export * from './labels/index.js';
 export * from './config/index.js';
 export * from './timestamp.js';
 export * from './target-ref.js';
+export * from './notify/index.js';

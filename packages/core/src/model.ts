@@ -45,6 +45,10 @@ export interface TargetConfig {
   timeoutSeconds: number;
   /** Command run inside the container before the dump; its failure skips the target. */
   preExec?: string;
+  /** Command run inside the container after the job on every path (success, failure, timeout, shutdown), with the result in its env. */
+  postExec?: string;
+  /** Dead-man's-switch URLs (Healthchecks.io, Uptime Kuma push) pinged at start and end of this target's jobs. */
+  ping?: string[];
   username?: string;
   password?: CredentialSource;
   port?: number;
@@ -69,6 +73,16 @@ export interface LabelError {
   suggestion?: string;
 }
 
+/** `backup.notify_*` labels: which alert channels a container's results go to. */
+export interface ContainerNotify {
+  /** Extra channels told about this container's failures, stale targets and recoveries. */
+  onFailure: string[];
+  /** Extra channels told about this container's successful backups. */
+  onSuccess: string[];
+  /** false: the config's channels are left out for this container (only the label's channels hear of it). */
+  global: boolean;
+}
+
 export interface ContainerBackupConfig {
   containerId: string;
   containerName: string;
@@ -78,6 +92,8 @@ export interface ContainerBackupConfig {
   schedules: Record<string, ScheduleConfig>;
   targets: TargetConfig[];
   errors: LabelError[];
+  /** Alert routing from `backup.notify_on_failure`, `backup.notify_on_success`, `backup.notify_global`. */
+  notify?: ContainerNotify;
 }
 
 export interface BackupJob {

@@ -36,6 +36,25 @@ export function formatDuration(ms: number): string {
   return `${s}s`;
 }
 
+/** `12.3 MiB`: a backup's size for a message line. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `(12.3 MiB in 4s)`, `(after 2m 5s)`: what a job result says about size and time. */
+function sizeAndTime(item: NotifyItem): string {
+  const took = item.durationSeconds !== undefined ? formatDuration(item.durationSeconds * 1000) : undefined;
+  if (item.bytes !== undefined) return ` (${formatBytes(item.bytes)}${took ? ` in ${took}` : ''})`;
+  return took ? ` (after ${took})` : '';
+}
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -45,13 +64,13 @@ function line(item: NotifyItem, digest: boolean): string {
   const failingFor = item.since !== undefined ? `failing since ${iso(item.since)} (${formatDuration(item.at - item.since)})` : '';
   switch (item.event) {
     case 'job.failed':
-      return `✗ ${name}: ${[digest ? failingFor : '', error ?? 'failed'].filter(Boolean).join(': ')}`;
+      return `✗ ${name}: ${[digest ? failingFor : '', error ?? 'failed'].filter(Boolean).join(': ')}${digest ? '' : sizeAndTime(item)}`;
     case 'target.stale':
       return `⏳ ${name}: ${[digest ? failingFor : '', item.reason ?? 'no recent successful backup'].filter(Boolean).join(': ')}`;
     case 'target.recovered':
-      return `✓ ${name}: recovered${item.since !== undefined ? ` after ${formatDuration(item.at - item.since)}` : ''}`;
+      return `✓ ${name}: recovered${item.since !== undefined ? ` after ${formatDuration(item.at - item.since)}` : ''}${item.bytes !== undefined ? sizeAndTime(item) : ''}`;
     case 'job.succeeded':
-      return `✓ ${name}: backup succeeded`;
+      return `✓ ${name}: backup succeeded${sizeAndTime(item)}`;
   }
 }
 

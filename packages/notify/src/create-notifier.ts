@@ -1,14 +1,16 @@
-// The I/O half of notify: one timer driving the pure decider, got for delivery, and a promise that never rejects.
-import { InternalError, NotifyDeliveryError, redact as redactSecrets, silentLogger, type BackupResult, type Logger, type Secret } from '@baqup/core';
-import { parseChannel, type Channel, type ChannelSpec, type WebhookSpec } from './channel.js';
+// The I/O half of notify: one timer driving the pure decider, delivery per channel kind, and a promise that never
+// rejects. Channels come from the config (global) and from containers' `backup.notify_*` labels (routed per container).
+import { InternalError, NotifyDeliveryError, redact as redactSecrets, silentLogger, type BackupResult, type ContainerNotify, type Logger, type Secret } from '@baqup/core';
+import { parseChannel, type Channel, type ChannelOptions, type ChannelSpec, type WebhookSpec } from './channel.js';
 import { composeMessages, type ChannelRoles, type Message } from './compose.js';
-import { due, flushPending, forgetTarget, initialDecisionState, nextDueAt, observe, type Batch, type NotifyPolicy } from './decide.js';
-import { buildRequest } from './deliver.js';
+import { due, flushPending, forgetTarget, initialDecisionState, nextDueAt, observe, type Batch, type NotifyItem, type NotifyPolicy } from './decide.js';
+import { buildRequests } from './deliver.js';
 import { fromBackupResult, isBackupResult, type NotifyEvent } from './events.js';
 import { DEFAULT_HTTP_POLICY, post, type HttpPolicy } from './http-post.js';
+import { sendEmail } from './send-email.js';
 
 export interface NotifierOptions {
-  /** `notifications.on_failure`: ntfy or webhook URLs told about failures, stale targets, recoveries and digests. */
+  /** `notifications.on_failure`: alert URLs told about failures, stale targets, recoveries and digests. */
   onFailure?: ChannelSpec[] | false;
   /** `notifications.on_success`: URLs told about every successful backup; `true` reuses the on_failure URLs. */
   onSuccess?: ChannelSpec[] | boolean;
@@ -17,7 +19,7 @@ export interface NotifierOptions {
    * `https://…` string here is a webhook (not ntfy); `{url, headers}` adds headers (e.g. an API key).
    */
   webhook?: string | WebhookSpec | Array<string | WebhookSpec>;
-  /** Opened when an ntfy notification is tapped (the dashboard). */
+  /** The link every message carries (ntfy Click, a line in text bodies, `url` in webhooks). */
   clickUrl?: string;
   logger?: Logger;
   /** Title prefix and webhook `source`; default `baqup`. */
@@ -31,6 +33,10 @@ export interface NotifierOptions {
   http?: Partial<HttpPolicy>;
   /** Applied to every outgoing text (e.g. the log Redactor's `redact`), so an error message cannot carry a password out. */
   redact?: (text: string) => string;
+  /** Told the secrets of channels that labels add later (the config's are in `secrets` at once). */
+  onSecret?: (secret: Secret) => void;
+  /** Test seam: where Telegram, Discord and Slack are reached. */
+  channelOptions?: ChannelOptions;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -46,19 +52,23 @@ export interface Notifier {
   forget(target: string): void;
   /** Display names of the channels (safe to log). */
   readonly channels: readonly string[];
-  /** Secrets found in the channel URLs and headers, to register with a log redactor. */
+  /** Secrets found in the config's channel URLs and headers, to register with a log redactor. */
   readonly secrets: readonly Secret[];
 }
 
 interface RoutedChannel {
   channel: Channel;
+  /** What the config's lists ask of it (for containers that keep the global channels). */
   roles: ChannelRoles;
 }
 
 const DAY_MS = 86_400_000;
 const MAX_TIMER_MS = 2_147_483_647;
+const NO_ROLES: ChannelRoles = { failures: false, successes: false };
+const keyOf = (spec: ChannelSpec) => (typeof spec === 'string' ? spec.trim() : JSON.stringify(spec));
+const isFailureItem = (item: NotifyItem) => item.event !== 'job.succeeded';
 
-function route(options: NotifierOptions): RoutedChannel[] {
+function route(options: NotifierOptions): Map<string, RoutedChannel> {
   const failures = options.onFailure || [];
   const successes = options.onSuccess === true ? failures : options.onSuccess || [];
   const webhookList = options.webhook === undefined ? [] : Array.isArray(options.webhook) ? options.webhook : [options.webhook];
@@ -66,31 +76,34 @@ function route(options: NotifierOptions): RoutedChannel[] {
   const byKey = new Map<string, RoutedChannel>();
   const add = (spec: ChannelSpec, roles: ChannelRoles) => {
     // The same URL in on_failure and on_success is one channel with both roles, so it never gets a message twice.
-    const key = typeof spec === 'string' ? spec.trim() : JSON.stringify(spec);
+    const key = keyOf(spec);
     const existing = byKey.get(key);
     if (existing) {
       existing.roles = { failures: existing.roles.failures || roles.failures, successes: existing.roles.successes || roles.successes };
     } else {
-      byKey.set(key, { channel: parseChannel(spec), roles });
+      byKey.set(key, { channel: parseChannel(spec, options.channelOptions), roles });
     }
   };
   for (const spec of failures) add(spec, { failures: true, successes: false });
   for (const spec of successes) add(spec, { failures: false, successes: true });
   for (const spec of webhooks) add(spec, { failures: true, successes: true });
-  return [...byKey.values()];
+  return byKey;
 }
 
 /** Builds the notifier; throws NotifyUrlError at once when a configured URL is unusable. */
 export function createNotifier(options: NotifierOptions): Notifier {
   const routed = route(options);
+  const configSecrets = [...routed.values()].flatMap((r) => r.channel.secrets);
+  /** The `backup.notify_*` labels last seen per container. */
+  const routes = new Map<string, ContainerNotify>();
   const logger = options.logger ?? silentLogger;
   const clock = options.now ?? Date.now;
   const source = options.source ?? 'baqup';
   const redact = options.redact ?? ((text: string) => text);
   const http: HttpPolicy = { ...DEFAULT_HTTP_POLICY, ...options.http };
   const policy: NotifyPolicy = {
-    failures: routed.some((r) => r.roles.failures),
-    successes: routed.some((r) => r.roles.successes),
+    failures: [...routed.values()].some((r) => r.roles.failures),
+    successes: [...routed.values()].some((r) => r.roles.successes),
     windowMs: options.windowMs ?? 5_000,
     maxDelayMs: options.maxDelayMs ?? 60_000,
     digestIntervalMs: options.digestIntervalMs ?? DAY_MS,
@@ -105,11 +118,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const scrub = (text: string, channel: Channel) =>
     redactSecrets(redact(text), channel.secrets);
 
-  async function deliver(target: RoutedChannel, message: Message): Promise<void> {
-    const { channel } = target;
+  async function deliver(channel: Channel, message: Message): Promise<void> {
     const clean: Message = { ...message, title: redact(message.title), body: redact(message.body) };
+    const deliverOptions = { source, ...(options.clickUrl ? { clickUrl: options.clickUrl } : {}) };
     try {
-      await post(buildRequest(channel, clean, { source, ...(options.clickUrl ? { clickUrl: options.clickUrl } : {}) }), http, channel.displayName);
+      if (channel.kind === 'email') await sendEmail(channel, clean, deliverOptions, http);
+      else for (const request of buildRequests(channel, clean, deliverOptions)) await post(request, http, channel.displayName);
       logger.debug('notification sent', { notifier: channel.displayName, kind: message.kind, count: message.items.length });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
@@ -124,13 +138,43 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
+  /** Adds the channels a container's labels name (parsed once; labels were validated when parsed, so this rarely fails). */
+  function learnRoute(container: string, notify: ContainerNotify): void {
+    routes.set(container, notify);
+    for (const url of [...notify.onFailure, ...notify.onSuccess]) {
+      if (routed.has(url.trim())) continue;
+      try {
+        const channel = parseChannel(url, options.channelOptions);
+        for (const secret of channel.secrets) options.onSecret?.(secret);
+        routed.set(url.trim(), { channel, roles: NO_ROLES });
+      } catch (err) {
+        logger.error('alert URL of a container label is unusable', { event: 'notify.failed', container, error: { message: redact(errorText(err)), code: (err as { code?: string }).code ?? InternalError.code } });
+      }
+    }
+    if (notify.onFailure.length > 0) policy.failures = true;
+    if (notify.onSuccess.length > 0) policy.successes = true;
+  }
+
+  /** Whether the channel under `key` is told about `item`: the config's lists, then the container's labels. */
+  function wants(key: string, target: RoutedChannel, item: NotifyItem): boolean {
+    const labels = routes.get(item.container);
+    const failure = isFailureItem(item);
+    if (labels?.global !== false && (failure ? target.roles.failures : target.roles.successes)) return true;
+    return labels !== undefined && (failure ? labels.onFailure : labels.onSuccess).some((u) => u.trim() === key);
+  }
+
   /** Queues delivery of `batches`; `release` resolves the notify() calls waiting on the burst just taken. */
   function send(batches: Batch[], release: boolean): Promise<void> {
     const released = release ? waiters : [];
     if (release) waiters = [];
     const time = clock();
+    const all = { failures: true, successes: true };
     const jobs = batches.flatMap((batch) =>
-      routed.flatMap((target) => composeMessages(batch, target.roles, source, time).map((message) => () => deliver(target, message))),
+      [...routed].flatMap(([key, target]) => {
+        const items = batch.items.filter((item) => wants(key, target, item));
+        if (items.length === 0) return [];
+        return composeMessages({ ...batch, items }, all, source, time).map((message) => () => deliver(target.channel, message));
+      }),
     );
     sending = sending.then(async () => {
       await Promise.all(jobs.map((job) => job()));
@@ -169,11 +213,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   return {
-    channels: routed.map((r) => r.channel.displayName),
-    secrets: routed.flatMap((r) => r.channel.secrets),
+    get channels() {
+      return [...routed.values()].map((r) => r.channel.displayName);
+    },
+    secrets: configSecrets,
     notify(event) {
-      if (closed || routed.length === 0) return Promise.resolve();
+      if (closed) return Promise.resolve();
       try {
+        if (!isBackupResult(event) && event.kind === 'result' && event.route) learnRoute(event.container, event.route);
+        if (isBackupResult(event) && event.job.container.notify) learnRoute(event.job.container.containerName, event.job.container.notify);
+        if (routed.size === 0) return Promise.resolve();
         const before = state.pending;
         state = observe(state, isBackupResult(event) ? fromBackupResult(event) : event, clock(), policy);
         if (state.pending === before) return Promise.resolve();
@@ -183,7 +232,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       } catch (err) {
         logger.error('notification event could not be processed', {
           event: 'notify.failed',
-          error: { message: redact(err instanceof Error ? err.message : String(err)), code: InternalError.code },
+          error: { message: redact(errorText(err)), code: InternalError.code },
         });
         return Promise.resolve();
       }
@@ -200,3 +249,5 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
   };
 }
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));

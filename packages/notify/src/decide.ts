@@ -18,6 +18,9 @@ export interface NotifyItem {
   at: number;
   /** When the target started failing (failures, digests, recoveries). */
   since?: number;
+  /** Backup size and job duration, when a job result caused the item. */
+  bytes?: number;
+  durationSeconds?: number;
 }
 
 export interface NotifyPolicy {
@@ -103,7 +106,14 @@ export function observe(state: DecisionState, event: NotifyEvent, now: number, p
   };
   const targets = new Map(state.targets).set(key, memory);
 
-  const base = { container: event.container, target: key, at: now, ...(memory.schedule ? { schedule: memory.schedule } : {}) };
+  const base = {
+    container: event.container,
+    target: key,
+    at: now,
+    ...(memory.schedule ? { schedule: memory.schedule } : {}),
+    ...(event.kind === 'result' && event.bytes !== undefined && event.success ? { bytes: event.bytes } : {}),
+    ...(event.kind === 'result' && event.durationSeconds !== undefined ? { durationSeconds: event.durationSeconds } : {}),
+  };
   const items: NotifyItem[] = [];
   if (isProblem(status) && !wasProblem && policy.failures) {
     items.push(

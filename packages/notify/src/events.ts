@@ -1,4 +1,4 @@
-import { targetKey, type BackupResult } from '@baqup/core';
+import { targetKey, type BackupResult, type ContainerNotify } from '@baqup/core';
 
 /** The outcome of one backup job, as notify needs it (`fromBackupResult` builds it from a core `BackupResult`). */
 export interface ResultNotice {
@@ -9,6 +9,11 @@ export interface ResultNotice {
   schedule?: string;
   success: boolean;
   error?: { code: string; message: string };
+  /** Size of the backup (successes). */
+  bytes?: number;
+  durationSeconds?: number;
+  /** The container's `backup.notify_*` labels. */
+  route?: ContainerNotify;
 }
 
 /** A target that has not succeeded in time (`target.stale`) or is healthy again (`target.recovered`). */
@@ -32,6 +37,9 @@ export function fromBackupResult(result: BackupResult): ResultNotice {
     schedule: result.job.schedule.name,
     success: result.success,
     ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    ...(result.bytes !== undefined ? { bytes: result.bytes } : result.manifest ? { bytes: result.manifest.size } : {}),
+    durationSeconds: result.durationSeconds,
+    ...(result.job.container.notify ? { route: result.job.container.notify } : {}),
   };
 }
 

@@ -30,7 +30,7 @@ describe('defaults', () => {
       },
       staging: { path: '/var/lib/baqup/staging', cleanup_after_upload: true },
       upload: { backend: 'rclone', remote: '/var/lib/baqup/remote', retries: 3, restic: { check_cron: '0 5 * * 0', stale_lock_minutes: 30 } },
-      notifications: { on_failure: [], on_success: false },
+      notifications: { on_failure: [], on_success: false, ping: [] },
       logging: { level: 'info', format: 'json' },
       poll_interval: 60,
       resync_interval: 300,
@@ -156,7 +156,7 @@ describe('validation lists every problem', () => {
         '/defaults/target/compress: must be one of true, false, gzip, zstd, none',
         '/notifications/on_failure/0: must be a URL such as ntfy://ntfy.example/alerts',
         '/notifications/on_success: must be false or a list of notification URLs',
-        '/notifications/webhook: must be a URL such as ntfy://ntfy.example/alerts',
+        '/notifications/webhook: must be a webhook URL, {url, headers}, or a list of those',
         '/: unknown property "extra"; expected one of: data_dir, defaults, staging, upload, notifications, logging, poll_interval, resync_interval, timezone, concurrency, queue_limit, staleness_factor, journal, api, health',
         '/defaults/schedules/nightly/cron: invalid cron expression: Constraint error, got value 25 expected range 0-23',
         '/defaults/target/schedule: unknown schedule "nigthly"; defined: nightly, bad name, daily, hourly, weekly',
@@ -193,6 +193,27 @@ describe('validation lists every problem', () => {
       '/api: set token or token_file, not both',
     ]);
     expect(both.join('\n')).not.toMatch(/hunter2|tok-secret/);
+  });
+
+  it('alert and ping URLs are parsed as the notifier will: unknown schemes and broken forms name the field', () => {
+    expect(
+      problems({
+        notifications: {
+          on_failure: ['discord://tok@123456', 'pushover://user@token', 'telegram://1:abc@telegram'],
+          on_success: ['gotify://gotify.lan'],
+          webhook: [{ url: 'https://hooks.example/in', headers: { 'X-Key': 'k' } }, 'ftp://files.example/in'],
+          ping: ['https://hc-ping.com/0d338dcc-a054-11ec-b909-0242ac120002', 'https://example.org/nothing'],
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^\/notifications\/on_failure\/1: unsupported notification scheme "pushover" \(expected one of: ntfy, ntfys, http, https, gotify, .*apprise, apprises\)$/),
+      '/notifications/on_failure/2: telegram URL names no chat (add ?chats=@channel,12345 or tgram://token/chat-id)',
+      '/notifications/on_success/0: gotify URL has no application token (expected gotify://host/token)',
+      expect.stringMatching(/^\/notifications\/webhook\/1: webhook URL must be http\(s\):\/\//),
+      expect.stringMatching(/^\/notifications\/ping\/1: not a ping URL baqup knows/),
+    ]);
+    const ok = resolveConfig({ notifications: { on_failure: ['discord://tok@123456'], webhook: { url: 'https://h.example/x', headers: { A: 'b' } }, ping: ['https://kuma.lan/api/push/abc?status=up&msg=OK&ping='] } }, {});
+    expect(ok.notifications.ping).toHaveLength(1);
   });
 
   it('a schedule that is not built in needs a cron; retention must parse', () => {

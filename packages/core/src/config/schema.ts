@@ -18,6 +18,13 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [RETENTION_PATTERN]: 'must be a count (7) or an age (14d, 12h, 2w)',
 };
 
+const webhook = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  properties: { url, headers: { type: 'object', additionalProperties: { type: 'string' } } },
+} as const;
+
 const schedule = {
   type: 'object',
   description: 'A named schedule. Labels `backup.schedule.<name>.*` override it per container.',
@@ -124,8 +131,17 @@ export const CONFIG_SCHEMA = {
           default: false,
           description: 'false, or notification URLs.',
         },
-        click_url: url,
-        webhook: url,
+        click_url: { ...url, description: 'Link every alert carries (e.g. your dashboard, or the API: http://host:8080/api/status).' },
+        webhook: {
+          description: 'JSON webhooks told about everything: a URL, {url, headers}, or a list of those.',
+          anyOf: [url, webhook, { type: 'array', items: { anyOf: [url, webhook] } }],
+        },
+        ping: {
+          type: 'array',
+          items: url,
+          default: [],
+          description: "Dead-man's-switch pings for every job: Healthchecks.io or Uptime Kuma push URLs.",
+        },
       },
     },
     logging: {

@@ -3,6 +3,8 @@
 import { cronProblem } from '../cron.js';
 import { parseRetention } from '../labels/values.js';
 import { escapePointer } from './env-substitute.js';
+import { parseChannel, parsePing } from '../notify/index.js';
+import { errorMessage } from '../errors/index.js';
 
 type Tree = Record<string, unknown>;
 const obj = (v: unknown): Tree => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Tree) : {});
@@ -48,6 +50,8 @@ export function checkSemantics(tree: Tree): string[] {
     }
   }
 
+  problems.push(...notificationProblems(obj(tree.notifications)));
+
   const api = obj(tree.api);
   if (api.token !== undefined && api.token_file !== undefined) problems.push('/api: set token or token_file, not both');
   return problems;
@@ -60,4 +64,31 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+// Not URL-shaped at all: the schema's pattern already said so.
+const isUrl = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(v);
+
+/** Each alert and ping URL parsed as the notifier will: an unknown scheme or a broken form is a config problem, not a crash at start. */
+function notificationProblems(n: Tree): string[] {
+  const problems: string[] = [];
+  const check = (at: string, fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      problems.push(`${at}: ${errorMessage(err)}`);
+    }
+  };
+  for (const key of ['on_failure', 'on_success'] as const) {
+    const list = n[key];
+    if (Array.isArray(list)) list.forEach((u, i) => isUrl(u) && check(`/notifications/${key}/${i}`, () => parseChannel(u)));
+  }
+  const hooks = n.webhook === undefined ? [] : Array.isArray(n.webhook) ? n.webhook : [n.webhook];
+  hooks.forEach((h, i) => {
+    const at = Array.isArray(n.webhook) ? `/notifications/webhook/${i}` : '/notifications/webhook';
+    if (isUrl(h)) check(at, () => parseChannel({ url: h }));
+    else if (h && typeof h === 'object' && typeof (h as Tree).url === 'string') check(at, () => parseChannel(h as { url: string }));
+  });
+  if (Array.isArray(n.ping)) n.ping.forEach((u, i) => isUrl(u) && check(`/notifications/ping/${i}`, () => parsePing(u)));
+  return problems;
 }

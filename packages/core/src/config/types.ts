@@ -49,7 +49,9 @@ export interface ControllerConfig {
     on_failure: string[];
     on_success: false | string[];
     click_url?: string;
-    webhook?: string;
+    webhook?: string | { url: string; headers?: Record<string, string> } | Array<string | { url: string; headers?: Record<string, string> }>;
+    /** Healthchecks.io / Uptime Kuma URLs pinged for every job. */
+    ping: string[];
   };
   logging: { level: LogLevel; format: 'json' | 'text' };
   /** Seconds. */

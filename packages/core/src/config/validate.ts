@@ -45,7 +45,9 @@ function formatError(e: ErrorObject): string {
     case 'enum':
       return `${at}: must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'anyOf':
-      return `${at}: must be false or a list of notification URLs`;
+      return /\/webhook(\/\d+)?$/.test(e.instancePath)
+        ? `${at}: must be a webhook URL, {url, headers}, or a list of those`
+        : `${at}: must be false or a list of notification URLs`;
     case 'pattern':
       return `${at}: ${PATTERN_HINTS[String(params.pattern)] ?? `must match ${String(params.pattern)}`}`;
     case 'propertyNames':
