@@ -8,6 +8,7 @@ import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
 import { createLogger, createRedactor } from '@baqup/log';
 import { createNotifier } from '@baqup/notify';
+import { containerNotice } from './held.js';
 import { killAll } from '@baqup/proc';
 import { sweepPartials } from '@baqup/stage';
 import { StateStore } from '@baqup/state';
@@ -64,7 +65,6 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const { backend, display } = createBackend(config, logger);
   logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: display, dry_run: options.dryRun });
 
-  const holds = new ContainerHolds({ docker, journal: config.journal, logger });
   const notifier = createNotifier({
     onFailure: config.notifications.on_failure,
     onSuccess: config.notifications.on_success,
@@ -74,6 +74,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
     redact: (t) => redactor.redact(t),
   });
   for (const s of notifier.secrets) redactor.add(s);
+  // A container baqup stopped stays visible until it runs again: in the state (API, /metrics) and as an alert
+  // when its start fails and when it runs again.
+  const holds = new ContainerHolds({ docker, journal: config.journal, logger, onChange: (held) => store.setHeld(held), onStartEvent: (e) => void notifier.notify(containerNotice(e)) });
 
   // Containers a crash left stopped are started again before anything else happens — by the one controller of
   // this data directory: a second one exits here, before it could start containers the first holds stopped or

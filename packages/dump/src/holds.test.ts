@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockerUnreachableError } from '@baqup/core';
 import { DockerNotFoundError, type DockerClient } from '@baqup/docker';
-import { ContainerHolds, type HeldContainer } from './holds.js';
+import { ContainerHolds, type HeldContainer, type StartEvent } from './holds.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -42,7 +42,8 @@ describe('ContainerHolds', () => {
   it('a failed start is retried with backoff until the engine is back; meanwhile the container is listed start-failed', async () => {
     const { docker, s } = fakeDocker();
     const changes: HeldContainer[][] = [];
-    const holds = new ContainerHolds({ docker, journal: join(dir, 'journal.json'), retryBaseMs: 5, retryMaxMs: 20, onChange: (h) => changes.push(h) });
+    const events: StartEvent[] = [];
+    const holds = new ContainerHolds({ docker, journal: join(dir, 'journal.json'), retryBaseMs: 5, retryMaxMs: 20, onChange: (h) => changes.push(h), onStartEvent: (e) => events.push(e) });
     const release = await holds.hold('c', 'app');
     expect(holds.held()).toMatchObject([{ containerName: 'app', status: 'stopped' }]);
     s.down = true;
@@ -65,11 +66,16 @@ describe('ContainerHolds', () => {
     expect(await holds.journal.read()).toEqual([]);
     expect(changes.at(-1)).toEqual([]);
     expect(changes.some((h) => h[0]?.status === 'start-failed')).toBe(true);
+    // One alert-worthy event when it went down, one when it came back (not one per retry).
+    expect(events.map((e) => e.kind)).toEqual(['start_failed', 'started']);
+    expect(events[0]).toMatchObject({ containerId: 'c', containerName: 'app', attempts: 1, error: { code: 'BAQUP_DOCKER_UNREACHABLE' } });
+    expect(events[1]!.attempts).toBeGreaterThanOrEqual(6);
   });
 
   it('a container removed while its start is retried is dropped from the list and the journal', async () => {
     const { docker, s } = fakeDocker();
-    const holds = new ContainerHolds({ docker, journal: join(dir, 'journal.json'), retryBaseMs: 5, retryMaxMs: 10 });
+    const kinds: string[] = [];
+    const holds = new ContainerHolds({ docker, journal: join(dir, 'journal.json'), retryBaseMs: 5, retryMaxMs: 10, onStartEvent: (e) => kinds.push(e.kind) });
     const release = await holds.hold('c', 'app');
     s.down = true;
     await release().catch(() => {});
@@ -77,6 +83,7 @@ describe('ContainerHolds', () => {
     s.removed = true;
     await holds.settled('c');
     expect(holds.held()).toEqual([]);
+    expect(kinds).toEqual(['start_failed', 'removed']);
     expect(await holds.journal.read()).toEqual([]);
   });
 

@@ -34,6 +34,17 @@ export interface HeldContainer {
   lastError?: { code: string; message: string };
 }
 
+/** A held container's start failed (first failure only), or a container whose start had failed runs again / was removed. */
+export interface StartEvent {
+  kind: 'start_failed' | 'started' | 'removed';
+  containerId: string;
+  containerName: string;
+  /** Failed start attempts so far. */
+  attempts: number;
+  /** The failure (start_failed) or the last one before it ran (started). */
+  error: { code: string; message: string };
+}
+
 export interface HoldsDeps {
   docker: DockerClient;
   /** Path of the journal file (controller config `journal`). */
@@ -41,6 +52,11 @@ export interface HoldsDeps {
   logger?: Logger;
   /** Called on every change of held(): stopped, started, start failed, started after all. */
   onChange?: (held: HeldContainer[]) => void;
+  /**
+   * Called once when a container baqup stopped could not be started (it goes to the retry list), and once when it
+   * leaves that list: it runs again, or it was removed. For alerts.
+   */
+  onStartEvent?: (e: StartEvent) => void;
   /** Backoff of the start retries after a failed start: first delay and cap, ms (default 1 s … 10 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -79,6 +95,7 @@ export class ContainerHolds {
   readonly #failed = new Map<string, Failed>();
   readonly #gate = new ContainerGate();
   readonly #onChange: (held: HeldContainer[]) => void;
+  readonly #onStartEvent: (e: StartEvent) => void;
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   #closed: string | undefined;
@@ -88,6 +105,7 @@ export class ContainerHolds {
     this.journal = new StopJournal(deps.journal);
     this.#logger = deps.logger ?? silentLogger;
     this.#onChange = deps.onChange ?? (() => {});
+    this.#onStartEvent = deps.onStartEvent ?? (() => {});
     this.#retryBaseMs = deps.retryBaseMs ?? 1000;
     this.#retryMaxMs = deps.retryMaxMs ?? 10_000;
   }
@@ -237,6 +255,14 @@ export class ContainerHolds {
     return report;
   }
 
+  #startEvent(kind: StartEvent['kind'], id: string, f: Pick<Failed, 'name' | 'attempts' | 'lastError'>): void {
+    try {
+      this.#onStartEvent({ kind, containerId: id, containerName: f.name, attempts: f.attempts, error: f.lastError });
+    } catch (err) {
+      this.#logger.warn('holds listener failed', { error: { code: errorCode(err), message: errorMessage(err) } });
+    }
+  }
+
   #changed(): void {
     try {
       this.#onChange(this.held());
@@ -323,6 +349,7 @@ export class ContainerHolds {
       this.#failed.set(id, { name, attempts: 1, since: new Date().toISOString(), lastError, done, resolve });
     }
     const f = this.#failed.get(id)!;
+    if (!existing) this.#startEvent('start_failed', id, f);
     clearTimeout(f.timer);
     const delay = backoff(f.attempts, { baseMs: this.#retryBaseMs, maxMs: this.#retryMaxMs, random: Math.random });
     f.timer = setTimeout(() => void this.#retryNow(id), delay);
@@ -341,6 +368,7 @@ export class ContainerHolds {
       this.#logger.info(how, { event: 'container.started', container: f.name, attempts: f.attempts });
       f.resolve();
       this.#changed();
+      this.#startEvent('started', id, f);
     };
     try {
       if (await this.#docker.isRunning(id)) return await succeeded('container runs again (started by someone else)');
@@ -353,6 +381,7 @@ export class ContainerHolds {
         this.#logger.warn('container removed while baqup was retrying its start', { container: f.name });
         f.resolve();
         this.#changed();
+        this.#startEvent('removed', id, f);
         return;
       }
       this.#logger.debug('start retry failed', { container: f.name, attempts: f.attempts + 1, error: { code: errorCode(err), message: errorMessage(err) } });

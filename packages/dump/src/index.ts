@@ -1,7 +1,7 @@
 export { dump } from './operator.js';
 export { startDump, type DumpDeps } from './start-dump.js';
 export { dryRunPlan, restorePlan, type DumpPlan } from './plan.js';
-export { ContainerHolds, type HoldsDeps, type Release, type HeldContainer, type HeldStatus } from './holds.js';
+export { ContainerHolds, type HoldsDeps, type Release, type HeldContainer, type HeldStatus, type StartEvent } from './holds.js';
 export { ContainerGate, type GateMode } from './gate.js';
 export { longTimeout, MAX_TIMER_MS, type LongTimeout } from './long-timeout.js';
 export { replayJournal, type ReplayDeps, type ReplayReport } from './replay-journal.js';

@@ -25,6 +25,15 @@ describe('composeMessages', () => {
     });
   });
 
+  it('a container left stopped, and running again: named in the title, the error in the body', () => {
+    const { schedule: _s, ...down } = item('container.start_failed', 'db/container-start', { since: 9 * HOUR, error: { code: 'BAQUP_DUMP_RESTART_FAILED', message: 'container db did not start' } });
+    const [failure] = composeMessages({ kind: 'alert', items: [down] }, both, 'baqup', 0);
+    expect(failure).toMatchObject({ kind: 'failure', priority: 4, title: 'baqup: container left stopped: db' });
+    expect(failure!.body).toBe('✗ db: left stopped — baqup stopped it for a backup and could not start it again: BAQUP_DUMP_RESTART_FAILED container db did not start; retrying until it runs');
+    const [ok] = composeMessages({ kind: 'alert', items: [{ ...down, event: 'container.started' }] }, both, 'baqup', 0);
+    expect(ok).toMatchObject({ kind: 'ok', title: 'baqup: container running again: db', body: '✓ db: running again after 1h 0m down' });
+  });
+
   it('a burst: one problem message and one ok message, counts in titles, body capped at 25 lines', () => {
     const items = [
       ...Array.from({ length: 30 }, (_, i) => item('job.failed', `c${i}/pg-main`)),

@@ -71,6 +71,10 @@ function line(item: NotifyItem, digest: boolean): string {
       return `✓ ${name}: recovered${item.since !== undefined ? ` after ${formatDuration(item.at - item.since)}` : ''}${item.bytes !== undefined ? sizeAndTime(item) : ''}`;
     case 'job.succeeded':
       return `✓ ${name}: backup succeeded${sizeAndTime(item)}`;
+    case 'container.start_failed':
+      return `✗ ${item.container}: left stopped — baqup stopped it for a backup and could not start it again${error ? `: ${error}` : ''}; retrying until it runs`;
+    case 'container.started':
+      return `✓ ${item.container}: running again${item.since !== undefined ? ` after ${formatDuration(item.at - item.since)} down` : ''}`;
   }
 }
 
@@ -85,21 +89,25 @@ function count(n: number, word: string): string {
 }
 
 function failureMessage(source: string, items: NotifyItem[], time: number): Message {
-  const failed = items.filter((i) => i.event === 'job.failed').length;
+  const failed = items.filter((i) => i.event === 'job.failed' || i.event === 'container.start_failed').length;
   const stale = items.length - failed;
   const only = items.length === 1 ? items[0] : undefined;
   const title = only
-    ? `${source}: ${only.event === 'job.failed' ? 'backup failed' : 'backup overdue'}: ${only.target}`
+    ? only.event === 'container.start_failed'
+      ? `${source}: container left stopped: ${only.container}`
+      : `${source}: ${only.event === 'job.failed' ? 'backup failed' : 'backup overdue'}: ${only.target}`
     : `${source}: ${count(items.length, 'backup')} failing (${[failed ? `${failed} failed` : '', stale ? `${stale} overdue` : ''].filter(Boolean).join(', ')})`;
   const tags = failed > 0 ? ['rotating_light', 'backup'] : ['hourglass', 'backup'];
   return { kind: 'failure', title, body: body(items, false), priority: 4, tags, items, time };
 }
 
 function okMessage(source: string, items: NotifyItem[], time: number): Message {
-  const recovered = items.filter((i) => i.event === 'target.recovered').length;
+  const recovered = items.filter((i) => i.event === 'target.recovered' || i.event === 'container.started').length;
   const only = items.length === 1 ? items[0] : undefined;
   const title = only
-    ? `${source}: backup ${only.event === 'target.recovered' ? 'recovered' : 'succeeded'}: ${only.target}`
+    ? only.event === 'container.started'
+      ? `${source}: container running again: ${only.container}`
+      : `${source}: backup ${only.event === 'target.recovered' ? 'recovered' : 'succeeded'}: ${only.target}`
     : `${source}: ${count(items.length, 'backup')} ok${recovered ? ` (${recovered} recovered)` : ''}`;
   return { kind: 'ok', title, body: body(items, false), priority: 3, tags: ['white_check_mark', 'backup'], items, time };
 }
@@ -111,8 +119,8 @@ export function composeMessages(batch: Batch, roles: ChannelRoles, source: strin
     const title = `${source}: ${count(batch.items.length, 'backup')} still failing`;
     return [{ kind: 'digest', title, body: body(batch.items, true), priority: 4, tags: ['warning', 'backup'], items: batch.items, time }];
   }
-  const problems = roles.failures ? batch.items.filter((i) => i.event === 'job.failed' || i.event === 'target.stale') : [];
-  const recovered = roles.failures ? batch.items.filter((i) => i.event === 'target.recovered') : [];
+  const problems = roles.failures ? batch.items.filter((i) => i.event === 'job.failed' || i.event === 'target.stale' || i.event === 'container.start_failed') : [];
+  const recovered = roles.failures ? batch.items.filter((i) => i.event === 'target.recovered' || i.event === 'container.started') : [];
   const recoveredTargets = new Set(recovered.map((i) => i.target));
   // A channel told "recovered" for a target does not also get "succeeded" for it.
   const succeeded = roles.successes

@@ -54,6 +54,17 @@ describe('state changes', () => {
     expect(run(policy, [[6_000, stale]], 20_000, f).state.targets.get('a/x')?.status).toBe('failed');
   });
 
+  it('a container left stopped alerts once (not per retry) and its start afterwards is a recovery', () => {
+    const down: NotifyEvent = { kind: 'container.start_failed', container: 'db', attempts: 1, error: { code: 'BAQUP_DUMP_RESTART_FAILED', message: 'engine down' } };
+    const failed = run(policy, [[0, down], [2_000, { ...down, attempts: 2 }]], 7_000);
+    expect(failed.batches).toEqual([{ kind: 'alert', items: ['container.start_failed db/container-start'] }]);
+    expect(run(policy, [[20_000, { ...down, attempts: 5 }]], 30_000, failed.state).batches).toEqual([]);
+    const up = run(policy, [[40_000, { kind: 'container.started', container: 'db', attempts: 5 }]], 45_000, failed.state);
+    expect(up.batches).toEqual([{ kind: 'alert', items: ['container.started db/container-start'] }]);
+    // Started while it was never reported down: nothing.
+    expect(run(policy, [[0, { kind: 'container.started', container: 'db' }]], 10_000).batches).toEqual([]);
+  });
+
   it('prefixes a bare target with its container', () => {
     const event: NotifyEvent = { kind: 'result', container: 'db', target: 'postgres-main', success: false };
     expect(run(policy, [[0, event]], 5_000).batches[0]!.items).toEqual(['job.failed db/postgres-main']);

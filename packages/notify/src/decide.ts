@@ -2,7 +2,7 @@
 // `now` is always passed in, so tests drive it with plain numbers.
 import { displayKey, type NotifyEvent } from './events.js';
 
-export type ItemEvent = 'job.failed' | 'target.stale' | 'target.recovered' | 'job.succeeded';
+export type ItemEvent = 'job.failed' | 'target.stale' | 'target.recovered' | 'job.succeeded' | 'container.start_failed' | 'container.started';
 
 /** One line of a future message. */
 export interface NotifyItem {
@@ -70,6 +70,7 @@ export function initialDecisionState(now: number, policy: NotifyPolicy): Decisio
 /** Next status of a target after an event; `undefined` when the event says nothing new (recovered while ok). */
 function nextStatus(event: NotifyEvent, previous: TargetMemory['status'] | undefined): TargetMemory['status'] | undefined {
   if (event.kind === 'result') return event.success ? 'ok' : 'failed';
+  if (event.kind === 'container.start_failed') return 'failed';
   if (event.kind === 'target.stale') return previous === 'failed' ? 'failed' : 'stale';
   return isProblem(previous) ? 'ok' : undefined;
 }
@@ -77,9 +78,9 @@ function nextStatus(event: NotifyEvent, previous: TargetMemory['status'] | undef
 /** Holds `item`, folding it into what is already held for the same target. */
 function hold(pending: readonly NotifyItem[], item: NotifyItem): NotifyItem[] {
   const same = (other: NotifyItem) => other.target === item.target;
-  if (item.event === 'target.recovered') {
+  if (item.event === 'target.recovered' || item.event === 'container.started') {
     // Failed and healed inside one burst: nothing to alert about (a success line, if wanted, still goes out).
-    const held = pending.find((other) => same(other) && (other.event === 'job.failed' || other.event === 'target.stale'));
+    const held = pending.find((other) => same(other) && (other.event === 'job.failed' || other.event === 'target.stale' || other.event === 'container.start_failed'));
     if (held) return pending.filter((other) => other !== held);
   }
   // A newer line of the same kind for the same target replaces the older one (one line per target and kind).
@@ -93,14 +94,15 @@ export function observe(state: DecisionState, event: NotifyEvent, now: number, p
   const status = nextStatus(event, previous?.status);
   if (status === undefined) return state;
   const wasProblem = isProblem(previous?.status);
-  const error = event.kind === 'result' ? event.error : undefined;
+  const error = event.kind === 'result' || event.kind === 'container.start_failed' ? event.error : undefined;
   const reason = event.kind === 'target.stale' ? event.reason : undefined;
+  const schedule = ('schedule' in event ? event.schedule : undefined) ?? previous?.schedule;
   const since = previous && (isProblem(status) ? wasProblem : previous.status === 'ok') ? previous.since : now;
   const memory: TargetMemory = {
     status,
     container: event.container,
     since,
-    ...(event.schedule ?? previous?.schedule ? { schedule: event.schedule ?? previous?.schedule } : {}),
+    ...(schedule ? { schedule } : {}),
     ...(error ?? (status === 'failed' ? previous?.error : undefined) ? { error: error ?? previous?.error } : {}),
     ...(reason ? { reason } : {}),
   };
@@ -117,13 +119,15 @@ export function observe(state: DecisionState, event: NotifyEvent, now: number, p
   const items: NotifyItem[] = [];
   if (isProblem(status) && !wasProblem && policy.failures) {
     items.push(
-      status === 'failed'
+      event.kind === 'container.start_failed'
+        ? { ...base, event: 'container.start_failed', since, ...(error ? { error } : {}) }
+        : status === 'failed'
         ? { ...base, event: 'job.failed', since, ...(error ? { error } : {}) }
         : { ...base, event: 'target.stale', since, ...(reason ? { reason } : {}) },
     );
   }
   if (status === 'ok' && wasProblem && policy.failures) {
-    items.push({ ...base, event: 'target.recovered', since: previous?.since ?? now });
+    items.push({ ...base, event: event.kind === 'container.started' ? 'container.started' : 'target.recovered', since: previous?.since ?? now });
   }
   if (status === 'ok' && event.kind === 'result' && policy.successes) items.push({ ...base, event: 'job.succeeded' });
 

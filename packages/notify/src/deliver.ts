@@ -49,7 +49,7 @@ export function ntfyRequest(channel: Channel, message: Message, options: Deliver
 export function webhookRequest(channel: Channel, message: Message, options: DeliverOptions): PostRequest {
   const items = message.items.map((item) => ({
     event: item.event,
-    status: item.event === 'job.failed' || item.event === 'target.stale' ? 'failed' : 'ok',
+    status: item.event === 'job.failed' || item.event === 'target.stale' || item.event === 'container.start_failed' ? 'failed' : 'ok',
     container: item.container,
     target: item.target,
     schedule: item.schedule,

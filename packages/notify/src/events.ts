@@ -26,7 +26,19 @@ export interface TargetNotice {
   reason?: string;
 }
 
-export type NotifyEvent = ResultNotice | TargetNotice;
+/**
+ * A container baqup stopped for a cold backup could not be started again (`container.start_failed`: baqup retries
+ * with backoff), or runs again after such a failure (`container.started`). Remembered under `<container>/container-start`.
+ */
+export interface ContainerNotice {
+  kind: 'container.start_failed' | 'container.started';
+  container: string;
+  /** Failed start attempts so far. */
+  attempts?: number;
+  error?: { code: string; message: string };
+}
+
+export type NotifyEvent = ResultNotice | TargetNotice | ContainerNotice;
 
 export function fromBackupResult(result: BackupResult): ResultNotice {
   const container = result.job.container.containerName;
@@ -48,6 +60,7 @@ export function isBackupResult(value: NotifyEvent | BackupResult): value is Back
 }
 
 /** The key a target is remembered and shown under: always `container/…`. */
-export function displayKey(event: { container: string; target: string }): string {
+export function displayKey(event: { container: string; target: string } | ContainerNotice): string {
+  if (!('target' in event)) return `${event.container}/container-start`;
   return event.target.includes('/') ? event.target : `${event.container}/${event.target}`;
 }

@@ -1,6 +1,6 @@
 export { createNotifier, type Notifier, type NotifierOptions } from './create-notifier.js';
 export { parseChannel, type Channel, type ChannelKind, type ChannelSpec, type WebhookSpec } from './channel.js';
-export { fromBackupResult, type NotifyEvent, type ResultNotice, type TargetNotice } from './events.js';
+export { fromBackupResult, type ContainerNotice, type NotifyEvent, type ResultNotice, type TargetNotice } from './events.js';
 export {
   due,
   flushPending,

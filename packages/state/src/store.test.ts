@@ -14,6 +14,18 @@ const container = (name: string, targets: TargetConfig[]): ContainerBackupConfig
 });
 
 describe('StateStore', () => {
+  it('shows a container baqup holds (or could not start) with its hold, and drops the hold once it runs', () => {
+    const store = new StateStore('x');
+    const db = container('db', [target('main')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    expect(containersView(store.snapshot())[0]!.hold).toBeUndefined();
+    const lastError = { code: 'BAQUP_DOCKER_UNREACHABLE', message: 'engine down' };
+    store.setHeld([{ containerId: 'id-db', containerName: 'db', status: 'start-failed', since: '2026-01-01T03:00:00.000Z', attempts: 4, lastError }]);
+    expect(containersView(store.snapshot())[0]!.hold).toEqual({ status: 'start-failed', since: '2026-01-01T03:00:00.000Z', attempts: 4, lastError });
+    store.setHeld([]);
+    expect(containersView(store.snapshot())[0]!.hold).toBeUndefined();
+  });
+
   it('tracks targets of the desired state and keeps their history across updates', () => {
     const store = new StateStore('unix:///var/run/docker.sock', { now: () => new Date('2026-01-01T03:00:00Z') });
     const db = container('db', [target('main')]);

@@ -30,6 +30,19 @@ export interface TargetRecord extends TargetState {
   stale: boolean;
 }
 
+/** A container baqup has stopped for a cold backup, or could not start again afterwards (retried until it runs). */
+export interface HeldRecord {
+  containerId: string;
+  containerName: string;
+  /** `stopping`/`stopped`: a cold backup holds it; `start-failed`: the start after it failed and is being retried. */
+  status: 'stopping' | 'stopped' | 'start-failed';
+  /** ISO time the status began. */
+  since: string;
+  /** Failed start attempts so far (start-failed only). */
+  attempts?: number;
+  lastError?: { code: string; message: string };
+}
+
 export interface ControllerState {
   /** Keyed by container name. */
   containers: ReadonlyMap<string, ContainerBackupConfig>;
@@ -38,6 +51,8 @@ export interface ControllerState {
   recentEvents: readonly StateEvent[];
   queue: QueueState;
   docker: { connected: boolean; address: string; lastError?: string };
+  /** Containers baqup holds stopped or is trying to start again. */
+  held: readonly HeldRecord[];
 }
 
 export interface StateStoreOptions {
@@ -59,6 +74,7 @@ export class StateStore {
       recentEvents: [],
       queue: { running: [], queued: [] },
       docker: { connected: false, address: dockerAddress },
+      held: [],
     });
   }
 
@@ -121,6 +137,10 @@ export class StateStore {
   setDocker(docker: Partial<ControllerState['docker']>): void {
     const s = this.snapshot();
     this.#set({ ...s, docker: { ...s.docker, ...docker } });
+  }
+
+  setHeld(held: readonly HeldRecord[]): void {
+    this.#set({ ...this.snapshot(), held: [...held] });
   }
 
   recordEvent(e: Omit<StateEvent, 'time'>): void {

@@ -1,7 +1,7 @@
 // JSON views of the state for the HTTP API and the CLI. Secrets print as [redacted] through Secret.toJSON.
 import type { ContainerBackupConfig, TargetConfig } from '@baqup/core';
 import { targetKey } from '@baqup/core';
-import type { ControllerState } from './store.js';
+import type { ControllerState, HeldRecord } from './store.js';
 
 export interface TargetView {
   key: string;
@@ -27,12 +27,28 @@ export interface ContainerView {
   stop: boolean;
   targets: TargetView[];
   errors: ContainerBackupConfig['errors'];
+  /** Present while baqup holds the container stopped, or its start after a backup failed and is being retried. */
+  hold?: HoldView;
+}
+
+export interface HoldView {
+  status: HeldRecord['status'];
+  since: string;
+  attempts?: number;
+  lastError?: { code: string; message: string };
+}
+
+/** The hold of one container as the API shows it. */
+export function holdView(h: HeldRecord): HoldView {
+  return { status: h.status, since: h.since, ...(h.attempts !== undefined ? { attempts: h.attempts } : {}), ...(h.lastError ? { lastError: h.lastError } : {}) };
 }
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 
 export function containerView(state: ControllerState, c: ContainerBackupConfig): ContainerView {
+  const held = state.held.find((h) => h.containerId === c.containerId);
   return {
+    ...(held ? { hold: holdView(held) } : {}),
     id: c.containerId,
     name: c.containerName,
     image: c.image,

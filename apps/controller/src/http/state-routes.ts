@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TARGET_TYPES } from '@baqup/core';
 import type { StateStore } from '@baqup/state';
-import { containerView, containersView } from '@baqup/state';
+import { containerView, containersView, holdView as holdOf } from '@baqup/state';
 import { errors, isoTime, strictObject } from './schemas.js';
 import type { RouteGroup } from './server.js';
 import { ApiNoContainerError } from '@baqup/core';
@@ -34,10 +34,38 @@ const targetView = {
   },
 } as const;
 
+const errorShape = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } as const;
+
+const holdView = {
+  type: 'object',
+  description: 'present while baqup holds the container stopped (a cold backup), or its start afterwards failed and is retried with backoff',
+  required: ['status', 'since'],
+  properties: {
+    status: { type: 'string', enum: ['stopping', 'stopped', 'start-failed'] },
+    since: isoTime,
+    attempts: { type: 'integer', description: 'failed start attempts so far (start-failed)' },
+    lastError: errorShape,
+  },
+} as const;
+
+const heldContainer = {
+  type: 'object',
+  required: ['id', 'name', 'status', 'since'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, ...holdView.properties },
+} as const;
+
 export const containerViewSchema = {
   type: 'object',
   required: ['id', 'name', 'image', 'stop', 'targets', 'errors'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, image: { type: 'string' }, stop: { type: 'boolean' }, targets: { type: 'array', items: targetView }, errors: { type: 'array', items: labelError } },
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    image: { type: 'string' },
+    stop: { type: 'boolean' },
+    targets: { type: 'array', items: targetView },
+    errors: { type: 'array', items: labelError },
+    hold: holdView,
+  },
 } as const;
 
 const stateEvent = {
@@ -55,6 +83,7 @@ const statusView = {
     targets: { type: 'integer' },
     queue: { type: 'object', required: ['running', 'queued'], properties: { running: { type: 'array', items: { type: 'string' } }, queued: { type: 'array', items: { type: 'string' } } } },
     halted: { type: 'string', description: 'why new jobs are held back (staging full), when they are' },
+    held: { type: 'array', items: heldContainer, description: 'containers baqup holds stopped or is trying to start again' },
   },
 } as const;
 
@@ -89,7 +118,8 @@ export function stateRoutes(store: StateStore, halted: () => string | undefined 
     }, async () => {
       const s = store.snapshot();
       const halt = halted();
-      return { docker: s.docker, containers: s.containers.size, targets: s.targets.size, queue: s.queue, ...(halt ? { halted: halt } : {}) };
+      const held = s.held.map((h) => ({ id: h.containerId, name: h.containerName, ...holdOf(h) }));
+      return { docker: s.docker, containers: s.containers.size, targets: s.targets.size, queue: s.queue, held, ...(halt ? { halted: halt } : {}) };
     });
   };
 }
