@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
-import { targetKey, controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, type ConfigEnv, type DesiredState } from '@baqup/core';
+import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, targetKey, type BackupJob, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
@@ -122,7 +122,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }),
   );
 
-  const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined });
+  const halt = stagingHalt({ path: config.staging.path, logger, intervalMs: Number(options.env.BAQUP_SPACE_CHECK_MS) || undefined, resumeFreeBytes: config.staging.resume_free_mib * 1024 * 1024 });
+  const jobKey = (job: BackupJob) => targetKey(job.container.containerName, job.target);
   // What GET /api/jobs shows and /metrics counts: every job the scheduler ran, skipped or finished.
   const registry = new JobRegistry({ expectedBytes: (j) => store.snapshot().targets.get(targetKey(j.container.containerName, j.target))?.lastBytes });
   const metrics = new ControllerMetrics({ state: () => store.snapshot(), held: () => holds.held() });
@@ -138,7 +139,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       levels: config.defaults.target.compression_level,
       timezone: config.timezone,
       backend,
-      halted: halt.halted,
+      halted: (job) => halt.admit(jobKey(job), store.snapshot().targets.get(jobKey(job))?.lastBytes),
       progress: registry,
     }));
     jobs = startJobs({
@@ -150,7 +151,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       queueLimit: config.queue_limit,
       runJob,
       onResult: (r) => {
-        if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error);
+        if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error, jobKey(r.job));
         // A job whose cold hold the shutdown refused did not fail: no alert (it is logged as job.skipped).
         if (!refusedByShutdown(r, holds)) void notifier.notify(r);
         staleWatch?.check();

@@ -20,8 +20,8 @@ export interface PipelineDeps {
   levels: { gzip: number; zstd: number };
   timezone: string;
   backend: { kind: 'rclone'; remote: RcloneRemote } | { kind: 'restic'; repo: ResticRepository };
-  /** Refuse new jobs (staging disk full): returns the reason, or undefined when jobs may run. */
-  halted: () => string | undefined;
+  /** Refuse this job (staging disk full, and the target is not likely to fit): the reason, or undefined when it may run. */
+  halted: (job: BackupJob) => string | undefined;
   /** Told the compressed bytes each running job has written to staging so far (GET /api/jobs/{id}). */
   progress?: Pick<JobRegistry, 'progress'>;
 }
@@ -100,7 +100,7 @@ export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observab
     p.catch((err: unknown) => deps.logger.warn(`${what} failed`, { ...fieldsOf(job), error: { code: errorCode(err), message: errorMessage(err) } }));
 
   return (job) => {
-    const halted = deps.halted();
+    const halted = deps.halted(job);
     if (halted) return of(failWith(job, new ControllerHaltedError(halted)));
     deps.logger.info('backup started', { event: 'job.started', ...fieldsOf(job), trigger: job.trigger });
     const staged$ = of(job).pipe(dump(deps.dump), compress({ levels: deps.levels, logger: deps.logger }), deps.progress ? countStaged(deps.progress) : (x) => x, stage({ root: deps.stagingRoot, logger: deps.logger }));

@@ -28,7 +28,7 @@ describe('defaults', () => {
         },
         target: { schedule: 'daily', compression: 'zstd', compression_level: { gzip: 6, zstd: 3 }, timeout: 3600 },
       },
-      staging: { path: '/var/lib/baqup/staging', cleanup_after_upload: true },
+      staging: { path: '/var/lib/baqup/staging', cleanup_after_upload: true, resume_free_mib: 256 },
       upload: { backend: 'rclone', remote: '/var/lib/baqup/remote', retries: 3, restic: { check_cron: '0 5 * * 0', stale_lock_minutes: 30 } },
       notifications: { on_failure: [], on_success: false, ping: [] },
       logging: { level: 'info', format: 'json' },
@@ -67,7 +67,7 @@ describe('defaults', () => {
 
   it('explicit values are kept', () => {
     const config = resolveConfig({ staging: { path: '/stage', cleanup_after_upload: false }, upload: { remote: 'gdrive:backups' }, concurrency: 4 }, {});
-    expect(config.staging).toEqual({ path: '/stage', cleanup_after_upload: false });
+    expect(config.staging).toEqual({ path: '/stage', cleanup_after_upload: false, resume_free_mib: 256 });
     expect(config.upload.remote).toBe('gdrive:backups');
     expect(config.concurrency).toBe(4);
   });

@@ -95,6 +95,12 @@ export const CONFIG_SCHEMA = {
       properties: {
         path: { ...nonEmpty, description: 'Default: <data_dir>/staging.' },
         cleanup_after_upload: { type: 'boolean', default: true },
+        resume_free_mib: {
+          ...positiveInt,
+          default: 256,
+          description:
+            'After a full staging disk halted new jobs: they all run again once this many MiB are free (or what the failed job needed, if less). Meanwhile a target whose last backup fits twice in the free space still runs.',
+        },
       },
     },
     upload: {

@@ -30,7 +30,7 @@ export interface ControllerConfig {
       timeout: number;
     };
   };
-  staging: { path: string; cleanup_after_upload: boolean };
+  staging: { path: string; cleanup_after_upload: boolean; resume_free_mib: number };
   upload: {
     backend: 'rclone' | 'restic';
     /** rclone destination (`remote:path`), or a local directory. */
