@@ -313,6 +313,15 @@ function configDoc() {
     '`packages/core/schema/config.schema.json` (`# yaml-language-server: $schema=…`).\n',
     table(['key', 'type', 'default', 'what it does'], rows),
     '',
+    '## Environment\n',
+    'These config keys may also come from the environment: a key the file sets wins, then the variable, then the',
+    'built-in default. A bad value is reported like a bad file value, with the variable named (`/upload/backend: must',
+    'be equal to one of the allowed values (set from $BAQUP_UPLOAD_BACKEND)`).\n',
+    table(['variable', 'config key', 'what it sets'], core.ENV_CONFIG_KEYS.map((v) => [code(v.name), code(v.key), cell(v.description)])),
+    '',
+    'Read directly:\n',
+    table(['variable', 'read by', 'what it does'], core.ENV_VARIABLES.map((v) => [code(v.name), v.readBy, cell(v.description)])),
+    '',
   ].join('\n');
 }
 

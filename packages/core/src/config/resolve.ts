@@ -7,6 +7,7 @@ import { mergeBuiltinSchedules } from './builtin-schedules.js';
 import { checkSemantics } from './semantics.js';
 import type { ConfigEnv } from './env-substitute.js';
 import { substituteEnv } from './env-substitute.js';
+import { applyEnvConfig } from './environment.js';
 import type { ControllerConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -20,11 +21,18 @@ export function resolveConfig(raw: unknown, env: ConfigEnv, source = 'config'): 
   }
   const { value, problems } = substituteEnv(raw ?? {}, env);
   const tree = value as Tree;
+  // Keys the file leaves unset may come from the environment (docs/config.md, "Environment"); a problem with such a
+  // value names its variable.
+  const fromEnv = applyEnvConfig(tree, env);
   fillEnvironmentDefaults(tree, env);
+  const named = (p: string) => {
+    const hit = [...fromEnv].find(([path]) => p.startsWith(`${path}:`) || p.startsWith(`${path}/`));
+    return hit ? `${p} (set from $${hit[1]})` : p;
+  };
   // A value still holding an unset ${VAR} fails the schema too; its env problem already says why.
   const unresolved = problems.map((p) => p.slice(0, p.indexOf(': ') + 2));
-  problems.push(...validateConfig(tree).filter((p) => !unresolved.some((prefix) => p.startsWith(prefix))));
-  problems.push(...checkSemantics(tree));
+  problems.push(...validateConfig(tree).filter((p) => !unresolved.some((prefix) => p.startsWith(prefix))).map(named));
+  problems.push(...checkSemantics(tree).map(named));
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
     throw new ConfigError(`${source}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${list}`, problems);

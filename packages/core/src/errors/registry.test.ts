@@ -14,7 +14,8 @@ const ENV_VARS = new Set([
   'BAQUP_API_LISTEN', 'BAQUP_API_TOKEN', 'BAQUP_API_URL', 'BAQUP_CONFIG', 'BAQUP_DATA_DIR', 'BAQUP_EXEC_TOKEN',
   'BAQUP_HOSTNAME', 'BAQUP_REMOTE', 'BAQUP_SHUTDOWN_GRACE_MS', 'BAQUP_SHUTDOWN_HOLD_GRACE_MS', 'BAQUP_STALE_CHECK_MS', 'BAQUP_TEST_LEAK',
 ]);
-const isEnvVar = (name: string): boolean => ENV_VARS.has(name) || name.startsWith('BAQUP_E2E_');
+// …and every variable config/environment.ts documents.
+const isEnvVar = (name: string): boolean => ENV_VARS.has(name) || name.startsWith('BAQUP_E2E_') || [...core.ENV_CONFIG_KEYS, ...core.ENV_VARIABLES].some((v) => v.name === name);
 /** Made-up codes tests use to show arbitrary codes pass through unchanged. */
 const TEST_ONLY = new Set(['BAQUP_X']);
 const LITERAL = /['"`](BAQUP_[A-Z0-9_]+)['"`]/g;
