@@ -1,22 +1,24 @@
-// `baqup jobs [id...]`: the jobs "backup now" queued (GET /api/jobs), or the given ones (GET /api/jobs/:id) —
+// `baqup jobs [id...]`: the jobs since the controller started (GET /api/jobs), or the given ones (GET /api/jobs/:id) —
 // what a `backup --no-wait` printed can be looked up here.
 import { apiClient } from '../api-client.js';
 import { printJson } from '../output/json.js';
 import { showTime } from '../output/time.js';
+import { humanSize } from '../output/size.js';
 import { bool, str, type Command } from './command.js';
 import { cliConfig, configOption, jsonOption } from './config-option.js';
 import { jobLine, type JobView } from './backup.js';
 import { table } from '../restore/cli-context.js';
 
-type Listed = JobView & { queued_at?: string; finished_at?: string; trigger?: string };
+type Listed = JobView & { queued_at?: string; started_at?: string; finished_at?: string; trigger?: string };
 
 export const jobs: Command = {
-  summary: 'show the jobs queued through the controller (backup now), or the given job ids',
+  summary: 'show the jobs since the controller started (scheduled, backup now, safety copies), or the given job ids',
   arguments: [{ name: '[id...]', description: 'job ids, as `baqup backup --no-wait` prints them' }],
   options: [configOption, jsonOption],
   details: [
-    'Output: without ids, a table ID, TARGET, STATUS, QUEUED, FINISHED (times in the config\'s timezone); with ids, one line each.',
-    '--json: { jobs: [{ job_id, target, status, queued_at, finished_at, path, bytes, duration_seconds, error }] }.',
+    'Output: without ids, a table ID, TARGET, TRIGGER, STATUS, BYTES, QUEUED, FINISHED (newest first, times in the config\'s',
+    'timezone; BYTES of a running job: written so far); with ids, one line each.',
+    '--json: { jobs: [{ job_id, target, trigger, status, queued_at, started_at, finished_at, bytes, expected_bytes, path, sha256, duration_seconds, error }] }.',
     'Exit codes: 0 found, 1 an id is unknown or the controller does not answer, 2 usage error.',
   ].join('\n'),
   examples: ['', '3f2a9c1e-…', '--json'],
@@ -32,8 +34,8 @@ export const jobs: Command = {
       }
       const list = ((res.body as { jobs?: Listed[] }).jobs ?? []);
       if (bool(opts, 'json')) printJson({ jobs: list });
-      else if (list.length === 0) console.log('no jobs queued through this controller since it started (scheduled runs: `baqup status`)');
-      else console.log(table(['ID', 'TARGET', 'STATUS', 'QUEUED', 'FINISHED'], list.map((j) => [j.job_id, j.target, j.status, showTime(j.queued_at, tz), showTime(j.finished_at, tz)])));
+      else if (list.length === 0) console.log('no jobs since the controller started (next runs: `baqup status`)');
+      else console.log(table(['ID', 'TARGET', 'TRIGGER', 'STATUS', 'BYTES', 'QUEUED', 'FINISHED'], list.map((j) => [j.job_id, j.target, j.trigger ?? '-', j.status, humanSize(j.bytes), showTime(j.queued_at, tz), showTime(j.finished_at, tz)])));
       return 0;
     }
     const found: Listed[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from '@baqup/core';
 import { snakeCaseKeys } from './json.js';
-import { Progress } from './progress.js';
+import { Progress, bytesText } from './progress.js';
 import { durationWords, retentionWords } from './retention.js';
 import { humanDuration, humanSize } from './size.js';
 import { isoInZone } from './time.js';
@@ -79,5 +79,34 @@ describe('Progress', () => {
     expect(plain.writes[0]).toBe('\r\x1b[2K[##########----------] 1/2 done, 0 s · db/postgres-main running');
     p.clear();
     expect(plain.writes[1]).toBe('\r\x1b[2K');
+  });
+
+  it('with bytes: size, rate over the last seconds, and what is left from the expected size; no ETA past it', () => {
+    expect(bytesText(5 * 1024 ** 2, 20 * 1024 ** 2, 1024 ** 2)).toBe('5.0 MiB of ~20.0 MiB at 1.0 MiB/s, ~15 s left');
+    expect(bytesText(5 * 1024 ** 2, undefined, 1024 ** 2)).toBe('5.0 MiB at 1.0 MiB/s');
+    expect(bytesText(30 * 1024 ** 2, 20 * 1024 ** 2, 1024 ** 2)).toBe('30.0 MiB of ~20.0 MiB at 1.0 MiB/s');
+    expect(bytesText(100, 1000, undefined)).toBe('100 B of ~1000 B');
+  });
+
+  it('not a terminal, a running job with bytes: its rate comes from the polls between the lines', () => {
+    let now = 0;
+    const s = sink(false);
+    const p = new Progress({ sink: s.sink, everyMs: 10_000, now: () => now, env: {} });
+    const job = (bytes: number) => [{ label: 'app/fs-data', state: 'running', done: false, bytes, expected: 100 * 1024 ** 2 }];
+    for (let t = 1; t <= 10; t++) {
+      now = t * 1000;
+      p.update(job(t * 2 * 1024 ** 2)); // 2 MiB/s
+    }
+    expect(s.writes).toEqual(['… 10 s: 0/1 done; app/fs-data running 20.0 MiB of ~100.0 MiB at 2.0 MiB/s, ~40 s left\n']);
+  });
+
+  it('a terminal with bytes: the bar fills by bytes of the expected size', () => {
+    const s = sink(true);
+    let now = 0;
+    const p = new Progress({ sink: s.sink, now: () => now, env: { NO_COLOR: '1' } });
+    p.update([{ label: 'app/fs-data', state: 'running', done: false, bytes: 0, expected: 1000 }]);
+    now = 2000;
+    p.update([{ label: 'app/fs-data', state: 'running', done: false, bytes: 500, expected: 1000 }]);
+    expect(s.writes[1]).toBe('\r\x1b[2K[##########----------] 0/1 done, 2 s · app/fs-data running 500 B of ~1000 B at 250 B/s, ~2 s left');
   });
 });
