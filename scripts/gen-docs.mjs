@@ -260,6 +260,7 @@ const CONFIG_TEXT = {
   'api.protect_reads': 'Require the token for read routes too.',
   'api.allow_restore': 'Enable `POST /api/restores` (restores through the API, with the token). The `baqup restore` command does not need it.',
   'health': 'What `GET /readyz` (and so `baqup healthcheck` and the image\'s HEALTHCHECK) reports.',
+  'history': 'The run history in `<data_dir>/baqup.db` (SQLite): `GET /api/runs`, `baqup history`, and the state a restart starts from.',
 };
 
 function typeOf(s) {

@@ -10,6 +10,7 @@ import { createLogger, createRedactor } from '@baqup/log';
 import { createNotifier } from '@baqup/notify';
 import { containerNotice } from './held.js';
 import { killAll } from '@baqup/proc';
+import { sourcesFromConfig } from '@baqup/restore';
 import { sweepPartials } from '@baqup/stage';
 import { StateStore } from '@baqup/state';
 import { resolveApiToken } from './api-token.js';
@@ -21,6 +22,9 @@ import { startJobs, type Jobs } from './jobs.js';
 import { JobRegistry } from './job-registry.js';
 import { jobRoutes } from './job-routes.js';
 import { ControllerMetrics } from './observe/metrics.js';
+import { foundBackups } from './history/adopt.js';
+import { openHistory, resultKey, type HistoryRecorder } from './history/recorder.js';
+import { historyRoutes } from './history/routes.js';
 import { backupPipeline, refusedByShutdown } from './pipeline.js';
 import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -65,6 +69,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const { backend, display } = createBackend(config, logger);
   logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: display, dry_run: options.dryRun });
 
+  // Opened once this controller holds the data directory (below); a dry run writes nothing and has no history.
+  let recorder: HistoryRecorder | undefined;
   const notifier = createNotifier({
     onFailure: config.notifications.on_failure,
     onSuccess: config.notifications.on_success,
@@ -72,6 +78,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     ...(config.notifications.click_url ? { clickUrl: config.notifications.click_url } : {}),
     logger,
     redact: (t) => redactor.redact(t),
+    onDelivery: (d) => recorder?.notification(d),
   });
   for (const s of notifier.secrets) redactor.add(s);
   // A container baqup stopped stays visible until it runs again: in the state (API, /metrics) and as an alert
@@ -89,6 +96,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     );
     const swept = await sweepPartials(config.staging.path).catch(() => []);
     if (swept.length > 0) logger.info('removed partial files of interrupted backups', { count: swept.length });
+    // Last success, failure counts, sizes and durations from the history before discovery's first listing, so
+    // /metrics and the API are right at once; a fresh database first learns what staging and the remote hold.
+    recorder = openHistory({ dataDir: config.data_dir, retentionDays: config.history.retention_days, logger, backend: config.upload.backend, cleanupAfterUpload: config.staging.cleanup_after_upload });
+    recorder.seed(store);
+    if (recorder.history?.fresh) void recorder.adopt(() => foundBackups(sourcesFromConfig(config, logger)), store);
   }
 
   let unreachableLogged = false;
@@ -117,6 +129,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     desired$.subscribe((d) => {
       desired = d;
       store.applyDesired(d);
+      recorder?.desired(d);
       // Resolved passwords of discovered targets are registered so no log line can ever carry them.
       for (const c of d.values()) for (const t of c.targets) if (t.password && t.password.kind !== 'file') redactor.add(t.password.value);
     }),
@@ -131,7 +144,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
-    const runJob = registry.track(backupPipeline({
+    const runJob = (recorder?.timed ?? ((f) => f))(registry.track(backupPipeline({
       dump: { docker, holds, logger, onSecret: (s) => redactor.add(s) },
       logger,
       stagingRoot: config.staging.path,
@@ -141,7 +154,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       backend,
       halted: (job) => halt.admit(jobKey(job), store.snapshot().targets.get(jobKey(job))?.lastBytes),
       progress: registry,
-    }));
+    })));
     jobs = startJobs({
       desired$,
       store,
@@ -151,6 +164,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       queueLimit: config.queue_limit,
       runJob,
       onResult: (r) => {
+        recorder?.result(r, store.snapshot().targets.get(resultKey(r))?.lastRun);
         if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error, jobKey(r.job));
         // A job whose cold hold the shutdown refused did not fail: no alert (it is logged as job.skipped).
         if (!refusedByShutdown(r, holds)) void notifier.notify(r);
@@ -183,7 +197,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       stateRoutes(store, halt.halted),
       jobRoutes(registry),
       backupRoutes(() => desired, () => jobs),
-      restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs) }),
+      restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs), record: (r) => recorder?.restore(r) }),
+      historyRoutes(() => recorder?.history, config.timezone),
       healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted, metrics }),
     ],
   });
@@ -207,6 +222,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       holds.stopRetries();
       await notifier.close();
       await api.close();
+      recorder?.close();
       await logger.flush();
     },
   });

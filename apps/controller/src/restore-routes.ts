@@ -7,6 +7,7 @@ import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, typ
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
 import { restore, sourcesFromConfig, type RestoreDeps } from '@baqup/restore';
+import type { RestoreRecord } from '@baqup/history';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 import { ApiConfirmRequiredError, ApiRestoreDisabledError, SafetyCopyFailedError } from '@baqup/core';
@@ -30,6 +31,8 @@ export interface RestoreRouteDeps {
   logger: Logger;
   /** Backs up the destination first (trigger `safety`), through the controller's queue. */
   safetyCopy?: RestoreDeps['safetyCopy'];
+  /** Told about every restore that ran (not dry runs), succeeded or not: the history. */
+  record?: (r: RestoreRecord) => void;
 }
 
 const STATUS: Record<string, number> = {
@@ -85,8 +88,9 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
       if (!dryRun && body.confirm !== true) {
         return reply.code(400).send({ error: 'a restore overwrites live data: send confirm: true (or dryRun: true to see the plan)', code: ApiConfirmRequiredError.code, field: 'body.confirm' });
       }
+      const startedAt = Date.now();
       try {
-        return await restore(
+        const report = await restore(
           {
             docker: deps.docker,
             sources: sourcesFromConfig(deps.config, deps.logger),
@@ -98,7 +102,20 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
           },
           { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), dryRun, noSafetyCopy: body.noSafetyCopy === true },
         );
+        if (!dryRun) {
+          deps.record?.({
+            container: report.container, target: report.target, backup: report.timestamp, source: report.side, into_container: report.into,
+            started_at: startedAt, finished_at: Date.now(), success: true, ...(report.safety?.taken ? { safety_copy: report.safety.timestamp } : {}),
+          });
+        }
+        return report;
       } catch (err) {
+        if (!dryRun) {
+          deps.record?.({
+            container: body.container, target: body.target, backup: body.at ?? 'newest', source: body.from ?? 'any', ...(body.into ? { into_container: body.into } : {}),
+            started_at: startedAt, finished_at: Date.now(), success: false, error_code: errorCode(err), error_message: errorMessage(err),
+          });
+        }
         return reply.code(STATUS[errorCode(err)] ?? 500).send({ error: errorMessage(err), code: errorCode(err) });
       }
     });

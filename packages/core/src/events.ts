@@ -40,6 +40,12 @@ export const LOG_EVENTS = [
   'controller.fatal',
   'history.corrupt',
   'history.write_failed',
+  'history.opened',
+  'history.unavailable',
+  'history.rebuilt',
+  'history.adopted',
+  'history.adopt_failed',
+  'history.pruned',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

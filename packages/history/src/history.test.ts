@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger, LogFields } from '@baqup/core';
 import { History } from './history.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import type { RunRecord } from './records.js';
 
 let dir: string;
@@ -58,6 +58,38 @@ describe('opening', () => {
     h.recordRun(run());
     expect(h.runs().runs).toHaveLength(1);
     h.close();
+  });
+
+  it('says whether the file is new: fresh once, not after a reopen', () => {
+    const a = open();
+    expect(a.fresh).toBe(true);
+    a.close();
+    const b = open();
+    expect(b.fresh).toBe(false);
+    b.close();
+  });
+
+  it('upgrades a version-1 database in place, keeping its runs', () => {
+    const db = new BetterSqlite3(join(dir, 'baqup.db'));
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO runs (id, container, target, schedule, trigger, finished_at, success) VALUES ('old', 'db', 'postgres-main', 'daily', 'schedule', ?, 1)").run(NOW);
+    db.close();
+    const h = open();
+    expect(h.fresh).toBe(false);
+    expect(h.runs().runs.map((r) => r.id)).toEqual(['old']);
+    h.recordVerification({ container: 'db', target: 'postgres-main', backup: '20261206T120000Z', source: 'staging', at: NOW, success: true, checksum: 'sha256 ok' });
+    expect(h.recent('verifications')).toEqual([expect.objectContaining({ success: true, checksum: 'sha256 ok' })]);
+    h.close();
+    const check = new BetterSqlite3(join(dir, 'baqup.db'), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    check.close();
+  });
+
+  it('without repair (the CLI), a damaged file is left where it is and opening throws', () => {
+    writeFileSync(join(dir, 'baqup.db'), Buffer.alloc(8192, 0x5a));
+    expect(() => new History({ path: join(dir, 'baqup.db'), logger, retentionDays: 400, repair: false })).toThrow(/BAQUP_HISTORY_CORRUPT|cannot be used/);
+    expect(readdirSync(dir)).toEqual(['baqup.db']);
   });
 
   it('refuses a database a newer baqup wrote, by moving it aside rather than writing into it', () => {
@@ -142,9 +174,11 @@ describe('queries', () => {
     h.recordRun(run({ id: '2', finished_at: NOW - 2000, success: false, error_code: 'BAQUP_DUMP_FAILED', error_message: 'a' }));
     h.recordRun(run({ id: '3', finished_at: NOW - 1000, success: false, error_code: 'BAQUP_DUMP_TIMEOUT', error_message: 'b' }));
     h.recordRun(run({ id: '4', target: 'fs-data', finished_at: NOW, stored_bytes: 42 }));
-    expect(h.targets()).toEqual([
-      expect.objectContaining({ target: 'fs-data', runs: 1, failure_streak: 0, last_success_at: NOW, last_stored_bytes: 42, last_duration_ms: 5000 }),
-      expect.objectContaining({ target: 'postgres-main', runs: 3, failure_streak: 2, last_success_at: NOW - 3000, last_run_at: NOW - 1000, last_error_code: 'BAQUP_DUMP_TIMEOUT' }),
+    h.recordRun(run({ id: '5', container: 'web', finished_at: NOW, duration_ms: 1234 }));
+    expect(h.targets().find((t) => t.container === 'web')).toMatchObject({ last_duration_ms: 1234, failure_streak: 0 });
+    expect(h.targets().filter((t) => t.container === 'db')).toEqual([
+      expect.objectContaining({ target: 'fs-data', runs: 1, failures: 0, failure_streak: 0, last_success: true, last_success_at: NOW, last_stored_bytes: 42, last_success_stored_bytes: 42, last_duration_ms: 5000 }),
+      expect.objectContaining({ target: 'postgres-main', runs: 3, failures: 2, failure_streak: 2, last_success: false, first_run_at: NOW - 3000, last_success_at: NOW - 3000, last_run_at: NOW - 1000, last_error_code: 'BAQUP_DUMP_TIMEOUT', last_success_stored_bytes: 1000 }),
     ]);
     h.close();
   });

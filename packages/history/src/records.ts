@@ -23,6 +23,8 @@ export interface RunRecord {
   upload?: string | undefined;
   error_code?: string | undefined;
   error_message?: string | undefined;
+  /** From queued to finished, as `duration_ms` of the job.* log lines (and /metrics' last duration). */
+  duration_ms?: number | undefined;
 }
 
 export interface RestoreRecord {
@@ -53,6 +55,22 @@ export interface DrillRecord {
   bytes?: number | undefined;
   /** What was checked, as JSON (row counts, key counts, …). */
   detail?: unknown;
+  error_code?: string | undefined;
+  error_message?: string | undefined;
+}
+
+/** One copy checked by `baqup verify`: sha256 against its manifest and read to its end in its format. */
+export interface VerificationRecord {
+  container: string;
+  target: string;
+  /** The backup's timestamp (`20240115T030000Z`). */
+  backup: string;
+  /** `staging`, `remote` or `restic`. */
+  source: string;
+  at: number;
+  success: boolean;
+  checksum?: string | undefined;
+  content?: string | undefined;
   error_code?: string | undefined;
   error_message?: string | undefined;
 }
@@ -103,9 +121,17 @@ export interface TargetSummary {
   last_success_at?: number | undefined;
   /** Failed runs since the last success. */
   failure_streak: number;
+  /** Whether the last run succeeded. */
+  last_success: boolean;
+  /** Failed runs the history holds (within its retention). */
+  failures: number;
+  first_run_at: number;
   last_error_code?: string | undefined;
   last_error_message?: string | undefined;
+  /** Stored size of the last run (absent when it failed before staging). */
   last_stored_bytes?: number | undefined;
+  /** Stored size of the last successful run. */
+  last_success_stored_bytes?: number | undefined;
   last_duration_ms?: number | undefined;
 }
 

@@ -1,7 +1,7 @@
 // The history's schema, one migration a step; `PRAGMA user_version` says how many have run.
 import type { Database } from 'better-sqlite3';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE runs (
      id TEXT PRIMARY KEY,
      container TEXT NOT NULL,
@@ -49,6 +49,16 @@ const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL, container_id TEXT NOT NULL, container TEXT NOT NULL, action TEXT NOT NULL, detail TEXT
    );
    CREATE INDEX discovery_by_time ON discovery_events (at);`,
+  // 2: a run's own duration (queue wait included, as the job.* log lines and /metrics count it), and verifications
+  // (`baqup verify`: a copy hashed against its manifest and read to its end) beside drills.
+  `ALTER TABLE runs ADD COLUMN duration_ms INTEGER;
+   CREATE TABLE verifications (
+     id INTEGER PRIMARY KEY,
+     container TEXT NOT NULL, target TEXT NOT NULL, backup TEXT NOT NULL, source TEXT NOT NULL,
+     at INTEGER NOT NULL, success INTEGER NOT NULL, checksum TEXT, content TEXT, error_code TEXT, error_message TEXT
+   );
+   CREATE INDEX verifications_by_time ON verifications (at);
+   CREATE INDEX verifications_by_target ON verifications (container, target, at);`,
 ];
 
 /** The version a fully migrated database has. */

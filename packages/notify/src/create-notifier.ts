@@ -39,6 +39,20 @@ export interface NotifierOptions {
   channelOptions?: ChannelOptions;
   /** Clock, for tests. */
   now?: () => number;
+  /** Told about every message once it was delivered or given up (the controller records these in its history). */
+  onDelivery?: (delivery: Delivery) => void;
+}
+
+/** One message to one channel: which, what kind, for which targets, and whether it arrived. */
+export interface Delivery {
+  /** The channel's display name (no secrets). */
+  channel: string;
+  kind: string;
+  /** Target keys (`container/type-instance`) the message was about. */
+  targets: string[];
+  delivered: boolean;
+  /** Why it was not delivered (redacted). */
+  error?: string;
 }
 
 export interface Notifier {
@@ -115,6 +129,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
   // Deliveries run one burst after another, so a recovery never overtakes the failure it answers.
   let sending: Promise<void> = Promise.resolve();
 
+  const told = (d: Delivery) => {
+    try {
+      options.onDelivery?.(d);
+    } catch {
+      // a recorder that throws never stops a delivery
+    }
+  };
   const scrub = (text: string, channel: Channel) =>
     redactSecrets(redact(text), channel.secrets);
 
@@ -125,8 +146,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (channel.kind === 'email') await sendEmail(channel, clean, deliverOptions, http);
       else for (const request of buildRequests(channel, clean, deliverOptions)) await post(request, http, channel.displayName);
       logger.debug('notification sent', { notifier: channel.displayName, kind: message.kind, count: message.items.length });
+      told({ channel: channel.displayName, kind: message.kind, targets: message.items.map((item) => item.target), delivered: true });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
+      told({ channel: channel.displayName, kind: message.kind, targets: message.items.map((item) => item.target), delivered: false, error: scrub(err instanceof Error ? err.message : String(err), channel) });
       logger.error('notification could not be delivered', {
         event: 'notify.failed',
         notifier: channel.displayName,

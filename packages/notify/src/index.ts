@@ -1,4 +1,4 @@
-export { createNotifier, type Notifier, type NotifierOptions } from './create-notifier.js';
+export { createNotifier, type Delivery, type Notifier, type NotifierOptions } from './create-notifier.js';
 export { parseChannel, type Channel, type ChannelKind, type ChannelSpec, type WebhookSpec } from './channel.js';
 export { fromBackupResult, type ContainerNotice, type NotifyEvent, type ResultNotice, type TargetNotice } from './events.js';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupJob, ContainerBackupConfig, TargetConfig } from '@baqup/core';
 import { Secret } from '@baqup/core';
-import { StateStore } from './store.js';
+import { StateStore, type TargetSeed } from './store.js';
 import { containersView } from './views.js';
 
 const target = (instance: string): TargetConfig => ({
@@ -74,5 +74,34 @@ describe('StateStore', () => {
     const json = JSON.stringify(containersView(store.snapshot()));
     expect(json).toContain('"key":"db/postgres-main"');
     expect(json).not.toContain('hunter2');
+  });
+
+  it('takes what the history knew of a target at start: when it appears, or at once when it has not run yet', () => {
+    const now = new Date('2026-01-02T00:00:00Z');
+    const store = new StateStore('x', { now: () => now });
+    const db = container('db', [target('main'), target('other')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    const lastSuccess = new Date('2026-01-01T03:00:00Z');
+    const seed = { lastRun: new Date('2026-01-01T04:00:00Z'), lastSuccess, lastError: 'boom', status: 'error' as const, failures: 3, lastDurationSeconds: 2.5, lastBytes: 1234, discoveredAt: new Date('2025-12-01T00:00:00Z') };
+    store.seedTargets(new Map<string, TargetSeed>([['db/postgres-main', seed], ['web/fs-data', { lastSuccess, status: 'healthy' as const, failures: 0 }]]));
+    expect(store.snapshot().targets.get('db/postgres-main')).toMatchObject({ ...seed, stale: false });
+    expect(store.snapshot().targets.get('db/postgres-other')).toMatchObject({ status: 'unknown', failures: 0, discoveredAt: now });
+    const web = container('web', []);
+    web.targets = [{ ...target('data'), type: 'fs' }];
+    store.applyDesired(new Map([[db.containerId, db], [web.containerId, web]]));
+    expect(store.snapshot().targets.get('web/fs-data')).toMatchObject({ lastSuccess, status: 'healthy', discoveredAt: now });
+  });
+
+  it('a seed never overwrites a run of this process, and a target that leaves comes back as it left', () => {
+    const store = new StateStore('x', { now: () => new Date('2026-01-02T00:00:00Z') });
+    const db = container('db', [target('main')]);
+    store.applyDesired(new Map([[db.containerId, db]]));
+    const job = { id: 'j1', container: db, target: db.targets[0]!, schedule: db.schedules.daily!, triggeredAt: new Date(), trigger: 'manual' } as BackupJob;
+    store.recordResult({ job, success: false, error: { code: 'X', message: 'now' }, durationSeconds: 1 });
+    store.seedTargets(new Map<string, TargetSeed>([['db/postgres-main', { status: 'healthy', failures: 9 }]]));
+    expect(store.snapshot().targets.get('db/postgres-main')).toMatchObject({ status: 'error', failures: 1, lastError: 'now' });
+    store.applyDesired(new Map());
+    store.applyDesired(new Map([[db.containerId, db]]));
+    expect(store.snapshot().targets.get('db/postgres-main')).toMatchObject({ status: 'error', failures: 1, lastError: 'now' });
   });
 });

@@ -21,7 +21,7 @@ export interface QueueState {
 export interface TargetRecord extends TargetState {
   /** When the target first appeared in the desired state; staleness of a never-succeeded target counts from here. */
   discoveredAt: Date;
-  /** Failed runs since the controller started (a Prometheus counter: only ever grows). */
+  /** Failed runs, counted on from the history at start (a Prometheus counter: only ever grows while running). */
   failures: number;
   lastDurationSeconds?: number;
   /** Staged size of the last successful run. */
@@ -42,6 +42,12 @@ export interface HeldRecord {
   attempts?: number;
   lastError?: { code: string; message: string };
 }
+
+/** A target's state as the history rebuilds it at start. */
+export type TargetSeed = Partial<Pick<TargetRecord, 'lastRun' | 'lastSuccess' | 'lastError' | 'status' | 'failures' | 'lastDurationSeconds' | 'lastBytes' | 'discoveredAt'>>;
+
+const earlier = (a: Date | undefined, b: Date): Date => (a && a.getTime() < b.getTime() ? a : b);
+const withoutUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export interface ControllerState {
   /** Keyed by container name. */
@@ -64,6 +70,7 @@ export class StateStore {
   readonly #subject: BehaviorSubject<ControllerState>;
   readonly #limit: number;
   readonly #now: () => Date;
+  #seed = new Map<string, TargetSeed>();
 
   constructor(dockerAddress: string, options: StateStoreOptions = {}) {
     this.#limit = options.recentEventLimit ?? 200;
@@ -96,10 +103,38 @@ export class StateStore {
       containers.set(c.containerName, c);
       for (const t of c.targets) {
         const key = targetKey(c.containerName, t);
-        targets.set(key, s.targets.get(key) ?? { status: 'unknown', discoveredAt: now, failures: 0, stale: false });
+        targets.set(key, s.targets.get(key) ?? this.#fromSeed(key, now));
       }
     }
+    // A target that goes away is remembered as it was, so it comes back with its runs (a container recreated by
+    // `docker compose up` is a new container of the same name).
+    for (const [key, t] of s.targets) if (!targets.has(key)) this.#seed.set(key, t);
     this.#set({ ...s, containers, targets });
+  }
+
+  /**
+   * What the history knew of each target at start (keyed by targetKey): a target takes it when it appears, or at
+   * once when it is there already and has not run in this process, so last success, failure count and size are
+   * right straight after a restart.
+   */
+  seedTargets(seed: ReadonlyMap<string, TargetSeed>): void {
+    this.#seed = new Map(seed);
+    const s = this.snapshot();
+    const targets = new Map(s.targets);
+    let changed = false;
+    for (const [key, t] of s.targets) {
+      const known = seed.get(key);
+      if (!known || t.lastRun) continue;
+      targets.set(key, { ...t, ...withoutUndefined(known), discoveredAt: earlier(known.discoveredAt, t.discoveredAt) });
+      changed = true;
+    }
+    if (changed) this.#set({ ...s, targets });
+  }
+
+  #fromSeed(key: string, now: Date): TargetRecord {
+    const fresh: TargetRecord = { status: 'unknown', discoveredAt: now, failures: 0, stale: false };
+    const known = this.#seed.get(key);
+    return known ? { ...fresh, ...withoutUndefined(known), discoveredAt: earlier(known.discoveredAt, now) } : fresh;
   }
 
   setNextRun(key: string, nextRun: Date | undefined): void {

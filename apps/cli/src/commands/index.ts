@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { backup } from './backup.js';
 import { healthcheck } from './healthcheck.js';
+import { history } from './history.js';
 import { jobs } from './jobs.js';
 import { lint } from './lint.js';
 import { ls } from './ls.js';
@@ -10,4 +11,4 @@ import { restoreCommand } from './restore.js';
 import { status } from './status.js';
 import { verify } from './verify.js';
 
-export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, healthcheck, ls, restore: restoreCommand, verify, prune };
+export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, history, healthcheck, ls, restore: restoreCommand, verify, prune };

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import { errorCode, errorMessage } from '@baqup/core';
 import { NO_SAFETY_COPY_MEANING, restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
 import { cliContext, humanSize } from '../restore/cli-context.js';
+import { recordInHistory } from '../restore/history.js';
 import { safetyCopyThroughController } from '../restore/safety-copy.js';
 import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
@@ -89,6 +90,7 @@ export const restoreCommand: Command = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);
+    const startedAt = Date.now();
     try {
       const report = await restore(
         {
@@ -112,11 +114,23 @@ export const restoreCommand: Command = {
           noSafetyCopy: values['no-safety-copy'],
         },
       );
+      if (!dryRun) {
+        recordInHistory(ctx.config, (h) => h.recordRestore({
+          container: report.container, target: report.target, backup: report.timestamp, source: report.side, into_container: report.into,
+          started_at: startedAt, finished_at: Date.now(), success: true, ...(report.safety?.taken ? { safety_copy: report.safety.timestamp } : {}),
+        }));
+      }
       if (values['no-safety-copy'] && !dryRun) console.error(`baqup restore: ${NO_SAFETY_COPY_MEANING}`);
       if (values.json) printJson(report);
       else console.log(report.dryRun ? `dry run, nothing touched:\n${summaryText(report)}` : reportText(report));
       return 0;
     } catch (err) {
+      if (!dryRun) {
+        recordInHistory(ctx.config, (h) => h.recordRestore({
+          container, target, backup: values.at ?? 'newest', source: values.from ?? 'any', ...(values.into ? { into_container: values.into } : {}),
+          started_at: startedAt, finished_at: Date.now(), success: false, error_code: errorCode(err), error_message: errorMessage(err),
+        }));
+      }
       if (values.json) printJson({ error: { code: errorCode(err), message: errorMessage(err) } });
       console.error(`baqup restore: ${errorMessage(err)} (${errorCode(err)})`);
       return 1;

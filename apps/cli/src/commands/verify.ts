@@ -3,6 +3,7 @@
 import { verifyBackups, type VerifyResult } from '@baqup/restore';
 import { printJson } from '../output/json.js';
 import { cliContext } from '../restore/cli-context.js';
+import { recordInHistory } from '../restore/history.js';
 import { bool, str, type Command } from './command.js';
 import { configOption, jsonOption } from './config-option.js';
 
@@ -28,6 +29,16 @@ export const verify: Command = {
       ...(target ? { target } : {}),
       all: bool(opts, 'all'),
       ...(json ? {} : { onResult: (r: VerifyResult) => console.log(line(r)) }),
+    });
+    const at = Date.now();
+    recordInHistory(ctx.config, (h) => {
+      for (const r of results) {
+        h.recordVerification({
+          container: r.container, target: r.target, backup: r.timestamp, source: r.side, at, success: r.ok,
+          ...(r.checksum ? { checksum: r.checksum } : {}), ...(r.content ? { content: r.content } : {}),
+          ...(r.error ? { error_code: r.error.code, error_message: r.error.message } : {}),
+        });
+      }
     });
     const failed = results.filter((r) => !r.ok).length;
     if (json) printJson({ results, problems });

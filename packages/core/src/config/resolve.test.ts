@@ -41,6 +41,7 @@ describe('defaults', () => {
       journal: '/var/lib/baqup/journal.json',
       api: { listen: '127.0.0.1:8080', protect_reads: false, allow_restore: false },
       health: { stale_targets_unready: false },
+      history: { retention_days: 400 },
     });
   });
 

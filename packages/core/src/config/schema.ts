@@ -187,5 +187,13 @@ export const CONFIG_SCHEMA = {
         stale_targets_unready: { type: 'boolean', default: false, description: 'GET /readyz answers 503 while any target is stale.' },
       },
     },
+    history: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        retention_days: { ...positiveInt, default: 400, description: 'Days of runs, restores, verifications, drills, notifications and discovery events kept in <data_dir>/baqup.db.' },
+      },
+    },
   },
 } as const;

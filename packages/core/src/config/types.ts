@@ -68,6 +68,8 @@ export interface ControllerConfig {
   api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean; /** Enables POST /api/restores. */ allow_restore: boolean };
   /** What /readyz takes into account besides Docker and staging. */
   health: { stale_targets_unready: boolean };
+  /** The embedded history database, `<data_dir>/baqup.db`. */
+  history: { retention_days: number };
 }
 
 /** What loadConfig read: a file path, or `defaults` when no file was given. */

@@ -12,3 +12,9 @@ export class HistoryWriteError extends defineError('HistoryWriteError', {
   retryable: true,
   when: 'a batch of history records cannot be written (disk full, I/O error); the records are dropped and backups go on.',
 }) {}
+
+export class HistoryUnavailableError extends defineError('HistoryUnavailableError', {
+  code: 'BAQUP_HISTORY_UNAVAILABLE',
+  retryable: true,
+  when: 'the history database cannot be opened even fresh (data directory not writable, the SQLite module does not load); the controller runs on without history (backups go on), and the history routes answer 503.',
+}) {}
