@@ -17,7 +17,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ca-certificates rclone restic sqlite3 tini zstd >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
-COPY docker/env.sh /usr/local/lib/baqup/env.sh
+COPY docker/env.sh docker/check-sqlite.cjs /usr/local/lib/baqup/
 COPY docker/baqup.yml /etc/baqup/baqup.yml
 COPY docker/baqup docker/baqup-entrypoint /usr/local/bin/
 RUN chmod 755 /usr/local/bin/baqup /usr/local/bin/baqup-entrypoint && mkdir -p /data /config
@@ -40,9 +40,18 @@ ENTRYPOINT ["tini", "--", "baqup-entrypoint"]
 FROM runtime-base AS runtime-prebuilt
 COPY docker/APP.md .image-ap[p] /app/
 RUN baqup --help >/dev/null || echo 'runtime-prebuilt: no working /app; run docker/prebuild.sh before building this target' >&2
+RUN node /usr/local/lib/baqup/check-sqlite.cjs || echo 'runtime-prebuilt: better-sqlite3 does not load in /app (built for another Node or libc?); the controller would run without history' >&2
 
 # ---- the JS built from source: dependencies fetched from the lockfile alone (cached while it is unchanged)
 FROM ${BUILD_IMAGE} AS build
+# better-sqlite3 (the history database) is compiled here with node-gyp against this image's own Node headers
+# (/usr/local/include/node in node:* images): no prebuilt binary and no header tarball is downloaded, and the addon
+# matches the runtime's Node (BUILD_IMAGE defaults to BASE_IMAGE) and glibc.
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends g++ make python3 >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
+ENV npm_config_build_from_source=true \
+    npm_config_nodedir=/usr/local
 RUN npm install -g --no-fund --no-audit pnpm@9.15.9 >/dev/null
 WORKDIR /src
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
@@ -53,4 +62,4 @@ RUN pnpm install --frozen-lockfile --offline && sh docker/prebuild.sh /out
 # ---- the default image
 FROM runtime-base AS runtime
 COPY --from=build /out /app/
-RUN baqup --help >/dev/null && node /app/dist/main.js --help >/dev/null
+RUN baqup --help >/dev/null && node /app/dist/main.js --help >/dev/null && node /usr/local/lib/baqup/check-sqlite.cjs

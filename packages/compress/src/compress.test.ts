@@ -67,4 +67,25 @@ describe('compress operator', () => {
       expectObservable(out).toBe('a|', { a: { pg_dump: '16.1', zlib: '1.3' } });
     });
   });
+
+  it('counts the dump\'s bytes as they pass into the compressor (rawBytes), none for an uncompressed target', async () => {
+    const a = dumped('raw', 'gzip');
+    let out: CompressedJob | undefined;
+    new TestScheduler((act, exp) => expect(act).toEqual(exp)).run(({ cold, expectObservable }) => {
+      expectObservable(cold<JobFlow<DumpedJob>>('a|', { a }).pipe(compress(), map((f) => ((out = f as CompressedJob), 'x')))).toBe('x|');
+    });
+    const chunks: Buffer[] = [];
+    out!.stream.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((r) => out!.stream.on('end', r));
+    const input = a.stream as PassThrough;
+    for (let i = 0; i < 10; i++) input.write(Buffer.alloc(10_000, i));
+    input.end();
+    await ended;
+    expect(out!.rawBytes?.()).toBe(100_000);
+    expect(Buffer.concat(chunks).length).toBeLessThan(100_000);
+    const b = dumped('plain', 'none');
+    new TestScheduler((act, exp) => expect(act).toEqual(exp)).run(({ cold, expectObservable }) => {
+      expectObservable(cold<JobFlow<DumpedJob>>('b|', { b }).pipe(compress(), map((f) => ('rawBytes' in f ? 'counted' : 'not')))).toBe('n|', { n: 'not' });
+    });
+  });
 });

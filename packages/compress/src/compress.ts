@@ -36,6 +36,10 @@ function compressJob(dumped: DumpedJob, options: CompressOptions, logger: Logger
   try {
     const level = kind === 'none' ? undefined : options.levels?.[kind];
     const stream = compressStream(dumped.stream, kind, level, options);
+    // The dump's own size, counted as its chunks pass into the compressor: one more listener on a stream that is
+    // already flowing into the pipe, so no extra stream and no copy (for `none` the staged size is the raw size).
+    let raw = 0;
+    if (kind !== 'none') dumped.stream.on('data', (chunk: Buffer) => void (raw += chunk.length));
     return {
       ...dumped,
       kind: 'compressed',
@@ -43,6 +47,7 @@ function compressJob(dumped: DumpedJob, options: CompressOptions, logger: Logger
       stream,
       extension: compressedExtension(dumped.extension, kind),
       toolVersions: { ...dumped.toolVersions, ...toolVersion(kind, options) },
+      ...(kind === 'none' ? {} : { rawBytes: () => raw }),
     };
   } catch (err) {
     dumped.stream.destroy();

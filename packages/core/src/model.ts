@@ -130,6 +130,8 @@ export interface BackupManifest {
   file: string;
   compression: Compression;
   size: number;
+  /** Bytes the dump produced before compression; absent in manifests written before baqup recorded it. */
+  rawSize?: number;
   sha256: string;
   databases?: string[];
   toolVersions: Record<string, string>;

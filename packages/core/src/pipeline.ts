@@ -21,6 +21,8 @@ export interface DumpedJob {
 export interface CompressedJob extends Omit<DumpedJob, 'kind'> {
   kind: 'compressed';
   compression: Compression;
+  /** Bytes the dump produced (before compression) so far: the whole dump once the stream has ended. */
+  rawBytes?: () => number;
 }
 
 export interface StagedJob {

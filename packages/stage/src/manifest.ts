@@ -26,6 +26,8 @@ export function buildManifest(job: CompressedJob, facts: ManifestFacts): BackupM
     file: facts.file,
     compression: job.compression,
     size: facts.size,
+    // Asked after the staged file was written in full: the dump stream has ended by then.
+    ...(job.rawBytes ? { rawSize: job.rawBytes() } : job.compression === 'none' ? { rawSize: facts.size } : {}),
     sha256: facts.sha256,
     ...(job.databases ? { databases: job.databases } : {}),
     toolVersions: job.toolVersions,

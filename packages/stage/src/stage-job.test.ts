@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaqupError } from '@baqup/core';
 import { stageJob } from './stage-job.js';
-import { bytes, compressedJob, failingStream } from './__fixtures__/jobs.js';
+import { backupJob, bytes, compressedJob, failingStream } from './__fixtures__/jobs.js';
 import { isDiskFull, StageDiskFullError, StageWriteError, toInputError, toWriteError } from './errors.js';
 
 let root: string;
@@ -51,6 +51,13 @@ describe('stageJob', () => {
       toolVersions: { pg_dump: '16.1', zlib: '1.3' },
     });
     expect(manifest.durations.totalMs).toBe(5000 - 260);
+  });
+
+  it('records the dump\'s raw size: what the compressor counted, or the staged size when nothing compressed it', async () => {
+    const counted = { ...compressedJob(Readable.from(bytes(300_000))), rawBytes: () => 1_234_567 };
+    expect((await stageJob(counted, { root })).manifest.rawSize).toBe(1_234_567);
+    const plain = compressedJob(Readable.from(bytes(200_000)), backupJob({ id: 'j2', triggeredAt: new Date('2024-01-16T03:00:00Z') }), 'none');
+    expect((await stageJob(plain, { root })).manifest).toMatchObject({ rawSize: 200_000, size: 200_000 });
   });
 
   it('leaves neither file nor temp file when the stream fails halfway, and keeps the upstream error code', async () => {

@@ -22,6 +22,7 @@ export function adoptedRun(e: BackupEntry): RunRecord {
     success: true,
     ...(m?.durations.totalMs !== undefined ? { duration_ms: m.durations.totalMs } : {}),
     ...(m?.size !== undefined || e.size !== undefined ? { stored_bytes: m?.size ?? e.size } : {}),
+    ...(m?.rawSize !== undefined ? { raw_bytes: m.rawSize } : {}),
     ...(m ? { sha256: m.sha256 } : {}),
     // Restic snapshots of one target share a file name inside the repository: only staged/remote files are unique.
     ...(e.restic ? {} : { file: e.file }),

@@ -78,6 +78,7 @@ export function runRecord(result: BackupResult, finishedAt: Date, started: Date 
     ...(started ? { started_at: started.getTime() } : {}),
     finished_at: finishedAt.getTime(),
     success: result.success,
+    ...(manifest?.rawSize !== undefined ? { raw_bytes: manifest.rawSize } : {}),
     ...(bytes !== undefined ? { stored_bytes: bytes } : {}),
     ...(manifest ? { sha256: manifest.sha256, file: manifest.file } : {}),
     ...(location ? { location } : {}),

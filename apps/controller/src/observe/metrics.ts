@@ -70,7 +70,7 @@ export class ControllerMetrics {
     perTarget('baqup_target_last_size_bytes', 'Staged size of the last successful backup of the target.', (t) => t.lastBytes);
     perTarget('baqup_target_stale', '1 when the target has had no successful backup for longer than its schedule allows.', (t) => (t.stale ? 1 : 0));
     new Counter({
-      name: 'baqup_target_failures_total', help: 'Failed backup runs of the target since the controller started.', labelNames: TARGET_LABELS, registers,
+      name: 'baqup_target_failures_total', help: 'Failed backup runs of the target, counted on from the history at start (so across restarts).', labelNames: TARGET_LABELS, registers,
       collect() {
         this.reset();
         for (const { labels, record } of targets(src.state())) this.inc(labels, record.failures);
