@@ -98,7 +98,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     if (swept.length > 0) logger.info('removed partial files of interrupted backups', { count: swept.length });
     // Last success, failure counts, sizes and durations from the history before discovery's first listing, so
     // /metrics and the API are right at once; a fresh database first learns what staging and the remote hold.
-    recorder = openHistory({ dataDir: config.data_dir, retentionDays: config.history.retention_days, logger, backend: config.upload.backend, cleanupAfterUpload: config.staging.cleanup_after_upload });
+    recorder = openHistory({ dataDir: config.data_dir, retentionDays: config.history.retention_days, logger, backend: config.upload.backend, cleanupAfterUpload: config.staging.cleanup_after_upload, redact: (t) => redactor.redact(t) });
     recorder.seed(store);
     if (recorder.history?.fresh) void recorder.adopt(() => foundBackups(sourcesFromConfig(config, logger)), store);
   }

@@ -89,6 +89,18 @@ describe('recording', () => {
     expect(problem?.detail).toEqual({ errors: [{ label: 'backup.postgress.main.port', message: 'unknown engine "postgress"', expected: 'one of: postgres, …' }] });
   });
 
+  it('error texts go through the redactor before they are kept (the API serves them)', () => {
+    const r = openHistory({ dataDir: dir, retentionDays: 400, logger, backend: 'rclone', cleanupAfterUpload: true, redact: (t) => t.replaceAll('hunter2', '[redacted]') });
+    closers.push(() => r.close());
+    const db = container('db');
+    r.result({ ...failed(job(db, 'j')), error: { code: 'BAQUP_DUMP_FAILED', message: 'auth failed for password hunter2' } }, new Date());
+    r.restore({ container: 'db', target: 'postgres-main', backup: 'b', source: 'staging', started_at: 1, finished_at: 2, success: false, error_message: 'psql: hunter2 rejected' });
+    r.notification({ channel: 'ntfy', kind: 'failure', targets: [], delivered: false, error: 'hunter2' });
+    const all = JSON.stringify([r.history!.runs().runs, r.history!.recent('restores'), r.history!.recent('notifications')]);
+    expect(all).not.toContain('hunter2');
+    expect(all.match(/\[redacted\]/g)).toHaveLength(3);
+  });
+
   it('notifications and restores are kept; a drill can be recorded for the Drills issue', () => {
     const r = open();
     r.notification({ channel: 'ntfy.example/alerts', kind: 'failure', targets: ['db/postgres-main'], delivered: false, error: 'HTTP 500' });

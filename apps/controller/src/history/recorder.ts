@@ -18,6 +18,8 @@ export interface HistoryOptions {
   /** Where backups end up after a success (for the `location` column). */
   backend: 'rclone' | 'restic';
   cleanupAfterUpload: boolean;
+  /** Applied to every error text before it is kept (the log redactor's): the API serves these texts. */
+  redact?: (text: string) => string;
   now?: () => Date;
 }
 
@@ -111,6 +113,8 @@ const problemsOf = (c: ContainerBackupConfig) => c.errors.map((e) => ({ label: e
 export function openHistory(o: HistoryOptions): HistoryRecorder {
   const { logger } = o;
   const now = o.now ?? (() => new Date());
+  const redact = o.redact ?? ((t: string) => t);
+  const scrub = <T extends { error_message?: string | undefined }>(r: T): T => (r.error_message === undefined ? r : { ...r, error_message: redact(r.error_message) });
   const path = join(o.dataDir, 'baqup.db');
   let history: History | undefined;
   try {
@@ -153,7 +157,7 @@ export function openHistory(o: HistoryOptions): HistoryRecorder {
     result: guard(logger, 'a run', (result: BackupResult, finishedAt: Date | undefined) => {
       const s = started.get(result.job.id);
       started.delete(result.job.id);
-      h()?.recordRun(runRecord(result, finishedAt ?? now(), s, o));
+      h()?.recordRun(scrub(runRecord(result, finishedAt ?? now(), s, o)));
     }),
     desired: guard(logger, 'discovery events', (desired: DesiredState) => {
       const at = now().getTime();
@@ -180,12 +184,12 @@ export function openHistory(o: HistoryOptions): HistoryRecorder {
         kind: d.kind,
         ...(only && slash > 0 ? { container: only.slice(0, slash), target: only.slice(slash + 1) } : {}),
         delivered: d.delivered,
-        ...(d.error ? { error: d.error } : {}),
+        ...(d.error ? { error: redact(d.error) } : {}),
       });
     }),
-    restore: guard(logger, 'a restore', (r: RestoreRecord) => h()?.recordRestore(r)),
-    verification: guard(logger, 'a verification', (v: VerificationRecord) => h()?.recordVerification(v)),
-    drill: guard(logger, 'a drill', (d: DrillRecord) => h()?.recordDrill(d)),
+    restore: guard(logger, 'a restore', (r: RestoreRecord) => h()?.recordRestore(scrub(r))),
+    verification: guard(logger, 'a verification', (v: VerificationRecord) => h()?.recordVerification(scrub(v))),
+    drill: guard(logger, 'a drill', (d: DrillRecord) => h()?.recordDrill(scrub(d))),
     seed: guard(logger, 'the state (read)', (store: StateStore) => {
       if (!history) return;
       const seeds = seedsOf(history);
