@@ -18,11 +18,14 @@ const run = promisify(execFile);
 /** An idle app that stops at once on SIGTERM. */
 const IDLE = ['sh', '-c', "mkdir -p /data && echo hello > /data/a.txt && trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
 
-/** The /metrics samples of one container's targets (the shared engine holds other tests' containers too). */
+/**
+ * The per-target state samples (`baqup_target_*`) of one container (the shared engine holds other tests' containers
+ * too). The `baqup_job_*` histogram and counters count this process's jobs and start at 0 after a restart.
+ */
 async function metricsOf(ctl: Ctl, container: string): Promise<string[]> {
   const res = await fetch(`http://${ctl.api}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(res.status).toBe(200);
-  return (await res.text()).split('\n').filter((l) => l.includes(`container="${container}"`)).sort();
+  return (await res.text()).split('\n').filter((l) => l.startsWith('baqup_target_') && l.includes(`baqup_container="${container}"`)).sort();
 }
 
 async function containerOf(ctl: Ctl, name: string): Promise<Body> {

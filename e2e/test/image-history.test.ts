@@ -59,7 +59,8 @@ async function startBaqup(img: string, name: string): Promise<TestContainer> {
 }
 
 async function snapshot(c: TestContainer) {
-  const metrics = (await api(c, '/metrics')).text.split('\n').filter((l) => l.includes(`container="${app.name}"`)).sort();
+  // The per-target state series; the baqup_job_* counters count one process's jobs and start at 0 in the new one.
+  const metrics = (await api(c, '/metrics')).text.split('\n').filter((l) => l.startsWith('baqup_target_') && l.includes(`baqup_container="${app.name}"`)).sort();
   const entry = (JSON.parse((await api(c, '/api/containers')).text) as Body[]).find((x) => x.name === app.name);
   const history = await execIn(c, ['baqup', 'history', app.name, '--json']);
   expect(history.exitCode, history.stderr).toBe(0);
