@@ -25,7 +25,8 @@ for (let i = 0; i < runs; i++) {
   const a = process.hrtime.bigint();
   h.recordRun({
     id: `job-${i}`, container: `c${i % targets}`, target: 'postgres-main', schedule: 'daily', trigger: 'schedule',
-    started_at: finished - 4000, finished_at: finished, success: i % 17 !== 0, stored_bytes: 1_000_000 + (i % 1000),
+    queued_at: finished - 4500, started_at: finished - 4000, finished_at: finished, duration_ms: 4500, success: i % 17 !== 0,
+    raw_bytes: 5_000_000 + (i % 1000), stored_bytes: 1_000_000 + (i % 1000),
     sha256: 'ab'.repeat(32), file: `${i}.sql.zst`, location: 'staging,remote', upload: 'uploaded',
   });
   recordNs += process.hrtime.bigint() - a;
