@@ -11,6 +11,7 @@ import { eventStream, type DockerEvent, type EventsConnect, type EventsOptions }
 import { execStream, execToCompletion, type ExecResult, type ExecStreamOptions } from './exec-stream.js';
 import { startExec, type ExecHandle, type ExecOptions } from './exec.js';
 import { killExec } from './kill-exec.js';
+import { DockerNotFoundError } from './errors.js';
 import { inspect, start, stop, wait } from './lifecycle.js';
 
 export interface ListOptions {
@@ -108,8 +109,19 @@ export class DockerClient {
     return wait(this.#ctx, id, signal);
   }
 
+  /**
+   * Whether the engine lists the container as running. Through the list API, which the engine answers from memory:
+   * an inspect of a container whose archive is streaming (a cold copy, or one whose reader just died: a controller
+   * SIGKILLed mid-backup) can wait for that stream for minutes, and the journal replay and the start retries must
+   * not. A container the engine does not list is DockerNotFoundError, as with inspect.
+   */
   async isRunning(id: string, signal?: AbortSignal): Promise<boolean> {
-    return (await inspect(this.#ctx, id, signal)).state.running;
+    const raw = await call(this.#ctx, `container ${id}`, () =>
+      this.#ctx.docker.listContainers({ all: true, filters: { id: [id] }, ...(signal ? { abortSignal: signal } : {}) }),
+    );
+    const mine = raw.find((c) => c.Id === id || c.Id.startsWith(id) || c.Names.some((n) => n.replace(/^\//, '') === id));
+    if (!mine) throw new DockerNotFoundError(`container ${id}`);
+    return mine.State === 'running';
   }
 }
 
