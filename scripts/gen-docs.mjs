@@ -48,6 +48,9 @@ const LABEL_TEXT = {
     enabled: 'Backs this container up. Without it (or with `false`) every other `backup.*` label is ignored.',
     stop: () =>
       `Stops the container while its ${[...COLD_CAPABLE].map(code).join(' and ')} targets are copied (a cold, consistent copy; database servers are dumped live), and starts it again on every path. Recorded in a journal first, so a crash never leaves it stopped.`,
+    notify_on_failure: 'Alert URLs (any form of notifications.md) also told about this container\'s failures, overdue targets and recoveries; several separated by spaces.',
+    notify_on_success: 'Alert URLs told about this container\'s successful backups.',
+    notify_global: '`false`: the config\'s alert channels leave this container out, only its own `notify_on_*` channels hear of it.',
   },
   schedule: {
     cron: 'When it runs: 5 fields, or 6 with seconds first, in the controller\'s `timezone`.',
@@ -61,6 +64,8 @@ const LABEL_TEXT = {
     compress: 'Compression of the dump file.',
     timeout: 'How long the whole job (dump, compress, stage, upload) may take before it is killed.',
     pre_exec: 'A shell command run in the container (`sh -c`) before the dump; if it fails the target is skipped and alerted.',
+    post_exec: 'A shell command run in the container (`sh -c`) after every job of the target, on every path (success, failure, timeout, shutdown), with `BAQUP_RESULT` (`success`, `failure`, `aborted`), `BAQUP_ERROR_CODE`, `BAQUP_ERROR_MESSAGE`, `BAQUP_BYTES`, `BAQUP_DURATION_MS`, `BAQUP_FILE`, `BAQUP_CONTAINER`, `BAQUP_TARGET`, `BAQUP_SCHEDULE`, `BAQUP_TRIGGER`, `BAQUP_JOB_ID` in its environment. Its failure is logged (`post_exec.failed`); the backup\'s result stands.',
+    ping: 'Dead-man\'s-switch URLs for this target\'s jobs: Healthchecks.io (`/start`, success, `/fail` with the error) or an Uptime Kuma push URL (`status=up|down`). Never shown by the API.',
     port: 'TCP port of the server inside the container (used when a password is set: baqup connects to 127.0.0.1 there, so the password is checked).',
     username: 'User to dump as.',
     password: 'The password itself. Visible to anyone who can inspect the container: prefer `password_env` or `password_file`.',
@@ -71,6 +76,8 @@ const LABEL_TEXT = {
     exclude: 'Globs of files under `path` left out of the archive.',
   },
 };
+
+const CONTAINER_DEFAULTS = { notify_on_failure: '—', notify_on_success: '—', notify_global: code('true') };
 
 function valuesOf(property) {
   const p = core;
@@ -86,6 +93,11 @@ function valuesOf(property) {
     compress: () => expected(p.parseCompress('x', 'zstd')),
     timeout: () => expected(p.parseDuration('0')),
     pre_exec: () => expected(p.parseNonEmpty('', 'command')),
+    post_exec: () => expected(p.parseNonEmpty('', 'command')),
+    ping: () => expected(p.parsePingUrls('')),
+    notify_on_failure: () => expected(p.parseAlertUrls('')),
+    notify_on_success: () => expected(p.parseAlertUrls('')),
+    notify_global: () => expected(p.parseBoolean('maybe')),
     port: () => expected(p.parsePort('0')),
     username: () => expected(p.parseNonEmpty('', 'username')),
     password: () => 'a non-empty password',
@@ -146,7 +158,7 @@ function labelsDoc() {
   out.push(
     table(
       ['label', 'values', 'default', 'what it does'],
-      core.CONTAINER_KEYS.map((k) => [code(`${core.LABEL_PREFIX}${k}`), cell(valuesOf(k)), code('false'), cell(describe('container', k))]),
+      core.CONTAINER_KEYS.map((k) => [code(`${core.LABEL_PREFIX}${k}`), cell(valuesOf(k)), CONTAINER_DEFAULTS[k] ?? code('false'), cell(describe('container', k))]),
     ),
     '',
   );
@@ -247,6 +259,7 @@ const CONFIG_TEXT = {
   'notifications': 'Alerts by URL, in the forms shoutrrr and Apprise use: ntfy, gotify, discord, telegram, slack, mattermost, JSON webhooks, smtp e-mail, apprise (see notifications.md). An unknown scheme is a config error.',
   'notifications.on_failure': 'Told about failures, stale targets, recoveries and digests.',
   'notifications.click_url': 'Link every alert carries: ntfy\'s Click, a line in text bodies, `url` in webhooks (e.g. `http://host:8080/api/status`, which answers).',
+  'notifications.ping': 'Dead-man\'s-switch URLs pinged for every job: Healthchecks.io (`/start`, success, `/fail`) or Uptime Kuma push (`status=up|down`); see notifications.md.',
   'notifications.webhook': 'JSON webhooks told about everything (failures, recoveries, successes, digests): a URL, `{url, headers}`, or a list of those.',
   'logging': 'One JSON object a line on stdout (see logging.md).',
   'logging.level': 'Lowest level written.',

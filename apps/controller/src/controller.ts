@@ -5,10 +5,11 @@ import { share } from 'rxjs/operators';
 import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, targetKey, type BackupJob, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
-import { ContainerHolds } from '@baqup/dump';
+import { ContainerHolds, postExecHooks } from '@baqup/dump';
 import { createLogger, createRedactor } from '@baqup/log';
-import { createNotifier } from '@baqup/notify';
 import { containerNotice } from './held.js';
+import { createNotifier, createPinger } from '@baqup/notify';
+import { withPings } from './job-hooks.js';
 import { killAll } from '@baqup/proc';
 import { sourcesFromConfig } from '@baqup/restore';
 import { sweepPartials } from '@baqup/stage';
@@ -79,11 +80,15 @@ export async function startController(options: ControllerOptions): Promise<Runni
     logger,
     redact: (t) => redactor.redact(t),
     onDelivery: (d) => recorder?.notification(d),
+    onSecret: (s) => redactor.add(s),
   });
   for (const s of notifier.secrets) redactor.add(s);
   // A container baqup stopped stays visible until it runs again: in the state (API, /metrics) and as an alert
   // when its start fails and when it runs again.
   const holds = new ContainerHolds({ docker, journal: config.journal, logger, onChange: (held) => store.setHeld(held), onStartEvent: (e) => void notifier.notify(containerNotice(e)) });
+  const pinger = createPinger({ global: config.notifications.ping, logger, redact: (t) => redactor.redact(t), onSecret: (s) => redactor.add(s) });
+  for (const s of pinger.secrets) redactor.add(s);
+  const postExec = postExecHooks({ docker, logger });
 
   // Containers a crash left stopped are started again before anything else happens — by the one controller of
   // this data directory: a second one exits here, before it could start containers the first holds stopped or
@@ -144,7 +149,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   let staleWatch: StaleWatch | undefined;
   if (!options.dryRun) {
     staleWatch = startStaleWatch({ store, desired: () => desired, timezone: config.timezone, factor: config.staleness_factor, logger, notify: (e) => void notifier.notify(e), intervalMs: Number(options.env.BAQUP_STALE_CHECK_MS) || undefined });
-    const runJob = (recorder?.timed ?? ((f) => f))(registry.track(backupPipeline({
+    // post_exec on every path, then the end ping; both outside the pipeline so a cut-off job still runs its hook.
+    const runJob = (recorder?.timed ?? ((f) => f))(registry.track(withPings(postExec.wrap(backupPipeline({
       dump: { docker, holds, logger, onSecret: (s) => redactor.add(s) },
       logger,
       stagingRoot: config.staging.path,
@@ -154,7 +160,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       backend,
       halted: (job) => halt.admit(jobKey(job), store.snapshot().targets.get(jobKey(job))?.lastBytes),
       progress: registry,
-    })));
+    })), pinger, (r) => refusedByShutdown(r, holds))));
     jobs = startJobs({
       desired$,
       store,
@@ -219,6 +225,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       halt.stop();
       killAll();
       await holds.releaseAll();
+      // Jobs the shutdown cut off run their post_exec now that their containers were started again.
+      await postExec.runAborted();
       holds.stopRetries();
       await notifier.close();
       await api.close();

@@ -40,3 +40,4 @@ export {
 } from './engines/index.js';
 export { parseInfo, parseConfigGet, saveState, saveFinished, type SaveState } from './engines/redis-info.js';
 export { retar, type EntryDecision } from './retar.js';
+export { postExecEnv, postExecHooks, type PostExecDeps, type PostExecHooks, type PostExecOutcome } from './post-exec.js';

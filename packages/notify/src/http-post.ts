@@ -24,6 +24,8 @@ export function retryDelay(attempt: number, policy: HttpPolicy, retryAfterMs?: n
 }
 
 export interface PostRequest {
+  /** POST unless said (Uptime Kuma's push is a GET). */
+  method?: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -33,13 +35,14 @@ export interface PostRequest {
 export async function post(request: PostRequest, policy: HttpPolicy, label: string): Promise<void> {
   let attempts = 0;
   try {
-    await got.post(request.url, {
+    await got(request.url, {
+      method: request.method ?? 'POST',
       headers: request.headers,
-      body: request.body,
+      ...(request.method === 'GET' ? {} : { body: request.body }),
       timeout: { request: policy.timeoutMs },
       retry: {
         limit: policy.retryLimit,
-        methods: ['POST'],
+        methods: ['POST', 'GET'],
         statusCodes: RETRY_STATUS,
         // got computes 0 when its rules (limit, method, status, error code) say "do not retry"; keep that, own the delay.
         calculateDelay: ({ attemptCount, computedValue, retryAfter }) =>
@@ -65,6 +68,6 @@ export async function post(request: PostRequest, policy: HttpPolicy, label: stri
         : (err instanceof Error ? err.message : String(err)).split(request.url).join(label).split(`${url.origin}${url.pathname}`).join(label);
     const detail = code && !reason.includes(code) && !(err instanceof HTTPError) ? `${code}: ${reason}` : reason;
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-    throw new NotifyDeliveryError(`POST to ${label} failed after ${tries}: ${detail}`, status, { cause: err });
+    throw new NotifyDeliveryError(`${request.method ?? 'POST'} to ${label} failed after ${tries}: ${detail}`, status, { cause: err });
   }
 }

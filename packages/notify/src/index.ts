@@ -18,3 +18,5 @@ export {
 export { composeMessages, formatDuration, type ChannelRoles, type Message, type MessageKind } from './compose.js';
 export { DEFAULT_HTTP_POLICY, retryDelay, type HttpPolicy } from './http-post.js';
 export { NotifyDeliveryError, NotifyUrlError } from './errors.js';
+export { createPinger, pingSummary, runId, type Pinger, type PingerOptions } from './pinger.js';
+export { formatBytes } from './compose.js';

@@ -19,6 +19,16 @@ export class PreExecFailedError extends defineError('PreExecFailedError', {
   }
 }
 
+export class PostExecFailedError extends defineError('PostExecFailedError', {
+  code: 'BAQUP_DUMP_POST_EXEC_FAILED',
+  retryable: false,
+  when: "a target's `post_exec` command exits non-zero or cannot run: logged as post_exec.failed, the backup's own result stands.",
+}) {
+  constructor(exitCode: number, stderrTail: string) {
+    super(`post_exec exited with code ${exitCode}${stderrTail ? `: ${stderrTail}` : ''}`);
+  }
+}
+
 export class DumpTimeoutError extends defineError('DumpTimeoutError', {
   code: 'BAQUP_DUMP_TIMEOUT',
   retryable: true,

@@ -20,6 +20,7 @@ export {
   DumpFailedError,
   DumpTimeoutError,
   JournalError,
+  PostExecFailedError,
   PreExecFailedError,
   RestartFailedError,
   SnapshotFailedError,

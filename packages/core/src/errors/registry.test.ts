@@ -13,6 +13,9 @@ const registryDir = join('packages', 'core', 'src', 'errors') + sep;
 const ENV_VARS = new Set([
   'BAQUP_API_LISTEN', 'BAQUP_API_TOKEN', 'BAQUP_API_URL', 'BAQUP_CONFIG', 'BAQUP_DATA_DIR', 'BAQUP_EXEC_TOKEN',
   'BAQUP_HOSTNAME', 'BAQUP_REMOTE', 'BAQUP_SHUTDOWN_GRACE_MS', 'BAQUP_SHUTDOWN_HOLD_GRACE_MS', 'BAQUP_STALE_CHECK_MS', 'BAQUP_TEST_LEAK',
+  // What a target's post_exec finds in its environment (docs/notifications.md).
+  'BAQUP_RESULT', 'BAQUP_ERROR_CODE', 'BAQUP_ERROR_MESSAGE', 'BAQUP_BYTES', 'BAQUP_DURATION_MS', 'BAQUP_FILE', 'BAQUP_CONTAINER',
+  'BAQUP_TARGET', 'BAQUP_SCHEDULE', 'BAQUP_TRIGGER', 'BAQUP_JOB_ID',
 ]);
 // …and every variable config/environment.ts documents.
 const isEnvVar = (name: string): boolean => ENV_VARS.has(name) || name.startsWith('BAQUP_E2E_') || [...core.ENV_CONFIG_KEYS, ...core.ENV_VARIABLES].some((v) => v.name === name);

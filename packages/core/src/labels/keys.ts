@@ -4,14 +4,16 @@ import { TARGET_TYPES } from '../model.js';
 
 export const LABEL_PREFIX = 'backup.';
 /** `backup.<key>` keys that configure the container itself. */
-export const CONTAINER_KEYS = ['enabled', 'stop'] as const;
+export const CONTAINER_KEYS = ['enabled', 'stop', 'notify_on_failure', 'notify_on_success', 'notify_global'] as const;
+/** Container keys whose value is a list of alert URLs (tokens inside: never echoed). */
+export const NOTIFY_KEYS = ['notify_on_failure', 'notify_on_success'] as const;
 /** The second segment that introduces a named schedule: `backup.schedule.<name>.<property>`. */
 export const SCHEDULE_SEGMENT = 'schedule';
 export const SCHEDULE_PROPERTIES = ['cron', 'retention', 'keep_daily', 'keep_weekly', 'keep_monthly'] as const;
 export type ScheduleProperty = (typeof SCHEDULE_PROPERTIES)[number];
 
 export const CREDENTIAL_PROPERTIES = ['password', 'password_env', 'password_file'] as const;
-const COMMON = ['schedule', 'compress', 'timeout', 'pre_exec'] as const;
+const COMMON = ['schedule', 'compress', 'timeout', 'pre_exec', 'post_exec', 'ping'] as const;
 const SQL = ['port', 'username', ...CREDENTIAL_PROPERTIES, 'databases'] as const;
 
 /** Properties valid per target type; anything else is an error with a did-you-mean. */
@@ -46,6 +48,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 export function isSecretProperty(property: string): boolean {
   const p = property.toLowerCase();
   if (p === 'password_env' || p === 'password_file') return false;
+  // Ping URLs carry the check's UUID or push token: whoever has it can ping.
+  if (p === 'ping') return true;
   return /pass|pwd|secret|token|cred|key/.test(p);
 }
 

@@ -72,6 +72,11 @@ const cases: InvalidCase[] = [
   { name: 'timeout zero', labels: { 'backup.postgres.main.timeout': '0' }, label: 'backup.postgres.main.timeout', message: /not a positive duration/, suggestion: undefined },
   { name: 'empty username', labels: { 'backup.postgres.main.username': ' ' }, label: 'backup.postgres.main.username', message: /username is empty/, suggestion: undefined },
   { name: 'empty pre_exec', labels: { 'backup.mongo.main.pre_exec': '' }, label: 'backup.mongo.main.pre_exec', message: /command is empty/, suggestion: undefined },
+  { name: 'empty post_exec', labels: { 'backup.fs.data.path': '/d', 'backup.fs.data.post_exec': ' ' }, label: 'backup.fs.data.post_exec', message: /command is empty/, suggestion: undefined },
+  { name: 'ping URL of no known monitor', labels: { 'backup.fs.data.path': '/d', 'backup.fs.data.ping': 'https://example.org/tok-SECRET1' }, label: 'backup.fs.data.ping', message: /URL 1: not a ping URL baqup knows/, suggestion: undefined, value: '[redacted]' },
+  { name: 'notify URL with an unknown scheme', labels: { 'backup.notify_on_failure': 'ntfy://ntfy.sh/a pushover://tok-SECRET1@u' }, label: 'backup.notify_on_failure', message: /URL 2: unsupported notification scheme "pushover"/, expected: /schemes: ntfy, ntfys/, suggestion: undefined, value: '[redacted]' },
+  { name: 'notify URL in a broken form', labels: { 'backup.notify_on_success': 'telegram://1:tok-SECRET1@telegram' }, label: 'backup.notify_on_success', message: /URL 1: telegram URL names no chat/, suggestion: undefined, value: '[redacted]' },
+  { name: 'notify_global not a boolean', labels: { 'backup.notify_global': 'sometimes' }, label: 'backup.notify_global', message: /./, suggestion: undefined },
   // credentials
   { name: 'password_env not in the env', labels: { 'backup.postgres.main.password_env': 'DB_PASS' }, env: { OTHER: 'x' }, label: 'backup.postgres.main.password_env', message: /no DB_PASS \(nor DB_PASS_FILE\)/, suggestion: undefined },
   { name: 'password_env not a variable name', labels: { 'backup.postgres.main.password_env': 'db-pass' }, label: 'backup.postgres.main.password_env', message: /not an environment variable name/, suggestion: undefined, value: '[redacted]' },

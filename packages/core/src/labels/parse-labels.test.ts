@@ -44,6 +44,34 @@ describe('backup.enabled and backup.stop', () => {
   });
 });
 
+describe('alerts, pings and hooks', () => {
+  it('backup.notify_* route the container\'s alerts; post_exec and ping belong to a target', () => {
+    const config = parse(
+      container(
+        enabled,
+        withLabels({
+          ...fs,
+          'backup.notify_on_failure': 'discord://tok@123456, ntfy://ntfy.sh/nas telegram://1:a@telegram?chats=1,2',
+          'backup.notify_on_success': 'ntfy://ntfy.sh/ok',
+          'backup.notify_global': 'false',
+          'backup.fs.data.pre_exec': 'occ maintenance:mode --on',
+          'backup.fs.data.post_exec': 'occ maintenance:mode --off',
+          'backup.fs.data.ping': 'https://hc-ping.com/0d338dcc-a054-11ec-b909-0242ac120002',
+        }),
+      ),
+    );
+    expect(config.errors).toEqual([]);
+    expect(config.notify).toEqual({ onFailure: ['discord://tok@123456', 'ntfy://ntfy.sh/nas', 'telegram://1:a@telegram?chats=1,2'], onSuccess: ['ntfy://ntfy.sh/ok'], global: false });
+    expect(config.targets[0]).toMatchObject({ preExec: 'occ maintenance:mode --on', postExec: 'occ maintenance:mode --off', ping: ['https://hc-ping.com/0d338dcc-a054-11ec-b909-0242ac120002'] });
+    // The ping URL is a credential of sorts (whoever has it can ping): the API's copy of the labels hides it.
+    expect(config.targets[0]!.properties.ping).toBe('[redacted]');
+  });
+
+  it('without notify labels a container has no route (the config\'s channels apply)', () => {
+    expect(parse(container(enabled, withLabels(fs))).notify).toBeUndefined();
+  });
+});
+
 describe('schedules', () => {
   const schedules = (labels: Record<string, string>) => parse(container(enabled, withLabels({ ...fs, ...labels }))).schedules;
 

@@ -10,6 +10,10 @@ import { didYouMean } from './did-you-mean.js';
 import type { ScheduleProperty } from './keys.js';
 import { REDACTED } from '../redact/index.js';
 import { LABEL_PREFIX, isSecretProperty } from './keys.js';
+import { parseAlertUrls } from './values.js';
+import type { ContainerNotify } from '../model.js';
+
+const NO_ROUTE: ContainerNotify = { onFailure: [], onSuccess: [], global: true };
 import type { RawLabel } from './parse-schedules.js';
 import { parseSchedules } from './parse-schedules.js';
 import { parseTarget } from './parse-target.js';
@@ -90,10 +94,16 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
   for (const label of raw) {
     const key = classifyKey(label.label);
     if (key.kind === 'container') {
-      if (key.key !== 'stop') continue;
-      const stop = parseBoolean(label.value);
-      if (stop.ok) out.stop = stop.value;
-      else out.errors.push({ ...label, message: stop.message, expected: stop.expected });
+      if (key.key === 'stop' || key.key === 'notify_global') {
+        const flag = parseBoolean(label.value);
+        if (!flag.ok) out.errors.push({ ...label, message: flag.message, expected: flag.expected });
+        else if (key.key === 'stop') out.stop = flag.value;
+        else out.notify = { ...(out.notify ?? NO_ROUTE), global: flag.value };
+      } else if (key.key === 'notify_on_failure' || key.key === 'notify_on_success') {
+        const urls = parseAlertUrls(label.value);
+        if (!urls.ok) out.errors.push({ label: label.label, value: REDACTED, message: urls.message, expected: urls.expected });
+        else out.notify = { ...(out.notify ?? NO_ROUTE), [key.key === 'notify_on_failure' ? 'onFailure' : 'onSuccess']: urls.value };
+      }
     } else if (key.kind === 'schedule') {
       const group = scheduleGroups.get(key.name) ?? new Map<ScheduleProperty, RawLabel>();
       scheduleGroups.set(key.name, group.set(key.property, label));

@@ -15,6 +15,7 @@ import {
   parseDuration,
   parseGlobList,
   parseNonEmpty,
+  parsePingUrls,
   parsePort,
 } from './values.js';
 
@@ -63,6 +64,10 @@ export function parseTarget(type: TargetType, instance: string, props: ReadonlyM
   if (compress !== 'none') target.compressionLevel = targetDefaults.compressionLevel[compress];
   const preExec = read('pre_exec', (v) => parseNonEmpty(v, 'command'));
   if (preExec !== undefined) target.preExec = preExec;
+  const postExec = read('post_exec', (v) => parseNonEmpty(v, 'command'));
+  if (postExec !== undefined) target.postExec = postExec;
+  const ping = read('ping', parsePingUrls);
+  if (ping !== undefined) target.ping = ping;
   const user = username ?? fallback.username;
   if (user !== undefined) target.username = user;
   if (password !== undefined) target.password = password;

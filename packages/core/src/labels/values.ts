@@ -1,5 +1,7 @@
 // Parsers for label (and config) values. Each returns a value or a problem; none throws.
 import type { Compression, RetentionPolicy } from '../model.js';
+import { NOTIFY_SCHEMES, parseChannel, parsePing, splitChannelList } from '../notify/index.js';
+import { errorMessage } from '../errors/index.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; expected: string };
 
@@ -91,4 +93,32 @@ export function parseGlobList(raw: string): Parsed<string[]> {
 export function parseNonEmpty(raw: string, what: string): Parsed<string> {
   const v = raw.trim();
   return v.length > 0 ? ok(v) : fail(`${what} is empty`, `a non-empty ${what}`);
+}
+
+/** `backup.notify_on_*`: alert URLs, each parsed as the notifier will (messages never quote the URL: it may hold a token). */
+export function parseAlertUrls(raw: string): Parsed<string[]> {
+  const urls = splitChannelList(raw);
+  if (urls.length === 0) return fail('no alert URL given', 'one or more alert URLs separated by spaces, e.g. ntfy://ntfy.sh/my-topic');
+  for (const [i, url] of urls.entries()) {
+    try {
+      parseChannel(url);
+    } catch (err) {
+      return fail(`URL ${i + 1}: ${errorMessage(err)}`, `alert URLs (schemes: ${NOTIFY_SCHEMES.join(', ')}); see docs/notifications.md`);
+    }
+  }
+  return ok(urls);
+}
+
+/** `backup.<type>.<instance>.ping`: Healthchecks.io or Uptime Kuma push URLs. */
+export function parsePingUrls(raw: string): Parsed<string[]> {
+  const urls = splitChannelList(raw);
+  if (urls.length === 0) return fail('no ping URL given', 'a Healthchecks.io or Uptime Kuma push URL');
+  for (const [i, url] of urls.entries()) {
+    try {
+      parsePing(url);
+    } catch (err) {
+      return fail(`URL ${i + 1}: ${errorMessage(err)}`, 'https://hc-ping.com/<uuid>, https://hc-ping.com/<ping-key>/<slug> or https://<kuma>/api/push/<token>');
+    }
+  }
+  return ok(urls);
 }
