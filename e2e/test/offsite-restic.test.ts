@@ -99,7 +99,8 @@ describe('restic backend through the controller', () => {
     const t0 = Date.now();
     const step = (what: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
     const ctl = await startCtl({
-      config: { upload: { backend: 'restic', restic: { repository: repo, password_file: passwordFile, check_cron: '*/15 * * * * *' } }, defaults: { schedules: TRI } },
+      // The three backups are manual runs (POST /api/backups): their own retention group, here as strict as the schedule.
+      config: { upload: { backend: 'restic', restic: { repository: repo, password_file: passwordFile, check_cron: '*/15 * * * * *' } }, defaults: { schedules: TRI }, retention: { manual: 2 } },
     });
     expect((await ctl.waitForLog((l) => l.event === 'restic.ready', 60_000)).state).toBe('created');
     await waitDiscovered(ctl, pg.name, 2);
@@ -183,7 +184,7 @@ describe('restic backend through the controller', () => {
 
     // baqup prune with a stricter policy (retention 1) on the same staging and repository: restic forget per target.
     const cfg = join(work, 'prune-cli.yml');
-    writeFileSync(cfg, JSON.stringify({ staging: { path: ctl.staging }, upload: { backend: 'restic', restic: { repository: repo, password_file: passwordFile } }, defaults: { schedules: { tri: { cron: '0 0 1 1 *', retention: 1 } } } }));
+    writeFileSync(cfg, JSON.stringify({ staging: { path: ctl.staging }, upload: { backend: 'restic', restic: { repository: repo, password_file: passwordFile } }, defaults: { schedules: { tri: { cron: '0 0 1 1 *', retention: 1 } } }, retention: { manual: 1 } }));
     const cliEnv = { BAQUP_DATA_DIR: join(work, 'cli-data') };
     const dry = await cli(['prune', pg.name, 'postgres-main', '--dry-run', '--config', cfg], cliEnv);
     expect(dry.code, dry.stderr).toBe(0);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
-import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, targetKey, type BackupJob, type ConfigEnv, type DesiredState } from '@baqup/core';
+import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, targetKey, triggerRetentionOf, type BackupJob, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
 import { createDockerClient } from '@baqup/docker';
 import { ContainerHolds, postExecHooks } from '@baqup/dump';
@@ -157,6 +157,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       cleanupAfterUpload: config.staging.cleanup_after_upload,
       levels: config.defaults.target.compression_level,
       timezone: config.timezone,
+      triggerRetention: triggerRetentionOf(config),
       backend,
       halted: (job) => halt.admit(jobKey(job), store.snapshot().targets.get(jobKey(job))?.lastBytes),
       progress: registry,

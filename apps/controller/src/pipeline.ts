@@ -7,7 +7,7 @@ import type { BackupJob, BackupResult, JobFailed, JobFlow, Logger, StagedJob } f
 import { ControllerHaltedError, HoldRefusedError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
-import { pruneTarget } from '@baqup/prune';
+import { pruneTarget, type TriggerRetention } from '@baqup/prune';
 import { stage } from '@baqup/stage';
 import { countStaged, type JobRegistry } from './job-registry.js';
 import { removeStaged, upload, uploadPending, type RcloneRemote, type ResticRepository } from '@baqup/upload';
@@ -19,6 +19,8 @@ export interface PipelineDeps {
   cleanupAfterUpload: boolean;
   levels: { gzip: number; zstd: number };
   timezone: string;
+  /** Retention of manual backups and safety copies (config `retention`). */
+  triggerRetention: TriggerRetention;
   backend: { kind: 'rclone'; remote: RcloneRemote } | { kind: 'restic'; repo: ResticRepository };
   /** Refuse this job (staging disk full, and the target is not likely to fit): the reason, or undefined when it may run. */
   halted: (job: BackupJob) => string | undefined;
@@ -63,6 +65,7 @@ async function prune(deps: PipelineDeps, job: BackupJob): Promise<void> {
     instance: job.target.instance,
     schedule: job.schedule.name,
     policy: job.schedule.retention,
+    triggerRetention: deps.triggerRetention,
     logger: deps.logger,
     timeZone: deps.timezone,
   });

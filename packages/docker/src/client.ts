@@ -109,6 +109,12 @@ export class DockerClient {
     return wait(this.#ctx, id, signal);
   }
 
+  /** The engine's own host name (`docker info` Name): the machine's, stable across recreating any container. */
+  async engineName(): Promise<string> {
+    const info = (await call(this.#ctx, 'info', () => this.#ctx.docker.info() as Promise<{ Name?: unknown }>)) ?? {};
+    return typeof info.Name === 'string' ? info.Name : '';
+  }
+
   /**
    * Whether the engine lists the container as running. Through the list API, which the engine answers from memory:
    * an inspect of a container whose archive is streaming (a cold copy, or one whose reader just died: a controller

@@ -11,3 +11,4 @@ export * from './archive.js';
 export * from './ndjson.js';
 export * from './tail-buffer.js';
 export * from './client.js';
+export * from './host.js';

@@ -3,3 +3,4 @@ export * from './retention.js';
 export * from './group-by.js';
 export * from './timestamp.js';
 export * from './prune-target.js';
+export * from './groups.js';

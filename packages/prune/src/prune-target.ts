@@ -1,9 +1,13 @@
 // Retention applied to one target × schedule on both sides, staging and remote, each on its own listing.
 // A side whose listing failed is never pruned: deciding on a partial view could delete the only good copy.
-import type { BackupManifest, Logger, RetentionPolicy } from '@baqup/core';
-import { errorCode, errorMessage, targetKey, targetName } from '@baqup/core';
-import { listStaged, removeStaged, type RcloneRemote } from '@baqup/upload';
-import { selectForDeletion, type KeepReason } from './retention.js';
+// Manual runs and restore safety copies are groups of their own (groups.ts) with their own policies.
+// The remote side is this controller's host directory only: another host's files are never listed, so never judged.
+import type { BackupManifest, BackupTrigger, Logger, RetentionPolicy } from '@baqup/core';
+import { errorCode, errorMessage, targetName } from '@baqup/core';
+import { backupFiles, targetPath } from '@baqup/stage';
+import { removeStaged, stagedBackups, type RcloneRemote } from '@baqup/upload';
+import { DEFAULT_TRIGGER_RETENTION, keepText, policyOf, retentionGroupOf, type TriggerRetention } from './groups.js';
+import { selectForDeletion, type KeepReason, type KeepSlot } from './retention.js';
 import { parseCompactTimestamp } from './timestamp.js';
 
 export interface PruneTargetOptions {
@@ -14,7 +18,10 @@ export interface PruneTargetOptions {
   type: string;
   instance: string;
   schedule: string;
+  /** The schedule's policy: judges the target's scheduled backups of `schedule`. */
   policy: RetentionPolicy;
+  /** Policies of the target's manual backups and safety copies; default DEFAULT_TRIGGER_RETENTION. */
+  triggerRetention?: TriggerRetention;
   /** Decide and log what would go, delete nothing. */
   dryRun?: boolean;
   logger: Logger;
@@ -29,7 +36,7 @@ export interface SidePruneResult {
   side: PruneSide;
   /** Backups of this schedule found on the side (complete ones: with a manifest). */
   listed: number;
-  kept: Array<{ path: string; reasons: KeepReason[] }>;
+  kept: KeptEntry[];
   /** Relative paths deleted (or, on a dry run, that would be). */
   deleted: string[];
   dryRun: boolean;
@@ -37,17 +44,28 @@ export interface SidePruneResult {
   error?: { code: string; message: string };
 }
 
+export interface KeptEntry {
+  path: string;
+  /** Which retention group kept it. */
+  group: BackupTrigger;
+  reasons: KeepReason[];
+  slots: KeepSlot[];
+  /** keepText: `daily 3/7, weekly 2/4`, `manual (last 2/5)`. */
+  why: string;
+}
+
 interface Entry {
   id: string;
   time: Date;
   success: boolean;
+  group: BackupTrigger;
 }
 
 /** Lists, decides and deletes per side; never throws for a side's failure (it is in the result and logged as `prune.failed`). */
 export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResult[]> {
-  const prefix = targetKey(o.container, o);
+  const prefix = targetPath(o.container, o.type, o.instance);
   const results = [
-    await pruneSide(o, 'staging', async () => (await listStaged(o.stagingRoot, prefix)).map((b) => ({ path: b.relativePath, manifest: b.manifest })),
+    await pruneSide(o, 'staging', async () => (await stagedBackups(o.stagingRoot, prefix)).map((b) => ({ path: b.relativePath, manifest: b.manifest })),
       (path) => removeStaged(`${o.stagingRoot}/${path}`)),
   ];
   const remote = o.remote;
@@ -56,7 +74,7 @@ export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResul
       await pruneSide(o, 'remote', async () => (await remote.list(prefix, o.signal)).map((b) => ({ path: b.path, manifest: b.manifest })),
         async (path) => {
           // Data first, manifest last: an interrupted delete leaves a still-listed backup the next prune retries.
-          for (const p of [path, `${path}.sha256`, `${path}.manifest.json`]) await remote.delete(p, o.signal);
+          for (const p of backupFiles(path)) await remote.delete(p, o.signal);
         }),
     );
   }
@@ -75,10 +93,11 @@ async function pruneSide(
   let entries: Entry[];
   try {
     entries = (await list()).flatMap((b) => {
-      // Only complete backups of this schedule take part; anything else is not ours to judge.
-      if (b.manifest?.schedule !== o.schedule) return [];
+      // Only complete backups take part (of this schedule, or manual/safety ones of this target); the rest is not ours to judge.
+      const group = b.manifest === undefined ? undefined : retentionGroupOf(b.manifest, o.schedule);
+      if (b.manifest === undefined || group === undefined) return [];
       const time = parseCompactTimestamp(b.manifest.timestamp) ?? parseCompactTimestamp(b.path.split('/').at(-1) ?? '');
-      return time === null ? [] : [{ id: b.path, time, success: true }];
+      return time === null ? [] : [{ id: b.path, time, success: true, group }];
     });
   } catch (err) {
     result.error = { code: errorCode(err), message: errorMessage(err) };
@@ -86,11 +105,21 @@ async function pruneSide(
     return result;
   }
   result.listed = entries.length;
-  const decision = selectForDeletion(entries, o.policy, o.now ?? new Date(), { timeZone: o.timeZone });
-  result.kept = decision.keep.map((k) => ({ path: k.backup.id, reasons: k.reasons }));
-  for (const b of decision.delete) {
+  const triggers = o.triggerRetention ?? DEFAULT_TRIGGER_RETENTION;
+  const toDelete: Entry[] = [];
+  for (const group of ['schedule', 'manual', 'safety'] as const) {
+    const members = entries.filter((e) => e.group === group);
+    if (members.length === 0) continue;
+    const decision = selectForDeletion(members, policyOf(group, o.policy, triggers), o.now ?? new Date(), { timeZone: o.timeZone });
+    for (const k of decision.keep) {
+      result.kept.push({ path: k.backup.id, group, reasons: k.reasons, slots: k.slots, why: keepText(group, k.slots) });
+    }
+    toDelete.push(...decision.delete);
+  }
+  for (const b of toDelete) {
+    const groupFields = b.group === 'schedule' ? {} : { trigger: b.group };
     if (dryRun) {
-      o.logger.info('prune would delete', { ...fields, path: b.id, dry_run: true });
+      o.logger.info('prune would delete', { ...fields, ...groupFields, path: b.id, dry_run: true });
       result.deleted.push(b.id);
       continue;
     }
@@ -98,11 +127,11 @@ async function pruneSide(
       await remove(b.id);
     } catch (err) {
       result.error = { code: errorCode(err), message: errorMessage(err) };
-      o.logger.error('prune delete failed', { ...fields, event: 'prune.failed', path: b.id, error: result.error });
+      o.logger.error('prune delete failed', { ...fields, ...groupFields, event: 'prune.failed', path: b.id, error: result.error });
       return result;
     }
     result.deleted.push(b.id);
-    o.logger.info('backup deleted by retention', { ...fields, event: 'prune.deleted', path: b.id });
+    o.logger.info('backup deleted by retention', { ...fields, ...groupFields, event: 'prune.deleted', path: b.id });
   }
   return result;
 }

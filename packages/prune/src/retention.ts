@@ -31,9 +31,20 @@ export type KeepReason =
   | 'weekly'
   | 'monthly';
 
+/** One rule's hold on a kept backup, with its place among what the rule keeps: `daily` 3 of 7. */
+export interface KeepSlot {
+  reason: KeepReason;
+  /** 1 = the newest this rule keeps (last, daily, weekly, monthly only). */
+  rank?: number;
+  /** How many this rule keeps at most (its policy count). */
+  of?: number;
+}
+
 export interface KeptBackup<T> {
   backup: T;
   reasons: KeepReason[];
+  /** The same reasons with their rank (`daily` 3 of 7), in the order of `reasons`. */
+  slots: KeepSlot[];
 }
 
 export interface RetentionDecision<T> {
@@ -74,8 +85,9 @@ export function selectForDeletion<T extends RetentionCandidate>(
 ): RetentionDecision<T> {
   const timeZone = options.timeZone ?? 'UTC';
   const sorted = [...backups].sort(newestFirst);
-  const reasons = new Map<T, KeepReason[]>(sorted.map((b) => [b, []]));
-  const add = (b: T, r: KeepReason): void => void reasons.get(b)?.push(r);
+  const reasons = new Map<T, KeepSlot[]>(sorted.map((b) => [b, []]));
+  const add = (b: T, reason: KeepReason, rank?: number, of?: number): void =>
+    void reasons.get(b)?.push({ reason, ...(rank !== undefined && of !== undefined ? { rank, of } : {}) });
 
   const empty = isEmptyPolicy(policy);
   const present: T[] = [];
@@ -97,16 +109,17 @@ export function selectForDeletion<T extends RetentionCandidate>(
       for (const b of present) if (b.time.getTime() >= cutoff) add(b, 'within');
     }
     const good = present.filter((b) => b.success);
-    for (const b of good.slice(0, Math.max(0, policy.keepLast ?? 0))) add(b, 'last');
-    keepBuckets(good, policy.keepDaily, (t) => dayKey(t, timeZone), (b) => add(b, 'daily'));
-    keepBuckets(good, policy.keepWeekly, (t) => isoWeekKey(t, timeZone), (b) => add(b, 'weekly'));
-    keepBuckets(good, policy.keepMonthly, (t) => monthKey(t, timeZone), (b) => add(b, 'monthly'));
+    const last = Math.max(0, policy.keepLast ?? 0);
+    good.slice(0, last).forEach((b, i) => add(b, 'last', i + 1, last));
+    keepBuckets(good, policy.keepDaily, (t) => dayKey(t, timeZone), (b, rank, of) => add(b, 'daily', rank, of));
+    keepBuckets(good, policy.keepWeekly, (t) => isoWeekKey(t, timeZone), (b, rank, of) => add(b, 'weekly', rank, of));
+    keepBuckets(good, policy.keepMonthly, (t) => monthKey(t, timeZone), (b, rank, of) => add(b, 'monthly', rank, of));
   }
 
   const decision: RetentionDecision<T> = { keep: [], delete: [] };
   for (const b of sorted) {
-    const r = reasons.get(b) ?? [];
-    if (r.length > 0) decision.keep.push({ backup: b, reasons: r });
+    const slots = reasons.get(b) ?? [];
+    if (slots.length > 0) decision.keep.push({ backup: b, reasons: slots.map((x) => x.reason), slots });
     else decision.delete.push(b);
   }
   return decision;
@@ -117,16 +130,16 @@ function keepBuckets<T extends RetentionCandidate>(
   newestFirstList: readonly T[],
   count: number | undefined,
   bucketOf: (time: Date) => string,
-  keep: (b: T) => void,
+  keep: (b: T, rank: number, of: number) => void,
 ): void {
-  let left = count ?? 0;
+  const of = count ?? 0;
+  let kept = 0;
   let last: string | undefined;
   for (const b of newestFirstList) {
-    if (left <= 0) return;
+    if (kept >= of) return;
     const bucket = bucketOf(b.time);
     if (bucket === last) continue;
     last = bucket;
-    keep(b);
-    left--;
+    keep(b, ++kept, of);
   }
 }

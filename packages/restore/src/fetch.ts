@@ -2,12 +2,13 @@
 // a remote file downloaded with `rclone copyto` (with its manifest) and checked, or a restic snapshot's file
 // dumped to a temp file (restic authenticates every blob it reads; there is no manifest in the repository).
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BackupManifest } from '@baqup/core';
 import { runProcess } from '@baqup/proc';
+import { MANIFEST_SUFFIX, readManifest } from '@baqup/stage';
 import { joinRemote, sha256File } from '@baqup/upload';
 import type { BackupEntry } from './catalog.js';
 import { ChecksumMismatchError, FetchFailedError } from './errors.js';
@@ -54,7 +55,7 @@ export async function fetchVerified(entry: BackupEntry, side: Side, sources: Bac
   if (side === 'staging') {
     const staged = entry.staging;
     if (!staged) throw new FetchFailedError(`${entry.file} has no staged copy`);
-    const manifest = await readManifest(`${staged.path}.manifest.json`);
+    const manifest = await readManifest(staged.path);
     if (staged.sidecarSha256 && manifest && staged.sidecarSha256 !== manifest.sha256) {
       throw new ChecksumMismatchError(`staged ${staged.path}: its .sha256 sidecar and manifest disagree`);
     }
@@ -80,8 +81,8 @@ export async function fetchVerified(entry: BackupEntry, side: Side, sources: Bac
           throw new FetchFailedError(`rclone could not download ${joinRemote(rclone.display, rel)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       };
-      await copy(`${entry.remote.path}.manifest.json`, `${local}.manifest.json`).catch(() => undefined);
-      const manifest = await readManifest(`${local}.manifest.json`);
+      await copy(`${entry.remote.path}${MANIFEST_SUFFIX}`, `${local}${MANIFEST_SUFFIX}`).catch(() => undefined);
+      const manifest = await readManifest(local);
       if (!manifest) throw new ChecksumMismatchError(`remote ${joinRemote(rclone.display, entry.remote.path)} has no readable manifest (upload incomplete?); refusing to use it`);
       await copy(entry.remote.path, local);
       const proof = await checked(local, manifest, `remote copy ${joinRemote(rclone.display, entry.remote.path)}`);
@@ -105,14 +106,5 @@ export async function fetchVerified(entry: BackupEntry, side: Side, sources: Bac
   } catch (err) {
     await cleanup();
     throw err;
-  }
-}
-
-async function readManifest(path: string): Promise<BackupManifest | undefined> {
-  try {
-    const m = JSON.parse(await readFile(path, 'utf8')) as BackupManifest;
-    return m?.version === 1 ? m : undefined;
-  } catch {
-    return undefined;
   }
 }

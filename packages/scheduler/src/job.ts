@@ -27,10 +27,25 @@ export function toJobs(): OperatorFunction<ScheduleTick, BackupJob> {
   return map(jobFromTick);
 }
 
-/** A manual job ("backup now"); its schedule is the target's, so retention applies to it as to scheduled runs. */
+/**
+ * A manual job ("backup now"). It carries the target's schedule (for its name in logs and the manifest), but its
+ * backup is in the target's manual retention group (config `retention.manual`): it never takes a scheduled slot.
+ */
 export function manualJob(container: ContainerBackupConfig, target: TargetConfig, now: Date = new Date()): BackupJob {
+  return { ...triggeredJob(container, target, now), trigger: 'manual' };
+}
+
+/**
+ * The job of a restore's safety copy: the state a restore is about to replace, backed up through the normal
+ * pipeline into the target's safety retention group (config `retention.safety`), never pruned by the schedule.
+ */
+export function safetyJob(container: ContainerBackupConfig, target: TargetConfig, now: Date = new Date()): BackupJob {
+  return { ...triggeredJob(container, target, now), trigger: 'safety' };
+}
+
+function triggeredJob(container: ContainerBackupConfig, target: TargetConfig, now: Date): Omit<BackupJob, 'trigger'> {
   const schedule: ScheduleConfig = container.schedules[target.schedule] ?? { name: target.schedule, cron: '', retention: {} };
-  return { id: newJobId(now), container, target, schedule, triggeredAt: now, trigger: 'manual' };
+  return { id: newJobId(now), container, target, schedule, triggeredAt: now };
 }
 
 /** A manual job for the target with this key (`container/type-instance`), or undefined when desired state has none. */

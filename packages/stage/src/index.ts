@@ -3,6 +3,16 @@ export { stageJob, type StageDeps } from './stage-job.js';
 export { listStaged, type StagedEntry, type StagedFilter } from './list-staged.js';
 export { sweepPartials, type SweepOptions } from './sweep-partials.js';
 export { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
-export { safeSegment, targetDirectory, isDataFile, MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
-export { buildManifest, sha256Line } from './manifest.js';
+export { safeSegment, targetDirectory, targetPath, remotePath, isDataFile, DATA_FILE, MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
+export {
+  buildManifest,
+  sha256Line,
+  sidecarNames,
+  backupFiles,
+  serializeManifest,
+  parseManifest,
+  readManifest,
+  triggerOf,
+  MANIFEST_VERSION,
+} from './manifest.js';
 export { isDiskFull, StageDiskFullError, StageInputError, StageNameTakenError, StageWriteError } from './errors.js';

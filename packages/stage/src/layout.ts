@@ -19,6 +19,22 @@ export function safeSegment(name: string): string {
   return cleaned === '' || /^\.+$/.test(cleaned) || cleaned.startsWith('.') ? `_${cleaned}` : cleaned;
 }
 
+/** `{container}/{type}-{instance}`: a target's directory under the staging root, and under the host on the remote. */
+export function targetPath(container: string, type: string, instance: string): string {
+  return `${safeSegment(container)}/${safeSegment(type)}-${safeSegment(instance)}`;
+}
+
+/**
+ * The remote mirrors staging one level down, under the controller's host name:
+ * `{remote}/{host}/{container}/{type}-{instance}/{file}` for the staged `{staging}/{container}/{type}-{instance}/{file}`,
+ * so controllers sharing a remote never meet. Backups written before hosts existed sit at the remote root
+ * (`{remote}/{container}/…`, "legacy"; see docs/adr/0009-remote-host-layout.md). An empty host is the legacy layout.
+ */
+export function remotePath(host: string, stagedRelativePath: string): string {
+  const rel = stagedRelativePath.replace(/^\/+/, '');
+  return host === '' ? rel : `${safeSegment(host)}/${rel}`;
+}
+
 /** `{root}/{container}/{type}-{instance}` */
 export function targetDirectory(root: string, container: string, type: string, instance: string): string {
   return join(root, safeSegment(container), `${safeSegment(type)}-${safeSegment(instance)}`);

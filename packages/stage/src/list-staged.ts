@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupManifest, Compression } from '@baqup/core';
 import { DATA_FILE, isDataFile, MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
+import { readManifest } from './manifest.js';
 import { parseCompactTimestamp } from './timestamp.js';
 
 export interface StagedEntry {
@@ -54,7 +55,7 @@ export async function listStaged(root: string, filter: StagedFilter = {}): Promi
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) continue;
         const sha256 = names.has(file + SHA256_SUFFIX) ? await readSha256(path + SHA256_SUFFIX, file) : undefined;
-        const manifest = names.has(file + MANIFEST_SUFFIX) ? await readManifest(path + MANIFEST_SUFFIX) : undefined;
+        const manifest = names.has(file + MANIFEST_SUFFIX) ? await readManifest(path) : undefined;
         entries.push({
           container,
           type,
@@ -88,13 +89,4 @@ async function readSha256(path: string, file: string): Promise<string | undefine
   const text = await readFile(path, 'utf8').catch(() => '');
   const m = /^([0-9a-f]{64}) [ *](.+)$/m.exec(text);
   return m && m[2] === file ? m[1] : undefined;
-}
-
-async function readManifest(path: string): Promise<BackupManifest | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as BackupManifest;
-    return parsed?.version === 1 ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }

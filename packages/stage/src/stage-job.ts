@@ -7,7 +7,7 @@ import type { CompressedJob, StagedJob } from '@baqup/core';
 import { StageNameTakenError, toWriteError } from './errors.js';
 import { exists, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-atomic.js';
 import { partialName, targetDirectory } from './layout.js';
-import { buildManifest, sha256Line, sidecarNames } from './manifest.js';
+import { buildManifest, serializeManifest, sha256Line, sidecarNames } from './manifest.js';
 import { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
 import { writeTemp } from './write-temp.js';
 
@@ -82,7 +82,7 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
       dumpMs: dumpDoneAt.getTime() - job.startedAt.getTime(),
       totalMs: now().getTime() - job.startedAt.getTime(),
     });
-    await writeFileAtomic(dir, sidecars.manifest, JSON.stringify(manifest, null, 2) + '\n');
+    await writeFileAtomic(dir, sidecars.manifest, serializeManifest(manifest));
     return { kind: 'staged', job: job.job, stagingPath: join(dir, file), manifest };
   } catch (err) {
     await removeQuietly(tmp);

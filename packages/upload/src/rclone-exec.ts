@@ -93,21 +93,31 @@ export function makeRclone(o: RcloneExecOptions) {
     },
 
     /** Recursive file listing; null when the directory does not exist (rclone exit 3). */
-    async lsjson(remotePath: string, display: string, signal?: AbortSignal): Promise<LsEntry[] | null> {
+    async lsjson(remotePath: string, display: string, signal?: AbortSignal, maxDepth?: number): Promise<LsEntry[] | null> {
       try {
-        return JSON.parse(await run(['lsjson', '-R', '--files-only', remotePath], signal)) as LsEntry[];
+        const depth = maxDepth === undefined ? [] : ['--max-depth', String(maxDepth)];
+        return JSON.parse(await run(['lsjson', '-R', '--files-only', ...depth, remotePath], signal)) as LsEntry[];
       } catch (err) {
         if (exitCode(err) === 3) return null;
         throw new RemoteListFailedError(`listing ${display} failed: ${clean(err)}`, { cause: err });
       }
     },
 
-    /** Copies every `*.manifest.json` under remotePath into a local directory, in one rclone run. */
-    async copyManifests(remotePath: string, localDir: string, display: string, signal?: AbortSignal): Promise<void> {
+    /** Copies every file matching the rclone filter `include` (the manifests) under remotePath into a local directory, in one rclone run. */
+    async copyManifests(remotePath: string, localDir: string, display: string, signal: AbortSignal | undefined, include: string): Promise<void> {
       try {
-        await run(['copy', remotePath, localDir, '--include', '*.manifest.json'], signal);
+        await run(['copy', remotePath, localDir, '--include', include], signal);
       } catch (err) {
         throw new RemoteListFailedError(`reading manifests from ${display} failed: ${clean(err)}`, { cause: err });
+      }
+    },
+
+    /** `rclone copyto` from one remote path to another (server-side where the backend can). */
+    async copyWithin(from: string, to: string, display: string, signal?: AbortSignal): Promise<void> {
+      try {
+        await run(['copyto', from, to], signal);
+      } catch (err) {
+        throw new RemoteListFailedError(`copying within ${display} failed: ${clean(err)}`, { cause: err });
       }
     },
 

@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { LogFields, Logger } from '@baqup/core';
 import { errorCode, errorMessage } from '@baqup/core';
+import { MANIFEST_SUFFIX, parseManifest, SHA256_SUFFIX } from '@baqup/stage';
 import { UploadFailedError } from './errors.js';
 import type { Rclone } from './rclone-exec.js';
 import type { UploadProgress } from './rclone-log.js';
@@ -73,10 +74,10 @@ export async function uploadStaged(
     const name = posix.basename(rel);
     let verifiedBy: 'remote-hash' | 'download' | undefined;
     let copyMs: number | undefined;
-    if (there.has(`${name}.manifest.json`)) {
+    if (there.has(`${name}${MANIFEST_SUFFIX}`)) {
       // A committed backup already has this name: baqup never replaces one. The same backup (an earlier run uploaded
       // it and stopped before its local marker) is kept when it still reads back right.
-      const sha = manifestSha(await ctx.rclone.cat(ctx.path(`${rel}.manifest.json`), joinRemote(ctx.display, `${rel}.manifest.json`), signal));
+      const sha = manifestSha(await ctx.rclone.cat(ctx.path(`${rel}${MANIFEST_SUFFIX}`), joinRemote(ctx.display, `${rel}${MANIFEST_SUFFIX}`), signal));
       if (sha !== expected) {
         throw new UploadFailedError(
           `${joinRemote(ctx.display, rel)} already holds a different backup (sha256 ${sha ?? 'unreadable'}); baqup never replaces a backup on the remote, the staged copy stays at ${file}`,
@@ -95,7 +96,7 @@ export async function uploadStaged(
       copyMs = Math.max(1, Date.now() - started);
       verifiedBy = await verifyLanded(ctx, rel, expected, signal);
     }
-    for (const suffix of ['.sha256', '.manifest.json']) {
+    for (const suffix of [SHA256_SUFFIX, MANIFEST_SUFFIX]) {
       const shown = joinRemote(ctx.display, rel + suffix);
       const local = await readFile(`${file}${suffix}`, 'utf8');
       if (there.has(name + suffix)) {
@@ -134,12 +135,8 @@ async function remoteNames(ctx: UploadContext, rel: string, signal?: AbortSignal
 }
 
 function manifestSha(text: string): string | undefined {
-  try {
-    const sha = (JSON.parse(text) as { sha256?: unknown }).sha256;
-    return typeof sha === 'string' ? sha : undefined;
-  } catch {
-    return undefined;
-  }
+  const sha = parseManifest(text)?.sha256;
+  return typeof sha === 'string' ? sha : undefined;
 }
 
 /** Reads back what landed: the backend's own sha256 when it has one, otherwise (or when asked) the downloaded bytes. */

@@ -1,66 +1,43 @@
-// The staged side as upload and prune see it: `{root}/{container}/{type}-{instance}/{timestamp}.{ext}`
-// with `.sha256`, `.manifest.json` and (after a verified upload) the hidden `.{name}.uploaded` marker beside each file.
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+// The staged side as upload sees it: stage's listing (@baqup/stage owns the layout, names and manifest) plus
+// upload's own record, the hidden `.{name}.uploaded` marker written beside a file once its remote copy was verified.
+import { rm } from 'node:fs/promises';
 import type { BackupManifest } from '@baqup/core';
+import { backupFiles, listStaged as listStagedEntries, type StagedFilter } from '@baqup/stage';
 import { markerPath, readUploadMarker, type UploadMarker } from './upload-marker.js';
-
-export const SIDECAR_SUFFIXES = ['.sha256', '.manifest.json'] as const;
-
-/** True for the data file of a backup (not a sidecar, not a temp/partial file of stage or rclone). */
-export function isDataFile(name: string): boolean {
-  if (name.startsWith('.')) return false;
-  if (SIDECAR_SUFFIXES.some((s) => name.endsWith(s))) return false;
-  return !/\.(tmp|partial|part)$/.test(name);
-}
 
 export interface StagedBackup {
   /** Absolute path of the data file. */
   file: string;
-  /** Path under the staging root with `/` separators; the remote path is the same. */
+  /** Path under the staging root with `/` separators (`container/type-instance/file`). */
   relativePath: string;
   /** Absent while stage is still writing (the manifest is written last) or when the run died half-way. */
   manifest?: BackupManifest;
   uploaded?: UploadMarker;
 }
 
-/** Every data file under `root` (or `root/prefix`); a missing directory is an empty list, other errors throw. */
-export async function listStaged(root: string, prefix = ''): Promise<StagedBackup[]> {
+/** `container/type-instance` (what uploadPending and prune pass) as stage's filter. */
+function filterOf(prefix: string): StagedFilter {
+  const [container, target] = prefix.replace(/^\/+|\/+$/g, '').split('/');
+  const dash = target?.indexOf('-') ?? -1;
+  return {
+    ...(container ? { container } : {}),
+    ...(target && dash > 0 ? { type: target.slice(0, dash), instance: target.slice(dash + 1) } : {}),
+  };
+}
+
+/** Every staged data file under `root` (or one container / target: `container[/type-instance]`), with its upload marker. */
+export async function stagedBackups(root: string, prefix = ''): Promise<StagedBackup[]> {
   const out: StagedBackup[] = [];
-  await walk(join(root, prefix), 0, async (file) => {
-    const manifest = await readManifest(file);
-    const uploaded = await readUploadMarker(file);
+  for (const e of await listStagedEntries(root, filterOf(prefix))) {
+    const uploaded = await readUploadMarker(e.path);
     out.push({
-      file,
-      relativePath: relative(root, file).split(sep).join('/'),
-      ...(manifest && { manifest }),
+      file: e.path,
+      relativePath: `${e.container}/${e.type}-${e.instance}/${e.file}`,
+      ...(e.manifest && { manifest: e.manifest }),
       ...(uploaded && { uploaded }),
     });
-  });
+  }
   return out.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
-}
-
-async function walk(dir: string, depth: number, onFile: (file: string) => Promise<void>): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && depth === 0) return;
-    throw err;
-  }
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory() && depth < 4) await walk(path, depth + 1, onFile);
-    else if (e.isFile() && isDataFile(e.name)) await onFile(path);
-  }
-}
-
-async function readManifest(file: string): Promise<BackupManifest | undefined> {
-  try {
-    return JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -69,7 +46,7 @@ async function readManifest(file: string): Promise<BackupManifest | undefined> {
  */
 export async function pendingUploads(root: string, remote: string | { display: string }): Promise<StagedBackup[]> {
   const display = typeof remote === 'string' ? remote : remote.display;
-  const all = await listStaged(root);
+  const all = await stagedBackups(root);
   return all.filter(
     (b) => b.manifest !== undefined && !(b.uploaded?.remote === display && b.uploaded.sha256 === b.manifest.sha256),
   );
@@ -77,5 +54,6 @@ export async function pendingUploads(root: string, remote: string | { display: s
 
 /** Removes a staged backup: data file and sidecars, manifest last so a half-removed backup is still listed. */
 export async function removeStaged(file: string): Promise<void> {
-  for (const path of [file, `${file}.sha256`, markerPath(file), `${file}.manifest.json`]) await rm(path, { force: true });
+  const [data, sha256, manifest] = backupFiles(file);
+  for (const path of [data, sha256, markerPath(file), manifest]) await rm(path, { force: true });
 }

@@ -2,30 +2,14 @@
 // the rclone remote, or staging and `restic forget` per target × schedule — and a list of what went (or, with
 // --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
 // a container Docker no longer has are left alone (no labels, no policy to judge them by).
-import { errorCode, errorMessage, LabelInvalidError, type ContainerBackupConfig, type RetentionPolicy } from '@baqup/core';
+import { errorCode, errorMessage, LabelInvalidError, triggerRetentionOf, type ContainerBackupConfig } from '@baqup/core';
 import { deriveFromLabels, discoverOnce, dockerDiscoverySource } from '@baqup/discovery';
 import { pruneTarget } from '@baqup/prune';
 import { cliContext, type CliContext } from '../restore/cli-context.js';
 import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
 import { configOption, jsonOption } from './config-option.js';
-
-interface SideReport {
-  side: 'staging' | 'remote' | 'restic';
-  listed: number;
-  kept: number;
-  /** Relative paths (staging, remote) or snapshot ids (restic). */
-  deleted: string[];
-  error?: { code: string; message: string };
-}
-
-interface TargetReport {
-  container: string;
-  target: string;
-  schedule: string;
-  policy: RetentionPolicy;
-  sides: SideReport[];
-}
+import { renderPrune, sideReport, type TargetReport } from './prune-report.js';
 
 /** The labelled containers, derived as discovery derives them; stopped ones too: their labels still say how long their backups are kept. */
 async function labelled(ctx: CliContext, name: string | undefined): Promise<ContainerBackupConfig[]> {
@@ -37,9 +21,10 @@ async function labelled(ctx: CliContext, name: string | undefined): Promise<Cont
 async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerBackupConfig['targets'][number], dryRun: boolean): Promise<TargetReport> {
   const target = `${t.type}-${t.instance}`;
   const schedule = c.schedules[t.schedule];
-  const report: TargetReport = { container: c.containerName, target, schedule: t.schedule, policy: schedule?.retention ?? {}, sides: [] };
+  const triggerPolicies = triggerRetentionOf(ctx.config);
+  const report: TargetReport = { container: c.containerName, target, schedule: t.schedule, policy: schedule?.retention ?? {}, trigger_policies: triggerPolicies, sides: [] };
   if (!schedule) {
-    report.sides.push({ side: 'staging', listed: 0, kept: 0, deleted: [], error: { code: LabelInvalidError.code, message: `schedule "${t.schedule}" is not defined` } });
+    report.sides.push({ side: 'staging', listed: 0, kept: 0, keep: [], deleted: [], error: { code: LabelInvalidError.code, message: `schedule "${t.schedule}" is not defined` } });
     return report;
   }
   const { sources } = ctx;
@@ -47,40 +32,21 @@ async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerB
     stagingRoot: sources.stagingRoot,
     ...(sources.rclone ? { remote: sources.rclone.ops } : {}),
     container: c.containerName, type: t.type, instance: t.instance, schedule: schedule.name, policy: schedule.retention,
-    dryRun, logger: ctx.logger, timeZone: ctx.config.timezone,
+    triggerRetention: triggerPolicies, dryRun, logger: ctx.logger, timeZone: ctx.config.timezone,
   });
-  for (const s of sides) report.sides.push({ side: s.side, listed: s.listed, kept: s.kept.length, deleted: s.deleted, ...(s.error ? { error: s.error } : {}) });
+  for (const s of sides) report.sides.push(sideReport(s));
   if (sources.restic) {
     // The same tags the controller gives each snapshot: forget works on one target × schedule.
     const tags = [`container:${c.containerName}`, `target:${target}`, `schedule:${schedule.name}`];
     try {
       const r = await sources.restic.forget(schedule.retention, { tags, dryRun, fields: { container: c.containerName, target, schedule: schedule.name } });
-      report.sides.push({ side: 'restic', listed: r.kept.length + r.removed.length, kept: r.kept.length, deleted: r.removed.map((id) => id.slice(0, 8)) });
+      const keep = r.kept.map((id) => ({ path: id.slice(0, 8), group: 'schedule' as const, why: `restic ${schedule.name}` }));
+      report.sides.push({ side: 'restic', listed: r.kept.length + r.removed.length, kept: keep.length, keep, deleted: r.removed.map((id) => id.slice(0, 8)) });
     } catch (err) {
-      report.sides.push({ side: 'restic', listed: 0, kept: 0, deleted: [], error: { code: errorCode(err), message: errorMessage(err) } });
+      report.sides.push({ side: 'restic', listed: 0, kept: 0, keep: [], deleted: [], error: { code: errorCode(err), message: errorMessage(err) } });
     }
   }
   return report;
-}
-
-const describePolicy = (p: RetentionPolicy): string =>
-  Object.entries(p).map(([k, v]) => `${k.replace(/^keep/, 'keep ').toLowerCase()} ${String(v)}`).join(', ') || 'keep everything';
-
-function render(reports: TargetReport[], dryRun: boolean): string {
-  const verb = dryRun ? 'would delete' : 'deleted';
-  const out: string[] = [];
-  for (const r of reports) {
-    out.push(`${r.container}/${r.target} (schedule ${r.schedule}: ${describePolicy(r.policy)})`);
-    for (const s of r.sides) {
-      if (s.error) {
-        out.push(`  ${s.side}: FAILED: ${s.error.message}${s.deleted.length ? ` (after ${s.deleted.length} deleted)` : ''}`);
-        continue;
-      }
-      out.push(`  ${s.side}: ${s.listed} found, ${s.kept} kept, ${verb} ${s.deleted.length}`);
-      for (const d of s.deleted) out.push(`    ${verb} ${d}`);
-    }
-  }
-  return out.join('\n');
 }
 
 export const prune: Command = {
@@ -92,8 +58,9 @@ export const prune: Command = {
   options: [{ flags: '--dry-run', description: 'list what would be deleted; delete nothing', default: false }, configOption, jsonOption],
   details: [
     'Each target\'s policy comes from its schedule as the labels Docker has now say it (stopped containers included).',
-    'Output: per target, per side (staging, remote, restic): found, kept, deleted (or would delete) and each file deleted.',
-    '--json: { dry_run, targets: [{ container, target, schedule, policy, sides: [{ side, listed, kept, deleted, error }] }] }.',
+    'Manual backups and restore safety copies are groups of their own, judged by config retention.manual and retention.safety; they never take a scheduled slot.',
+    'Output: per target, per side (staging, remote, restic): found, kept, deleted (or would delete) and each file deleted; with --dry-run also why each kept backup is kept ("daily 3/7, weekly 2/4", "manual (last 2/5)").',
+    '--json: { dry_run, targets: [{ container, target, schedule, policy, trigger_policies, sides: [{ side, listed, kept, keep: [{ path, group, why }], deleted, error }] }] }.',
     'Exit codes: 0 done, 1 a side failed, 2 usage error (an unknown container or target).',
   ].join('\n'),
   examples: ['--dry-run', 'gitea-db', 'gitea-db postgres-main --json'],
@@ -116,7 +83,7 @@ export const prune: Command = {
       for (const t of targets) reports.push(await pruneOne(ctx, c, t, dryRun));
     }
     if (values.json) printJson({ dry_run: dryRun, targets: reports });
-    else console.log(reports.length === 0 ? 'no labelled targets' : render(reports, dryRun));
+    else console.log(reports.length === 0 ? 'no labelled targets' : renderPrune(reports, dryRun));
     return reports.some((r) => r.sides.some((s) => s.error)) ? 1 : 0;
   },
 };

@@ -25,6 +25,11 @@ export function controllerDefaults(config: ControllerConfig): ControllerDefaults
   };
 }
 
+/** The policies of manual backups and restore safety copies (config `retention.manual`, `retention.safety`). */
+export function triggerRetentionOf(config: Pick<ControllerConfig, 'retention'>): { manual: RetentionPolicy; safety: RetentionPolicy } {
+  return { manual: retentionOf({ cron: '', retention: config.retention.manual }), safety: retentionOf({ cron: '', retention: config.retention.safety }) };
+}
+
 /** The defaults of a controller run without any config file (for tests, the CLI's `plan`). */
 export function builtinDefaults(): ControllerDefaults {
   return controllerDefaults(resolveConfig({}, {}));

@@ -50,7 +50,7 @@ function fillEnvironmentDefaults(tree: Tree, env: ConfigEnv): void {
     const v = tree[key];
     return isObject(v) ? v : undefined;
   };
-  for (const key of ['notifications', 'logging', 'api', 'health', 'history']) section(key);
+  for (const key of ['notifications', 'logging', 'api', 'health', 'history', 'retention']) section(key);
   const defaults = section('defaults');
   if (defaults) defaults.schedules = mergeBuiltinSchedules(defaults.schedules);
   const staging = section('staging');

@@ -25,6 +25,15 @@ const webhook = {
   properties: { url, headers: { type: 'object', additionalProperties: { type: 'string' } } },
 } as const;
 
+const triggerRetention = (what: string, keep: number) =>
+  ({
+    type: ['integer', 'string'],
+    minimum: 1,
+    pattern: RETENTION_PATTERN,
+    default: keep,
+    description: `Retention of ${what} per target: keep the newest N (${keep}), or everything younger than an age (14d). Never counts or removes scheduled backups.`,
+  }) as const;
+
 const schedule = {
   type: 'object',
   description: 'A named schedule. Labels `backup.schedule.<name>.*` override it per container.',
@@ -50,6 +59,16 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     data_dir: { ...nonEmpty, description: 'Default: $BAQUP_DATA_DIR, else ./.baqup-data. Other defaulted paths live under it.' },
+    retention: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      description: 'Retention of backups no schedule governs; each is its own group per target.',
+      properties: {
+        manual: triggerRetention('manual backups (`baqup backup`, POST /api/backups)', 5),
+        safety: triggerRetention('the safety copies a restore takes of what it replaces', 3),
+      },
+    },
     defaults: {
       type: 'object',
       default: {},
