@@ -103,8 +103,11 @@ function imageReads(): string[] {
   return [...names];
 }
 
-/** Variables that are set for children, not read: the exec marker (docker), restic's own (restic-exec). */
-const SET_NOT_READ = new Set(['BAQUP_EXEC_TOKEN', 'RESTIC_CACHE_DIR', 'NODE_ENV']);
+/** The variables post_exec finds in its environment (set for the child, documented in docs/labels.md). */
+const POST_EXEC_ENV = ['BAQUP_RESULT', 'BAQUP_ERROR_CODE', 'BAQUP_ERROR_MESSAGE', 'BAQUP_BYTES', 'BAQUP_DURATION_MS', 'BAQUP_FILE', 'BAQUP_CONTAINER', 'BAQUP_TARGET', 'BAQUP_SCHEDULE', 'BAQUP_TRIGGER', 'BAQUP_JOB_ID'];
+
+/** Variables that are set for children, not read: the exec marker (docker), restic's own (restic-exec), post_exec's. */
+const SET_NOT_READ = new Set(['BAQUP_EXEC_TOKEN', 'RESTIC_CACHE_DIR', 'NODE_ENV', ...POST_EXEC_ENV]);
 
 describe('environment variables in docs/config.md', () => {
   const docs = readFileSync(join(root, 'docs/config.md'), 'utf8');
@@ -130,5 +133,15 @@ describe('environment variables in docs/config.md', () => {
 
   it('reads every variable it documents as read directly', () => {
     expect(ENV_VARIABLES.map((v) => v.name).filter((n) => !read.has(n))).toEqual([]);
+  });
+});
+
+describe("post_exec's environment in docs/labels.md", () => {
+  it('names every variable post_exec is given, and no other', () => {
+    const labels = readFileSync(join(root, 'docs/labels.md'), 'utf8');
+    const row = labels.split('\n').find((l) => l.startsWith('| `post_exec` |')) ?? '';
+    expect([...row.matchAll(/`(BAQUP_[A-Z_]+)`/g)].map((m) => m[1]).sort()).toEqual([...POST_EXEC_ENV].sort());
+    const code = readFileSync(join(root, 'packages/dump/src/post-exec.ts'), 'utf8');
+    expect([...new Set([...code.matchAll(/\b(BAQUP_[A-Z_]+)\b/g)].map((m) => m[1]))].sort()).toEqual([...POST_EXEC_ENV].sort());
   });
 });
