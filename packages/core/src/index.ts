@@ -10,3 +10,4 @@ export * from './config/index.js';
 export * from './timestamp.js';
 export * from './target-ref.js';
 export * from './notify/index.js';
+export * from './suggest/index.js';
