@@ -40,6 +40,7 @@ export const LOG_EVENTS = [
   'restic.checked',
   'restic.check_failed',
   'api.error',
+  'api.routes',
   'controller.unhandled',
   'controller.fatal',
   'history.corrupt',

@@ -12,7 +12,7 @@ import { StateStore } from '@baqup/state';
 import { errorSchema } from '../http/errors.js';
 import { startApiServer } from '../http/server.js';
 import { openHistory, type HistoryRecorder } from './recorder.js';
-import { historyRoutes } from './routes.js';
+import { historyRoutes, RECORD_SCHEMAS } from './routes.js';
 
 let dir: string;
 let lines: { level: string; msg: string; fields?: LogFields | undefined }[];
@@ -236,6 +236,33 @@ describe('routes', () => {
     const notes = await get('/api/history/notifications', '/api/history/{kind}');
     expect(notes.body.records).toEqual([expect.objectContaining({ channel: 'ntfy', delivered: true, at: expect.stringMatching(/Z$/) })]);
     expect((await get('/api/history/elsewhere', '/api/history/{kind}')).status).toBe(400);
+  });
+
+  it('each kind of record answers in its documented shape, every field named (restores, verifications, drills, notifications, discovery)', async () => {
+    const r = open();
+    const db = container('db', { errors: [{ label: 'backup.fs.x.pth', value: '/x', message: 'unknown key "pth"', expected: 'path' }] });
+    r.desired(new Map([[db.containerId, db]]));
+    r.desired(new Map());
+    r.restore({ container: 'db', target: 'postgres-main', backup: '20261206T030000Z', source: 'remote', into_container: 'db-copy', started_at: 1, finished_at: 2, success: true, safety_copy: '20261206T040000Z' });
+    r.restore({ container: 'db', target: 'postgres-main', backup: 'newest', source: 'any', started_at: 3, finished_at: 4, success: false, error_code: 'BAQUP_RESTORE_FAILED', error_message: 'psql: no' });
+    r.verification({ container: 'db', target: 'postgres-main', backup: '20261206T030000Z', source: 'staging', at: 5, success: true, checksum: 'sha256 matches', content: 'SQL to its end' });
+    r.verification({ container: 'db', target: 'postgres-main', backup: '20261206T030000Z', source: 'remote', at: 6, success: false, error_code: 'BAQUP_RESTORE_CHECKSUM', error_message: 'sha256 differs' });
+    r.drill({ container: 'db', target: 'postgres-main', backup: '20261206T030000Z', source: 'remote', started_at: 7, finished_at: 9, success: true, fetch_ms: 1, restore_ms: 1, bytes: 10, detail: { tables: 4 } });
+    r.drill({ container: 'db', target: 'postgres-main', backup: '20261206T030000Z', source: 'remote', started_at: 10, finished_at: 11, success: false, error_code: 'BAQUP_RESTORE_FAILED', error_message: 'no' });
+    r.notification({ channel: 'ntfy', kind: 'failure', targets: ['db/postgres-main'], delivered: false, error: 'HTTP 500' });
+    r.notification({ channel: 'webhook', kind: 'digest', targets: ['a/fs-x', 'b/fs-y'], delivered: true });
+    const { get } = await serve(r);
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const seen: Record<string, number> = {};
+    for (const [kind, schema] of Object.entries(RECORD_SCHEMAS)) {
+      const { status, body } = await get(`/api/history/${kind}`, '/api/history/{kind}');
+      expect([status, body.kind]).toEqual([200, kind]);
+      // Only the fields its schema names: what the database holds is all in the document.
+      const exact = ajv.compile({ ...schema, additionalProperties: false });
+      for (const record of body.records as unknown[]) expect(exact(record), `${kind}: ${JSON.stringify(exact.errors)} in ${JSON.stringify(record)}`).toBe(true);
+      seen[kind] = (body.records as unknown[]).length;
+    }
+    expect(seen).toEqual({ restores: 2, verifications: 2, drills: 2, notifications: 2, discovery: 3 });
   });
 
   it('needs the token with protect_reads, like the other reads', async () => {

@@ -79,6 +79,49 @@ const pointSchema = {
   properties: { finished_at: isoTime, stored_bytes: int, duration_ms: int, success: { type: 'boolean' } },
 } as const;
 
+const str = { type: 'string' } as const;
+const recordId = { ...int, description: 'row id, increasing' } as const;
+const errorFields = { error_code: str, error_message: str } as const;
+const where = { container: str, target: { ...str, description: '`type-instance`' }, backup: { ...str, description: "the backup's timestamp, 20261206T030000Z" }, source: { ...str, description: '`staging`, `remote` or `restic`' } } as const;
+
+/** One schema a kind of record GET /api/history/{kind} lists (the answer's `records` hold one kind). */
+export const RECORD_SCHEMAS = {
+  restores: {
+    type: 'object',
+    description: 'kind restores: a restore, by the API or `baqup restore`',
+    required: ['id', 'container', 'target', 'backup', 'source', 'started_at', 'finished_at', 'success'],
+    properties: { id: recordId, ...where, into_container: { ...str, description: 'the container restored into' }, started_at: isoTime, finished_at: isoTime, success: { type: 'boolean' }, safety_copy: { ...str, description: 'timestamp of the safety copy taken first' }, ...errorFields },
+  },
+  verifications: {
+    type: 'object',
+    description: 'kind verifications: a copy `baqup verify` checked against its manifest and read to its end',
+    required: ['id', 'container', 'target', 'backup', 'source', 'at', 'success'],
+    properties: { id: recordId, ...where, at: isoTime, success: { type: 'boolean' }, checksum: str, content: str, ...errorFields },
+  },
+  drills: {
+    type: 'object',
+    description: 'kind drills: a backup restored into a throwaway container and checked',
+    required: ['id', 'container', 'target', 'backup', 'source', 'started_at', 'finished_at', 'success'],
+    properties: { id: recordId, ...where, started_at: isoTime, finished_at: isoTime, success: { type: 'boolean' }, fetch_ms: int, restore_ms: int, bytes: int, detail: { description: 'what was checked (row counts, key counts, …)' }, ...errorFields },
+  },
+  notifications: {
+    type: 'object',
+    description: 'kind notifications: a message sent (or not) to a channel',
+    required: ['id', 'at', 'channel', 'kind', 'delivered'],
+    properties: { id: recordId, at: isoTime, channel: str, kind: { ...str, description: '`failure`, `ok` or `digest`' }, container: str, target: str, delivered: { type: 'boolean' }, error: str },
+  },
+  discovery: {
+    type: 'object',
+    description: 'kind discovery: a labelled container seen, changed or removed, or its labels refused',
+    required: ['id', 'at', 'container_id', 'container', 'action'],
+    properties: {
+      id: recordId, at: isoTime, container_id: str, container: str,
+      action: { type: 'string', enum: ['seen', 'changed', 'removed', 'label_problem'] },
+      detail: { type: 'object', additionalProperties: true, description: 'seen/changed: image and targets; label_problem: the errors' },
+    },
+  },
+} as const;
+
 const KINDS: Record<string, Exclude<HistoryTable, 'runs'>> = {
   restores: 'restores',
   verifications: 'verifications',
@@ -212,7 +255,7 @@ export function historyRoutes(history: () => History | undefined, timeZone = 'UT
         params: strictObject({ kind: { type: 'string', enum: Object.keys(KINDS) } }, ['kind']),
         querystring: strictObject({ container: targetQuery.container, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }),
         response: {
-          200: { type: 'object', required: ['kind', 'records'], properties: { kind: { type: 'string' }, records: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
+          200: { type: 'object', required: ['kind', 'records'], properties: { kind: { type: 'string', enum: Object.keys(KINDS) }, records: { type: 'array', items: { anyOf: Object.values(RECORD_SCHEMAS) } } } },
           ...errors(400, 401, 403, 503),
         },
       },

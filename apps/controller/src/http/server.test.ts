@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { silentLogger } from '@baqup/core';
-import { parseListen, startApiServer, type ApiServerOptions, type RouteGroup } from './server.js';
+import { buildApi, parseListen, servedRoutes, startApiServer, type ApiServerOptions, type RouteGroup } from './server.js';
 import { strictObject } from './schemas.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -11,15 +11,16 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
+const anything = { 200: { type: 'object', additionalProperties: true } } as const;
 const things: RouteGroup = (app: FastifyInstance) => {
-  app.get<{ Params: { name: string } }>('/api/things/:name', { config: { access: 'read' }, schema: { params: strictObject({ name: { type: 'string', minLength: 1 } }, ['name']) } }, async (req) => ({ name: req.params.name }));
-  app.get<{ Querystring: { limit?: number } }>('/api/things', { config: { access: 'read' }, schema: { querystring: strictObject({ limit: { type: 'integer', minimum: 1, maximum: 100 } }) } }, async (req) => ({ limit: req.query.limit ?? null }));
+  app.get<{ Params: { name: string } }>('/api/things/:name', { config: { access: 'read' }, schema: { params: strictObject({ name: { type: 'string', minLength: 1 } }, ['name']), response: anything } }, async (req) => ({ name: req.params.name }));
+  app.get<{ Querystring: { limit?: number } }>('/api/things', { config: { access: 'read' }, schema: { querystring: strictObject({ limit: { type: 'integer', minimum: 1, maximum: 100 } }), response: anything } }, async (req) => ({ limit: req.query.limit ?? null }));
   app.post('/api/things', {
     config: { access: 'mutating' },
-    schema: { body: strictObject({ a: { type: 'integer' }, kind: { type: 'string', enum: ['x', 'y'] }, nested: strictObject({ b: { type: 'boolean' } }) }, ['a']) },
+    schema: { body: strictObject({ a: { type: 'integer' }, kind: { type: 'string', enum: ['x', 'y'] }, nested: strictObject({ b: { type: 'boolean' } }) }, ['a']), response: { 202: { type: 'object', additionalProperties: true } } },
   }, async (req, reply) => reply.code(202).send(req.body));
-  app.get('/open', { config: { access: 'open' } }, async () => ({ ok: true }));
-  app.get('/boom', { config: { access: 'read' } }, async () => {
+  app.get('/open', { config: { access: 'open' }, schema: { response: anything } }, async () => ({ ok: true }));
+  app.get('/boom', { config: { access: 'read' }, schema: { response: anything } }, async () => {
     throw new Error('handler exploded');
   });
 };
@@ -132,5 +133,19 @@ describe('api server', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/openapi.json', '/api/things', '/api/things/{name}', '/boom', '/open']);
     expect(doc.paths['/api/things/{name}']!.get!.parameters).toContainEqual(expect.objectContaining({ name: 'name', in: 'path' }));
     expect(doc.paths['/api/things']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['a']);
+  });
+
+  it('lists every route it serves, each in the OpenAPI document, and refuses a route without a response schema', async () => {
+    const app = await buildApi({ logger: silentLogger, routes: [things] });
+    closers.push(() => app.close());
+    expect([...servedRoutes(app)].sort()).toEqual(['GET /api/openapi.json', 'GET /api/things', 'GET /api/things/{name}', 'GET /boom', 'GET /open', 'POST /api/things']);
+    const undocumented: RouteGroup = (a) => {
+      a.get('/api/secret-shape', { config: { access: 'read' } }, async () => ({ x: 1 }));
+    };
+    await expect(buildApi({ logger: silentLogger, routes: [things, undocumented] })).rejects.toThrow('route GET /api/secret-shape has no response schema');
+    const hidden: RouteGroup = (a) => {
+      a.get('/api/hidden', { config: { access: 'read' }, schema: { hide: true, response: anything } }, async () => ({ x: 1 }));
+    };
+    await expect(buildApi({ logger: silentLogger, routes: [hidden] })).rejects.toThrow('routes missing from /api/openapi.json: GET /api/hidden');
   });
 });

@@ -57,6 +57,40 @@ export function exposureWarning(listen: string, hasToken: boolean): string | und
 // so they are coerced to the schema's types ("10" → 10) but still refuse unknown names.
 const AJV_BASE: AjvOptions = { allErrors: false, removeAdditional: false, useDefaults: true, strict: true, allowUnionTypes: true };
 
+const served = new WeakMap<FastifyInstance, readonly string[]>();
+
+/** `GET /api/runs`, … for every route the app serves, as /api/openapi.json names them (`:id` as `{id}`). */
+export function servedRoutes(app: FastifyInstance): readonly string[] {
+  return served.get(app) ?? [];
+}
+
+const openApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/**
+ * Every route documents its answers: one registered without a response schema is refused when it is registered
+ * (a programming error every test that starts the server meets). The HEAD route Fastify adds beside each GET
+ * answers like it and is left out, as @fastify/swagger leaves it out.
+ */
+function routeLedger(app: FastifyInstance): string[] {
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    const methods = [r.method].flat().filter((m) => m !== 'HEAD');
+    if (methods.length === 0) return;
+    if (!r.schema?.response) throw new Error(`route ${methods.join(',')} ${r.url} has no response schema: every answer is documented in /api/openapi.json`);
+    for (const m of methods) routes.push(`${m} ${openApiPath(r.url)}`);
+  });
+  return routes;
+}
+
+/** The routes the OpenAPI document lacks (none, unless a route hides itself from @fastify/swagger). */
+function undocumented(app: FastifyInstance, routes: readonly string[]): string[] {
+  const paths = (app.swagger() as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
+  return routes.filter((r) => {
+    const [method, path] = r.split(' ') as [string, string];
+    return paths[path]?.[method.toLowerCase()] === undefined;
+  });
+}
+
 /** The Fastify app with every route registered, not listening: tests inject into it or listen on port 0. */
 export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promise<FastifyInstance> {
   const app = Fastify({
@@ -88,6 +122,7 @@ export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promi
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
   app.addHook('onRequest', accessHook(options));
+  const routes = routeLedger(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -99,6 +134,13 @@ export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promi
   openApiRoute(app);
   for (const group of options.routes) group(app);
   await app.ready();
+  const missing = undocumented(app, routes);
+  if (missing.length > 0) {
+    await app.close();
+    throw new Error(`routes missing from /api/openapi.json: ${missing.join(', ')}`);
+  }
+  served.set(app, routes);
+  options.logger.debug('API routes registered, each in /api/openapi.json', { event: 'api.routes', routes });
   return app;
 }
 
