@@ -4,7 +4,7 @@
 // The remote side is this controller's host directory only: another host's files are never listed, so never judged.
 import type { BackupManifest, BackupTrigger, Logger, RetentionPolicy } from '@baqup/core';
 import { errorCode, errorMessage, targetName } from '@baqup/core';
-import { backupFiles, targetPath } from '@baqup/stage';
+import { backupFiles, NAME_AHEAD_MAX_MS, targetPath } from '@baqup/stage';
 import { removeStaged, stagedBackups, type RcloneRemote } from '@baqup/upload';
 import { DEFAULT_TRIGGER_RETENTION, keepText, policyOf, retentionGroupOf, type TriggerRetention } from './groups.js';
 import { selectForDeletion, type KeepReason, type KeepSlot } from './retention.js';
@@ -110,7 +110,10 @@ async function pruneSide(
   for (const group of ['schedule', 'manual', 'safety'] as const) {
     const members = entries.filter((e) => e.group === group);
     if (members.length === 0) continue;
-    const decision = selectForDeletion(members, policyOf(group, o.policy, triggers), o.now ?? new Date(), { timeZone: o.timeZone });
+    const decision = selectForDeletion(members, policyOf(group, o.policy, triggers), o.now ?? new Date(), {
+      timeZone: o.timeZone,
+      aheadToleranceMs: NAME_AHEAD_MAX_MS,
+    });
     for (const k of decision.keep) {
       result.kept.push({ path: k.backup.id, group, reasons: k.reasons, slots: k.slots, why: keepText(group, k.slots) });
     }

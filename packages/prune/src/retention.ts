@@ -10,7 +10,8 @@
 //   N most recent calendar days / ISO weeks / calendar months that have one, in `timeZone` (default UTC).
 // - The newest successful backup is always kept, whatever the policy.
 // - An empty policy (no field > 0) keeps everything: retention is opt-in, deletion never the default.
-// - Backups timed after `now` (clock jumped back since, or skew) are kept and take no slot of any rule.
+// - Backups timed after `now` (clock jumped back since, or skew) are kept and take no slot of any rule; "after"
+//   means beyond `aheadToleranceMs` (names a burst of runs was given ahead of the clock are not future-dated).
 // - Order is by time, newest first; equal times are ordered by id (greater id = newer), so input order never matters.
 import type { RetentionPolicy } from '@baqup/core';
 import { dayKey, isoWeekKey, monthKey } from './calendar.js';
@@ -57,6 +58,12 @@ export interface RetentionDecision<T> {
 export interface RetentionOptions {
   /** IANA zone for calendar buckets; default `UTC`. */
   timeZone?: string;
+  /**
+   * How far after `now` a backup's time may be and still count as present (default 0). Stage names a second run
+   * in the same second with the next free second, so ten runs in five seconds are named up to five seconds ahead
+   * of the clock: judged as future-dated, they would take no slot and the older ones would outlive the policy.
+   */
+  aheadToleranceMs?: number;
 }
 
 /** Newest first; ties broken by id so the result never depends on input order. */
@@ -84,6 +91,7 @@ export function selectForDeletion<T extends RetentionCandidate>(
   options: RetentionOptions = {},
 ): RetentionDecision<T> {
   const timeZone = options.timeZone ?? 'UTC';
+  const presentUntil = now.getTime() + Math.max(0, options.aheadToleranceMs ?? 0);
   const sorted = [...backups].sort(newestFirst);
   const reasons = new Map<T, KeepSlot[]>(sorted.map((b) => [b, []]));
   const add = (b: T, reason: KeepReason, rank?: number, of?: number): void =>
@@ -93,7 +101,7 @@ export function selectForDeletion<T extends RetentionCandidate>(
   const present: T[] = [];
   for (const b of sorted) {
     if (empty) add(b, 'no-policy');
-    else if (b.time.getTime() > now.getTime()) add(b, 'future');
+    else if (b.time.getTime() > presentUntil) add(b, 'future');
     else present.push(b);
   }
   // Both the newest success overall and the newest one not in the future: if the clock was wrong when the

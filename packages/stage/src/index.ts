@@ -1,5 +1,5 @@
 export { stage, type StageOperatorDeps } from './stage.js';
-export { stageJob, type StageDeps } from './stage-job.js';
+export { stageJob, NAME_AHEAD_MAX_MS, type StageDeps } from './stage-job.js';
 export { listStaged, type StagedEntry, type StagedFilter } from './list-staged.js';
 export { sweepPartials, type SweepOptions } from './sweep-partials.js';
 export { compactTimestamp, parseCompactTimestamp } from './timestamp.js';

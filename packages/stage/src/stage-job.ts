@@ -29,6 +29,9 @@ const MAX_BUMP_SECONDS = 60;
 export const LAST_NAME_FILE = '.last-timestamp';
 const LAST_NAME_WINDOW_MS = 3_600_000;
 
+/** The furthest a published name can run ahead of the clock (a chain of bumps within the window, plus one bump run): retention judges a backup dated up to this far ahead as present, not future-dated. */
+export const NAME_AHEAD_MAX_MS = LAST_NAME_WINDOW_MS + MAX_BUMP_SECONDS * 1000;
+
 async function firstFreeSecond(dir: string, triggeredAt: Date): Promise<Date> {
   const last = await readFile(join(dir, LAST_NAME_FILE), 'utf8').then((s) => parseCompactTimestamp(s.trim()), () => undefined);
   if (last === undefined) return triggeredAt;
