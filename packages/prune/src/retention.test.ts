@@ -89,7 +89,7 @@ describe('selectForDeletion over generated histories', () => {
   it('a burst named ahead of the clock is judged as present within aheadToleranceMs, so keep-last still holds only N', () => {
     // Ten runs in five seconds: stage named them one second apart, the newest five seconds ahead of `now`.
     const now = new Date('2024-03-01T03:00:00Z');
-    const burst = Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, time: new Date(now.getTime() + (i - 4) * 1000), success: true }));
+    const burst: FakeBackup[] = Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, time: new Date(now.getTime() + (i - 4) * 1000), success: true, schedule: 'daily' }));
     const strict = selectForDeletion(burst, { keepLast: 3 }, now);
     expect(withReason(strict, 'future')).toHaveLength(5);
     expect(strict.keep).toHaveLength(8); // 5 future + the 3 newest of the present: the policy says 3
@@ -98,7 +98,7 @@ describe('selectForDeletion over generated histories', () => {
     expect(keptIds(tolerant)).toEqual(['b9', 'b8', 'b7']);
     expect(ids(tolerant.delete)).toEqual(['b6', 'b5', 'b4', 'b3', 'b2', 'b1', 'b0']);
     // Beyond the tolerance a backup is still future-dated and takes no slot.
-    const far = [...burst, { id: 'z', time: new Date(now.getTime() + 120_000), success: true }];
+    const far: FakeBackup[] = [...burst, { id: 'z', time: new Date(now.getTime() + 120_000), success: true, schedule: 'daily' }];
     const d = selectForDeletion(far, { keepLast: 3 }, now, { aheadToleranceMs: 60_000 });
     expect(withReason(d, 'future')).toEqual(['z']);
     expect(withReason(d, 'last')).toEqual(['b9', 'b8', 'b7']);
