@@ -173,7 +173,7 @@ const sigkill: Fault = {
 const sigtermKill: Fault = {
   id: 'sigterm-kill-cold',
   title: 'SIGTERM, SIGKILL at 10 s (docker stop) mid cold backup',
-  quick: false,
+  quick: true,
   recovery: 'SIGTERM → container running, no controller restart',
   budgetMs: 10_000,
   run: (ctx) =>
@@ -228,7 +228,7 @@ async function engineWorld(s: Scope, gib: number, restart: 'no' | 'always'): Pro
 const engineMid: Fault = {
   id: 'dockerd-restart-cold',
   title: 'dockerd restart mid cold backup (private engine, down 10 s)',
-  quick: false,
+  quick: true,
   recovery: 'engine answers again → container running',
   budgetMs: 30_000,
   run: (ctx) =>
@@ -296,7 +296,7 @@ const engineIdle: Fault = {
 const diskFull: Fault = {
   id: 'staging-full',
   title: 'staging disk full (48 MiB tmpfs, 1 GiB target), then room again',
-  quick: false,
+  quick: true,
   recovery: 'disk-full failure → next backup succeeds, no restart',
   budgetMs: 60_000,
   run: (ctx) =>
@@ -399,7 +399,7 @@ const remoteDown: Fault = {
 const requestFuzz: Fault = {
   id: 'request-fuzz',
   title: 'malformed-request fuzz (loopback, seeded) during a cold backup',
-  quick: false,
+  quick: true,
   recovery: 'end of fuzz → /healthz answers',
   budgetMs: 5_000,
   run: (ctx) =>
@@ -482,7 +482,7 @@ const labelFuzz: Fault = {
 const twoControllers: Fault = {
   id: 'two-controllers',
   title: 'second controller on the same data dir during a cold backup',
-  quick: false,
+  quick: true,
   recovery: 'second start → second controller refused (exited)',
   budgetMs: 10_000,
   run: (ctx) =>
