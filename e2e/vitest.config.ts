@@ -1,4 +1,5 @@
 import { unitConfig } from '@baqup/vitest-config';
+import { E2E_HOST } from './src/host.js';
 
 // Real Docker, real servers: generous timeouts, one file at a time (2 cores and one shared engine).
 export default unitConfig({
@@ -10,5 +11,7 @@ export default unitConfig({
     teardownTimeout: 60_000,
     fileParallelism: false,
     passWithNoTests: false,
+    // Every controller and CLI the tests start runs under one known host name (its remote directory).
+    env: { BAQUP_HOSTNAME: E2E_HOST },
   },
 });

@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import type { Secret } from '@baqup/core';
 import { docker } from '../src/client.js';
 import { removeContainers } from '../src/containers.js';
-import { ensureImage, startContainer, type TestContainer } from '../src/index.js';
+import { E2E_HOST, ensureImage, startContainer, type TestContainer } from '../src/index.js';
 import { LABEL_E2E, LABEL_PID, LABEL_RUN, LABEL_STARTED, runId } from '../src/run.js';
 import { secondEngine, type SecondEngine } from '../src/second-engine.js';
 import { backupNow, dataFiles, partials, startCtl, TOKEN, waitDiscovered, type Ctl, type JobView } from '../test/pipeline-fixtures.js';
@@ -369,7 +369,7 @@ const remoteDown: Fault = {
       s.containers.push(c);
       const a = await s.ctl({ env: { ...env, RCLONE_LOW_LEVEL_RETRIES: '1' }, config: { staging: { cleanup_after_upload: true }, upload: { remote: 'testsftp:backups', retries: 1 } } });
       await waitDiscovered(a, c.name, 2);
-      const remote = join(served, 'backups');
+      const remote = join(served, 'backups', E2E_HOST);
       const pre = await preBackup(a, c, t);
       await server.stop();
       ctx.step('remote down');

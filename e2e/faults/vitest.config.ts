@@ -1,4 +1,5 @@
 import { unitConfig } from '@baqup/vitest-config';
+import { E2E_HOST } from '../src/host.js';
 
 // The N-trial fault table (faults/run.mjs): one long test, the same engine set-up as the e2e suite.
 export default unitConfig({
@@ -9,5 +10,7 @@ export default unitConfig({
     hookTimeout: 300_000,
     teardownTimeout: 120_000,
     fileParallelism: false,
+    // Every controller and CLI the tests start runs under one known host name (its remote directory).
+    env: { BAQUP_HOSTNAME: E2E_HOST },
   },
 });

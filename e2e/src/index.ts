@@ -7,3 +7,4 @@ export { psql, mariadbSql, sqliteSql } from './sql.js';
 export { useCleanup } from './cleanup.js';
 export { runId } from './run.js';
 export { quietZone } from './quiet-zone.js';
+export { E2E_HOST } from './host.js';

@@ -93,7 +93,11 @@ describe('the baqup image', () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.status).toBe('succeeded');
     expect(jobs[0]!.bytes).toBeGreaterThan(1000);
-    const ls = await execIn(baqup, ['sh', '-c', `cd /data/remote/${pg.name}/postgres-main && ls && sha256sum -c *.sha256`]);
+    // No host set in the image: the controller's remote directory is the engine's host name (docker info), not
+    // the container's own hostname (its id, new on every recreate).
+    const engine = ((await docker().info()) as { Name: string }).Name;
+    expect(engine).not.toBe('');
+    const ls = await execIn(baqup, ['sh', '-c', `cd /data/remote/${engine}/${pg.name}/postgres-main && ls && sha256sum -c *.sha256`]);
     expect(ls.exitCode, ls.stderr).toBe(0);
     expect(ls.stdout).toMatch(/^\d{8}T\d{6}Z\.sql\.zst$/m);
     expect(ls.stdout).toMatch(/: OK$/m);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Secret } from '@baqup/core';
-import { ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { E2E_HOST, ensureImage, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { cli, sampleArgv, sha256 } from './offsite-fixtures.js';
 import { backupNow, dataFiles, filesUnder, said, startCtl, useCtlCleanup, verifyStaged, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
 import { SftpServer } from './upload-fixtures.js';
@@ -42,7 +42,7 @@ async function sftpController(cleanupAfterUpload: boolean): Promise<{ ctl: Ctl; 
     config: { staging: { cleanup_after_upload: cleanupAfterUpload }, upload: { remote: 'testsftp:backups', retries: 1 }, defaults: { schedules: MANUAL } },
     env,
   });
-  return { ctl, server, served: join(served, 'backups'), secrets: [server.password, env.RCLONE_CONFIG_TESTSFTP_PASS!] };
+  return { ctl, server, served: join(served, 'backups', E2E_HOST), secrets: [server.password, env.RCLONE_CONFIG_TESTSFTP_PASS!] };
 }
 
 /** The remote copy (read on the server's disk, not through the server) has the staged copy's bytes and sidecars. */
@@ -61,6 +61,8 @@ function expectNoSecret(ctl: Ctl, secrets: string[]): void {
 describe('rclone to a local-path remote on a per-second cron', () => {
   it('retention 3 leaves exactly 3 on staging and 3 on the remote after 6+ runs; baqup prune applies a stricter policy (dry run first)', async () => {
     const remote = join(work, 'local-remote');
+    // This controller's files sit under its host directory on the remote.
+    const hosted = join(remote, E2E_HOST);
     const c = await app('fast');
     const ctl = await startCtl({ config: { upload: { remote }, defaults: { schedules: { fast: { cron: '*/2 * * * * *', retention: 3 } } } } });
     await waitDiscovered(ctl, c.name, 1);
@@ -74,13 +76,13 @@ describe('rclone to a local-path remote on a per-second cron', () => {
     expect(ctl.logs().filter((l) => l.event === 'job.failed' && l.container === c.name)).toEqual([]);
     const staged = dataFiles(ctl.staging, c.name, T);
     expect(staged).toEqual(succeeded.slice(-3).sort());
-    expect(dataFiles(remote, c.name, T)).toEqual(staged);
-    for (const f of staged) expectSameOnRemote(remote, c.name, f, verifyStaged(join(ctl.staging, c.name, T, f)).sha256);
+    expect(dataFiles(hosted, c.name, T)).toEqual(staged);
+    for (const f of staged) expectSameOnRemote(hosted, c.name, f, verifyStaged(join(ctl.staging, c.name, T, f)).sha256);
     const deleted = ctl.logs().filter((l) => l.event === 'prune.deleted' && l.container === c.name);
     expect(deleted.filter((l) => l.side === 'staging')).toHaveLength(succeeded.length - 3);
     expect(deleted.filter((l) => l.side === 'remote')).toHaveLength(succeeded.length - 3);
     // Nothing else is left on either side: no orphaned sidecars of pruned backups.
-    expect(filesUnder(join(remote, c.name, T)).filter((f) => !f.startsWith('.'))).toHaveLength(9);
+    expect(filesUnder(join(hosted, c.name, T)).filter((f) => !f.startsWith('.'))).toHaveLength(9);
 
     // The same data with retention 1: the CLI reads the target's schedule from its labels and this config.
     const cfg = join(work, 'prune-cli.yml');
@@ -93,7 +95,7 @@ describe('rclone to a local-path remote on a per-second cron', () => {
     expect(dry.stdout).toContain('remote: 3 found, 1 kept, would delete 2');
     for (const f of staged.slice(0, 2)) expect(dry.stdout.split(`would delete ${c.name}/${T}/${f}`)).toHaveLength(3);
     expect(dataFiles(ctl.staging, c.name, T)).toEqual(staged);
-    expect(dataFiles(remote, c.name, T)).toEqual(staged);
+    expect(dataFiles(hosted, c.name, T)).toEqual(staged);
 
     const real = await cli(['prune', c.name, T, '--json', '--config', cfg], env);
     expect(real.code, real.stderr).toBe(0);
@@ -105,8 +107,8 @@ describe('rclone to a local-path remote on a per-second cron', () => {
       ['remote', staged.slice(0, 2), 1],
     ]);
     expect(dataFiles(ctl.staging, c.name, T)).toEqual(staged.slice(2));
-    expect(dataFiles(remote, c.name, T)).toEqual(staged.slice(2));
-    expect(filesUnder(join(remote, c.name, T)).filter((f) => !f.startsWith('.'))).toHaveLength(3);
+    expect(dataFiles(hosted, c.name, T)).toEqual(staged.slice(2));
+    expect(filesUnder(join(hosted, c.name, T)).filter((f) => !f.startsWith('.'))).toHaveLength(3);
 
     const unknown = await cli(['prune', 'no-such-container', '--config', cfg], env);
     expect(unknown.code).toBe(2);
@@ -141,7 +143,7 @@ describe('rclone to SFTP on loopback (credentials in the controller env only)', 
     const view = (await ctl.get(`/api/containers/${c.name}`)).body as { targets: { key: string; status: string; lastError?: string }[] };
     const t = view.targets.find((x) => x.key === `${c.name}/${T}`)!;
     expect(t.status).toBe('error');
-    expect(t.lastError).toMatch(new RegExp(`^upload of ${c.name}/${T}/${downFile.replace(/\./g, '\\.')} failed: listing testsftp:backups/${c.name}/${T} failed: .*connection refused`));
+    expect(t.lastError).toMatch(new RegExp(`^upload of ${c.name}/${T}/${downFile.replace(/\./g, '\\.')} failed: listing testsftp:backups/${E2E_HOST}/${c.name}/${T} failed: .*connection refused`));
     expect(ctl.logs().some((l) => l.event === 'upload.failed' && l.container === c.name && l.level === 'error')).toBe(true);
 
     await server.start();
@@ -160,7 +162,7 @@ describe('rclone to SFTP on loopback (credentials in the controller env only)', 
 
     // rclone ran with the remote's name on its command line, never with a credential.
     const lines = argv.stop();
-    expect(lines.some((l) => l.includes('copyto') && l.includes(`testsftp:backups/${c.name}/${T}/`))).toBe(true);
+    expect(lines.some((l) => l.includes('copyto') && l.includes(`testsftp:backups/${E2E_HOST}/${c.name}/${T}/`))).toBe(true);
     for (const s of secrets) expect(lines.filter((l) => l.includes(s))).toEqual([]);
     expectNoSecret(ctl, secrets);
     for (const s of secrets) expect(said.join('').includes(s)).toBe(false);

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
 import { CONTROLLER_MAIN, type LogLine } from '../src/controller-process.js';
 import { repoRoot } from '../src/paths.js';
 import { quietZone } from '../src/quiet-zone.js';
+import { E2E_HOST } from '../src/host.js';
 
 export const TOKEN = 'e2e-pipeline-token';
 export const CLI_MAIN = join(repoRoot, 'apps/cli/dist/main.js');
@@ -31,6 +32,7 @@ export interface Ctl {
   /** Holds config.yml and data/ (staging, remote, journal); kept until the file ends, so a restart can reuse it. */
   root: string;
   staging: string;
+  /** This controller's directory on its (default, local) remote: `{data}/remote/{host}`. */
   remote: string;
   logs(): readonly LogLine[];
   output(): string;
@@ -156,7 +158,7 @@ export async function startCtl(o: CtlOptions = {}): Promise<Ctl> {
     api,
     root,
     staging: join(data, 'staging'),
-    remote: join(data, 'remote'),
+    remote: join(data, 'remote', env.BAQUP_HOSTNAME ?? E2E_HOST),
     logs: () => lines,
     output: () => raw,
     waitForLog,

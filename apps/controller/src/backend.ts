@@ -1,12 +1,14 @@
 // The off-host side from config: an rclone remote (default), or a restic repository.
-import { hostname } from 'node:os';
 import type { ControllerConfig, Logger } from '@baqup/core';
 import { ConfigError } from '@baqup/core';
 import { createRcloneRemote, createResticRepository, displayRemote } from '@baqup/upload';
 import type { PipelineDeps } from './pipeline.js';
 import { serializedRepository } from './restic-maintenance.js';
 
+/** `config.host` must be resolved first (resolveHost): the remote directory `{remote}/{host}` and restic's `--host`. */
 export function createBackend(config: ControllerConfig, logger: Logger): { backend: PipelineDeps['backend']; display: string } {
+  const host = config.host;
+  if (!host) throw new TypeError('createBackend: config.host is not resolved (call resolveHost first)');
   const u = config.upload;
   if (u.backend === 'restic') {
     const r = u.restic;
@@ -15,13 +17,13 @@ export function createBackend(config: ControllerConfig, logger: Logger): { backe
       repository: r.repository,
       ...(r.password ? { password: r.password } : {}),
       ...(r.password_file ? { passwordFile: r.password_file } : {}),
-      host: process.env.BAQUP_HOSTNAME ?? hostname(),
+      host,
       logger,
       timeZone: config.timezone,
       staleLockAgeSeconds: r.stale_lock_minutes * 60,
     });
     return { backend: { kind: 'restic', repo: serializedRepository(repo, logger) }, display: `restic ${r.repository.replace(/\/\/[^@/]*@/, '//***@')}` };
   }
-  const remote = createRcloneRemote({ remote: u.remote, ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
-  return { backend: { kind: 'rclone', remote }, display: displayRemote(u.remote) };
+  const remote = createRcloneRemote({ remote: u.remote, host, ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
+  return { backend: { kind: 'rclone', remote }, display: remote.display };
 }

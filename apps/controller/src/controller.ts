@@ -4,7 +4,7 @@ import { Subscription } from 'rxjs';
 import { share } from 'rxjs/operators';
 import { controllerDefaults, DockerUnreachableError, errorMessage, JournalReplayError, loadConfig, StageDiskFullError, targetKey, triggerRetentionOf, type BackupJob, type ConfigEnv, type DesiredState } from '@baqup/core';
 import { deriveFromLabels, discover, dockerDiscoverySource } from '@baqup/discovery';
-import { createDockerClient } from '@baqup/docker';
+import { createDockerClient, resolveHost } from '@baqup/docker';
 import { ContainerHolds, postExecHooks } from '@baqup/dump';
 import { createLogger, createRedactor } from '@baqup/log';
 import { containerNotice } from './held.js';
@@ -67,8 +67,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const docker = createDockerClient(options.env);
   const store = new StateStore(docker.address);
   const defaults = controllerDefaults(config);
+  // The remote directory and restic host must not change when baqup's container is recreated (docs/adr/0007-remote-host-layout.md).
+  const resolved = await resolveHost({ configured: config.host, docker });
+  if (resolved.source === 'os') {
+    logger.warn(`host not set and Docker did not answer docker info: using this machine's hostname "${resolved.host}", which in a container changes when it is recreated; set host (or BAQUP_HOSTNAME)`, { host: resolved.host });
+  }
+  config.host = resolved.host;
   const { backend, display } = createBackend(config, logger);
-  logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: display, dry_run: options.dryRun });
+  logger.info('config loaded', { event: 'config.loaded', source, docker: docker.address, staging: config.staging.path, remote: display, host: resolved.host, host_source: resolved.source, dry_run: options.dryRun });
 
   // Opened once this controller holds the data directory (below); a dry run writes nothing and has no history.
   let recorder: HistoryRecorder | undefined;

@@ -18,8 +18,10 @@ export interface StagedCopy {
 }
 
 export interface RemoteCopy {
-  /** Path under the remote root (same as the staged relative path). */
+  /** Path under the configured remote root: `{host}/{staged relative path}`, or the staged relative path for a legacy copy. */
   path: string;
+  /** At the un-hosted legacy path (before remotes carried host names); `baqup migrate-remote` adopts it. */
+  legacy?: boolean;
   size: number;
   hasSha256: boolean;
 }
@@ -94,17 +96,20 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
 
   if (sources.rclone) {
     try {
-      for (const r of await sources.rclone.ops.list(filter.container ?? '')) {
+      // This host's backups first; legacy (un-hosted) copies of the same file only fill in where there is no hosted one.
+      const ops = sources.rclone.ops;
+      const listed = [...(await ops.list(filter.container ?? '')), ...(await ops.listLegacy(filter.container ?? ''))];
+      for (const r of listed) {
         const [container, targetDir, file, ...rest] = r.path.split('/');
         if (!container || !targetDir || !file || rest.length > 0) continue;
         const split = splitTargetKey(targetDir);
         const m = /^(\d{8}T\d{6}Z)\./.exec(file);
         if (!split || !m?.[1] || !wanted(container, split.type, split.instance)) continue;
         const key = `${container}/${targetDir}/${file}`;
-        const remote: RemoteCopy = { path: r.path, size: r.size, hasSha256: r.hasSha256 };
+        const remote: RemoteCopy = { path: r.remotePath, size: r.size, hasSha256: r.hasSha256, ...(r.legacy ? { legacy: true } : {}) };
         const existing = byKey.get(key);
         if (existing) {
-          existing.remote = remote;
+          existing.remote ??= remote;
           existing.manifest ??= r.manifest;
           continue;
         }

@@ -28,7 +28,7 @@ export function targetPath(container: string, type: string, instance: string): s
  * The remote mirrors staging one level down, under the controller's host name:
  * `{remote}/{host}/{container}/{type}-{instance}/{file}` for the staged `{staging}/{container}/{type}-{instance}/{file}`,
  * so controllers sharing a remote never meet. Backups written before hosts existed sit at the remote root
- * (`{remote}/{container}/…`, "legacy"; see docs/adr/0009-remote-host-layout.md). An empty host is the legacy layout.
+ * (`{remote}/{container}/…`, "legacy"; see docs/adr/0007-remote-host-layout.md). An empty host is the legacy layout.
  */
 export function remotePath(host: string, stagedRelativePath: string): string {
   const rel = stagedRelativePath.replace(/^\/+/, '');

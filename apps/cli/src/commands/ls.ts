@@ -36,11 +36,11 @@ export const ls: Command = {
     { name: '[target]', description: 'only this target (postgres-main, or main)' },
   ],
   options: [configOption, { flags: '--checksum', description: 'hash each staged file now instead of trusting its recorded sha256', default: false }, jsonOption],
-  details: 'Output: a table TARGET, TIMESTAMP, SIZE, WHERE (local, remote, both, restic), CHECKSUM.\n--json: { backups: [{ container, target, timestamp, file, size, where, checksum, sha256, staged_path, remote_path, snapshot }], problems }.\nExit codes: 0 listed, 1 a source could not be listed, 2 usage error.',
+  details: 'Output: a table TARGET, TIMESTAMP, SIZE, WHERE (local, remote, both, restic), CHECKSUM.\n--json: { backups: [{ container, target, timestamp, file, size, where, checksum, sha256, staged_path, remote_path, legacy, snapshot }], problems }.\nExit codes: 0 listed, 1 a source could not be listed, 2 usage error.',
   examples: ['', 'gitea-db', 'gitea-db postgres-main --checksum', '--json'],
   async run({ args: [container, target], opts }) {
     const values = { config: str(opts, 'config'), json: bool(opts, 'json'), checksum: bool(opts, 'checksum') };
-    const ctx = cliContext(values.config);
+    const ctx = await cliContext(values.config);
     const { entries, problems } = await listBackups(ctx.sources, { ...(container ? { container } : {}), ...(target ? { target } : {}) });
     const rows = [];
     for (const e of entries) {
@@ -58,6 +58,8 @@ export const ls: Command = {
         ...(e.manifest ? { sha256: e.manifest.sha256 } : {}),
         ...(e.staging ? { staged_path: e.staging.path } : {}),
         ...(e.remote ? { remote_path: e.remote.path } : {}),
+        // At the remote's root, from before remotes carried host names: listed and restorable, never pruned.
+        ...(e.remote?.legacy ? { legacy: true } : {}),
         ...(e.restic ? { snapshot: e.restic.shortId } : {}),
       });
     }
@@ -69,9 +71,10 @@ export const ls: Command = {
       console.log(
         table(
           ['TARGET', 'TIMESTAMP', 'SIZE', 'WHERE', 'CHECKSUM'],
-          rows.map((r) => [`${r.container}/${r.target}`, `${r.snapshot ? `${r.timestamp} (${r.snapshot})` : r.timestamp}${r.trigger === 'safety' ? ' (safety)' : ''}`, humanSize(r.size), r.where, r.checksum]),
+          rows.map((r) => [`${r.container}/${r.target}`, `${r.snapshot ? `${r.timestamp} (${r.snapshot})` : r.timestamp}${r.trigger === 'safety' ? ' (safety)' : ''}`, humanSize(r.size), r.legacy ? `${r.where} (legacy)` : r.where, r.checksum]),
         ),
       );
+      if (rows.some((r) => r.legacy)) console.log('\n"legacy": at the remote\'s root, written before remotes carried host names; no prune touches it. Move it under this host with `baqup migrate-remote`.');
       if (!values.checksum) console.log('\n"recorded": the staged .sha256 matches the manifest, not recomputed (use --checksum, or `baqup verify` for both copies).');
     }
     for (const p of problems) console.error(`baqup ls: could not list ${p.source}: ${p.message}`);

@@ -67,7 +67,7 @@ export const prune: Command = {
   async run({ args: [container, target], opts }) {
     const values = { config: str(opts, 'config'), 'dry-run': bool(opts, 'dryRun'), json: bool(opts, 'json') };
     const dryRun = values['dry-run'];
-    const ctx = cliContext(values.config);
+    const ctx = await cliContext(values.config);
     const containers = (await labelled(ctx, container)).filter((c) => c.enabled && (!container || c.containerName === container));
     if (container && containers.length === 0) {
       console.error(`baqup prune: no container named "${container}" carries backup.enabled (see \`baqup plan\`)`);

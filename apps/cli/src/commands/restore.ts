@@ -109,7 +109,7 @@ export const restoreCommand: Command = {
       console.error('baqup restore: refusing to overwrite without confirmation: no terminal to ask on; pass --yes (or --dry-run to see the plan)');
       return 2;
     }
-    const ctx = cliContext(values.config);
+    const ctx = await cliContext(values.config);
     const holds = ctx.holds();
     const abort = new AbortController();
     const stopSignals = interruptions(holds, abort);

@@ -23,7 +23,7 @@ export const verify: Command = {
   examples: ['', 'gitea-db postgres-main', '--all --json'],
   async run({ args: [container, target], opts }) {
     const json = bool(opts, 'json');
-    const ctx = cliContext(str(opts, 'config'));
+    const ctx = await cliContext(str(opts, 'config'));
     const { results, problems } = await verifyBackups(ctx.sources, {
       ...(container ? { container } : {}),
       ...(target ? { target } : {}),

@@ -2,7 +2,7 @@
 // journal of the same data dir (so a crash mid-restore is repaired by the controller's next start), and a logger
 // that prints only warnings and errors, to stderr (stdout is the command's report).
 import { controllerDefaults, type ControllerConfig, type ControllerDefaults, type Logger, type LogFields } from '@baqup/core';
-import { createDockerClient, type DockerClient } from '@baqup/docker';
+import { createDockerClient, resolveHost, type DockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
 import { sourcesFromConfig, type BackupSources } from '@baqup/restore';
 import { cliConfig } from '../commands/config-option.js';
@@ -25,16 +25,21 @@ const line = (level: string) => (msg: string, fields?: LogFields) => {
 
 export const stderrLogger: Logger = { debug() {}, info() {}, warn: line('warning'), error: line('error') };
 
-export function cliContext(configPath: string | undefined): CliContext {
+export async function cliContext(configPath: string | undefined): Promise<CliContext> {
   const { config } = cliConfig(configPath);
   let docker: DockerClient | undefined;
   let holds: ContainerHolds | undefined;
+  const dockerClient = (): DockerClient => (docker ??= createDockerClient());
+  // The same host as the controller's (config `host`, $BAQUP_HOSTNAME, else the engine's name): the same remote directory.
+  const resolved = await resolveHost({ configured: config.host, docker: dockerClient(), attempts: 1 });
+  if (resolved.source === 'os') stderrLogger.warn(`host not set and Docker did not answer: using "${resolved.host}"; set host (or BAQUP_HOSTNAME) as the controller has it`);
+  config.host = resolved.host;
   const ctx: CliContext = {
     config,
     defaults: controllerDefaults(config),
     sources: sourcesFromConfig(config, stderrLogger),
     logger: stderrLogger,
-    docker: () => (docker ??= createDockerClient()),
+    docker: dockerClient,
     holds: () => (holds ??= new ContainerHolds({ docker: ctx.docker(), journal: config.journal, logger: stderrLogger })),
   };
   return ctx;

@@ -119,7 +119,7 @@ describe('environment variables in docs/config.md', () => {
 
   it('scans real reads (the scan finds the ones we know of)', () => {
     expect(files.length).toBeGreaterThan(100);
-    for (const known of ['BAQUP_STALE_CHECK_MS', 'BAQUP_API_TOKEN', 'BAQUP_HOSTNAME', 'DOCKER_HOST', 'LOG_LEVEL', 'NO_COLOR', 'BAQUP_REMOTE', 'HOME']) expect(read).toContain(known);
+    for (const known of ['BAQUP_STALE_CHECK_MS', 'BAQUP_API_TOKEN', 'BAQUP_SHUTDOWN_GRACE_MS', 'DOCKER_HOST', 'LOG_LEVEL', 'NO_COLOR', 'BAQUP_REMOTE', 'HOME']) expect(read).toContain(known);
     expect(readsIn("x = process.env.FOO_BAR; y = env['BAZ']; z = options.env.QUX ?? 1")).toEqual(['FOO_BAR', 'QUX', 'BAZ']);
   });
 

@@ -38,6 +38,7 @@ export const ENV_CONFIG_KEYS: readonly EnvConfigKey[] = [
   { name: 'BAQUP_API_LISTEN', key: 'api.listen', description: 'HOST:PORT of the API.' },
   { name: 'BAQUP_API_TOKEN', key: 'api.token', unlessSet: ['token_file'], description: 'The API bearer token (ignored when `api.token_file` is set). The CLI sends it too, before the config\'s.' },
   { name: 'BAQUP_DATA_DIR', key: 'data_dir', description: 'Root of every defaulted path (default `./.baqup-data`; the image: `/data`).' },
+  { name: 'BAQUP_HOSTNAME', key: 'host', description: "This controller's name on the remote (`{remote}/{host}/…`) and its restic snapshots' `--host` (default: the Docker engine's host name; never the container's own, which changes on every recreate)." },
   { name: 'TZ', key: 'timezone', description: 'IANA zone for cron and the CLI\'s times (default UTC).' },
 ];
 
@@ -49,7 +50,6 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'DOCKER_CERT_PATH', readBy: 'controller, cli', description: 'Directory with `ca.pem`, `cert.pem`, `key.pem` for TLS (default `~/.docker`).' },
   { name: 'SSH_AUTH_SOCK', readBy: 'controller, cli', description: 'The SSH agent for an `ssh://` DOCKER_HOST.' },
   { name: 'LOG_LEVEL', readBy: 'controller', description: 'Overrides `logging.level` (`debug`, `info`, `warn`, `error`).' },
-  { name: 'BAQUP_HOSTNAME', readBy: 'controller, cli', description: 'The host name restic snapshots are recorded and looked up under (default the machine\'s host name; in a container set it, or every new container is a new host).' },
   { name: 'BAQUP_API_URL', readBy: 'cli', description: 'The controller\'s API base URL (default from `api.listen`), e.g. `http://127.0.0.1:8080`.' },
   { name: 'BAQUP_STALE_CHECK_MS', readBy: 'controller', description: 'Milliseconds between staleness checks (default 30000). For tests and impatient operators.' },
   { name: 'BAQUP_SPACE_CHECK_MS', readBy: 'controller', description: 'Milliseconds between free-space checks while jobs are halted by a full staging disk (default 30000).' },

@@ -159,7 +159,7 @@ describe('validation lists every problem', () => {
         '/notifications/on_failure/0: must be a URL such as ntfy://ntfy.example/alerts',
         '/notifications/on_success: must be false or a list of notification URLs',
         '/notifications/webhook: must be a webhook URL, {url, headers}, or a list of those',
-        '/: unknown property "extra"; expected one of: data_dir, retention, defaults, staging, upload, notifications, logging, poll_interval, resync_interval, timezone, concurrency, queue_limit, staleness_factor, journal, api, health, history',
+        '/: unknown property "extra"; expected one of: data_dir, host, retention, defaults, staging, upload, notifications, logging, poll_interval, resync_interval, timezone, concurrency, queue_limit, staleness_factor, journal, api, health, history',
         '/defaults/schedules/nightly/cron: invalid cron expression: Constraint error, got value 25 expected range 0-23',
         '/defaults/target/schedule: unknown schedule "nigthly"; defined: nightly, bad name, daily, hourly, weekly',
         '/timezone: unknown time zone "Mars/Olympus" (an IANA name such as Europe/Paris, or UTC)',

@@ -9,11 +9,13 @@ const LISTEN_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):[0-9]{1,5}$';
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$';
 const RETENTION_PATTERN = '^[0-9]+[smhdw]?$';
 const url = { type: 'string', pattern: URL_PATTERN } as const;
+const HOST_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
 
 /** What each pattern means, for error messages ("must match ^…$" helps nobody). */
 export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [URL_PATTERN]: 'must be a URL such as ntfy://ntfy.example/alerts',
   [LISTEN_PATTERN]: 'must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080',
+  [HOST_PATTERN]: 'must be a host name of letters, digits, ".", "_" and "-" (at most 63), e.g. nas or pi-4.lan',
   [NAME_PATTERN]: 'must be a name of letters, digits, "_" and "-"',
   [RETENTION_PATTERN]: 'must be a count (7) or an age (14d, 12h, 2w)',
 };
@@ -59,6 +61,12 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     data_dir: { ...nonEmpty, description: 'Default: $BAQUP_DATA_DIR, else ./.baqup-data. Other defaulted paths live under it.' },
+    host: {
+      type: 'string',
+      pattern: HOST_PATTERN,
+      description:
+        "This controller's name on the remote: its files sit under `{remote}/{host}/`, and it tags restic snapshots (`--host`), so several hosts can share one remote and never prune each other's backups. Must survive recreating baqup's container. Default: $BAQUP_HOSTNAME, else the Docker engine's host name (`docker info` Name), never the container's own hostname (its id).",
+    },
     retention: {
       type: 'object',
       default: {},

@@ -17,6 +17,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface ControllerConfig {
   /** Root of every defaulted path: `data_dir`, else $BAQUP_DATA_DIR, else `./.baqup-data` (made absolute). */
   data_dir: string;
+  /** This controller's name on the remote and in restic (`--host`); from config or $BAQUP_HOSTNAME, else resolved at start from Docker (resolveHost in @baqup/docker). */
+  host?: string;
   /** Retention of manual backups and restore safety copies: a count, or an age (`14d`). */
   retention: { manual: number | string; safety: number | string };
   defaults: {
