@@ -1,7 +1,7 @@
 // The off-host side from config: an rclone remote (default), or a restic repository.
 import type { ControllerConfig, Logger } from '@baqup/core';
 import { ConfigError } from '@baqup/core';
-import { createRcloneRemote, createResticRepository, displayRemote } from '@baqup/upload';
+import { createRcloneRemote, createResticRepository } from '@baqup/upload';
 import type { PipelineDeps } from './pipeline.js';
 import { serializedRepository } from './restic-maintenance.js';
 
