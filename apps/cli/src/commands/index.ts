@@ -10,6 +10,7 @@ import { plan } from './plan.js';
 import { prune } from './prune.js';
 import { restoreCommand } from './restore.js';
 import { status } from './status.js';
+import { suggest } from './suggest.js';
 import { verify } from './verify.js';
 
-export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, history, healthcheck, ls, restore: restoreCommand, verify, prune, 'migrate-remote': migrateRemote };
+export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, history, healthcheck, ls, restore: restoreCommand, verify, prune, 'migrate-remote': migrateRemote, suggest };
