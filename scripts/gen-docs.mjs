@@ -230,7 +230,72 @@ function labelsDoc() {
     'container when the job runs. With a password label, only that form is used. Files are compressed as',
     '`<timestamp>.<ext>.zst` or `.gz` unless `compress` is off, and staged as `<data>/staging/<container>/<type>-<instance>/`.\n',
   );
+  out.push(...suggestSection());
   return out.join('\n');
+}
+
+// The detection rules are core's (packages/core/src/suggest/rules.ts), and the example's labels are what
+// suggestLabels returns for the example service, so neither can drift from what `baqup suggest` prints.
+const SUGGEST_EXAMPLE = { name: 'db', image: 'postgres:16', envNames: ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'], mounts: ['/var/lib/postgresql/data'], labels: {} };
+
+function suggestSection() {
+  const engines = Object.keys(core.ENGINE_IMAGES);
+  const example = core.suggestLabels(SUGGEST_EXAMPLE);
+  if (example.status !== 'suggested' || example.problems.length > 0) throw new Error('gen-docs: the suggest example gave no clean suggestion');
+  const credentials = (engine) =>
+    core.CREDENTIAL_ENV[engine].map((c) => `${code(c.password)}${c.user ? ` (with ${code(c.user)} as the user)` : ''}`).join(', ');
+  const apps = new Map();
+  for (const a of core.APP_DATA) {
+    const key = `${a.app}\u0000${a.path}`;
+    if (!apps.has(key)) apps.set(key, { app: a.app, path: a.path, images: [] });
+    apps.get(key).images.push(a.repository.endsWith('/') ? `${code(a.repository)}…` : code(a.repository));
+  }
+  return [
+    '## Suggest\n',
+    '`baqup suggest docker-compose.yml` reads a compose file and prints, per service, the databases it recognised and the',
+    '`backup.*` labels that would back them up; `baqup suggest --running` does the same for the running containers of the',
+    'engine at `$DOCKER_HOST` (`--filter com.docker.compose.project=shop` keeps those with a label, key or key=value). It is',
+    'the detection the dashboard\'s "unprotected containers" uses. A service that already has `backup.enabled=true` is',
+    'left alone (with a note when it runs a database none of its targets backs up). Only what is sure is suggested: an',
+    'image that merely may hold a database gets nothing, since a wrong suggestion would back up nothing and report success.\n',
+    'What is detected:\n',
+    table(
+      ['engine', 'image name (last path segment, any registry or tag)', 'password from the env variable, first the service sets'],
+      engines.map((e) => [code(e), core.ENGINE_IMAGES[e].map(code).join(', '), credentials(e)]),
+    ),
+    '',
+    `- ${code('redis')} only with a volume at its data directory (${core.REDIS_DATA_PATHS.map(code).join(' or ')}): without one it keeps nothing to back up.`,
+    `- ${code('sqlite')}: one target per file named ${core.SQLITE_EXTENSIONS.map((e) => code(`*${e}`)).join(', ')} on a volume whose first 16 bytes are`,
+    '  SQLite\'s header (`-wal`, `-shm` and `-journal` files are not databases of their own). In a compose file, the',
+    '  bind-mounted host directories are searched; with `--running`, every volume of a running container (through `find`',
+    '  in the container, else a walk of the volume\'s archive when the image has no `find`; bounded in time, files and bytes).',
+    '- Applications whose whole state is one directory, copied cold (`backup.stop=true`, the embedded SQLite included):\n',
+    table(['application', 'image', 'directory'], [...apps.values()].map((a) => [a.app, a.images.join(', '), code(a.path)])),
+    '',
+    'Credentials are mapped by the NAME of the service\'s own environment variable, never its value: from a compose',
+    'file only the keys of `environment` and of its `env_file`s are read; from a running container the values are dropped',
+    'the moment it is inspected. A service that sets only `<NAME>_FILE` (a Docker secret) gets `password_env=<NAME>`, which',
+    'the label parser resolves to the file. For example a service',
+    `${code(SUGGEST_EXAMPLE.image)} setting ${SUGGEST_EXAMPLE.envNames.map(code).join(', ')} with a volume at ${code(SUGGEST_EXAMPLE.mounts[0])} gets:\n`,
+    '```yaml\nlabels:',
+    ...Object.entries(example.labels).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+    '```\n',
+    'Options:\n',
+    table(
+      ['option', 'what it does'],
+      [
+        [code('<compose-file>'), 'the compose file (or `--compose <file>`, as with `baqup lint`); `${VAR}` in labels is read as compose sets it (`.env` beside the file, or `--env-file`)'],
+        [code('--running'), 'the running containers instead of a file; stopped containers are not searched'],
+        [code('--filter <label>'), 'with `--running`: only containers carrying this label'],
+        [code('--json'), 'one object: `source`, `services` (each `service`, `image`, `status` of `suggested`, `protected` or `none`, `labels`, `targets`, `notes`, `problems`), and with `--write` `written` and `skipped`'],
+        [code('--write'), 'adds the labels to the compose file keeping every comment, quote and blank line: the text is inserted at the parsed document\'s node ranges, read back, and written (temp file, then rename) only when it shows exactly the old labels plus the new; a service whose labels come from a merge key or a flow mapping is left alone, with the reason'],
+      ],
+    ),
+    '',
+    'Every suggestion is checked by the same label parser the controller uses before it is printed, and',
+    '`baqup lint --compose docker-compose.yml` passes on a file `--write` changed. Exit codes: 0 done (with or without',
+    'suggestions), 1 a file or container could not be read, 2 a usage error or a missing file.\n',
+  ];
 }
 
 // ---------- config
