@@ -29,6 +29,8 @@ import { historyRoutes } from './history/routes.js';
 import { backupPipeline, refusedByShutdown } from './pipeline.js';
 import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { dashboardRoutes } from './http/dashboard-routes.js';
+import { dashboardDir } from '@baqup/dashboard';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
 import { stagingHalt } from './halt.js';
@@ -212,6 +214,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       backupRoutes(() => desired, () => jobs),
       restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs), record: (r) => recorder?.restore(r) }),
       historyRoutes(() => recorder?.history, config.timezone),
+      dashboardRoutes(dashboardDir),
       healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted, metrics }),
     ],
   });

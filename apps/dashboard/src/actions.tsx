@@ -1,0 +1,44 @@
+// Actions from the browser ("back up now"), with the token asked for when the API says it is missing or wrong, and
+// one live region that announces what happened.
+import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
+import { ApiError, apiFetch } from './api.js';
+import type { StreamState } from './stream.js';
+
+interface Actions {
+  backupNow: (container: string, target?: string) => void;
+  message: string | undefined;
+  streamState: StreamState;
+}
+
+const Ctx = createContext<Actions | undefined>(undefined);
+
+export function ActionsProvider({ askToken, streamState, children }: { askToken: (retry?: () => void) => void; streamState: StreamState; children: ReactNode }) {
+  const [message, setMessage] = useState<string>();
+  const backupNow = useCallback(
+    function run(container: string, target?: string) {
+      setMessage(`Queuing a backup of ${container}${target ? ` ${target}` : ''}…`);
+      apiFetch<{ jobs: Array<{ job_id: string; target: string }> }>('backups', { method: 'POST', body: { container, ...(target ? { target } : {}) } }).then(
+        (r) => setMessage(`Queued: ${r.jobs.map((j) => j.target).join(', ')}`),
+        (err: unknown) => {
+          if (err instanceof ApiError && (err.status === 401 || (err.status === 403 && err.code !== 'BAQUP_API_DISABLED'))) {
+            setMessage('The API token is needed for this.');
+            askToken(() => run(container, target));
+          } else setMessage(`Backup of ${container} not started: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      );
+    },
+    [askToken],
+  );
+  return (
+    <Ctx.Provider value={{ backupNow, message, streamState }}>
+      {children}
+      <div className="toast" role="status" aria-live="polite" data-testid="message">{message}</div>
+    </Ctx.Provider>
+  );
+}
+
+export function useActions(): Actions {
+  const a = useContext(Ctx);
+  if (!a) throw new Error('useActions outside ActionsProvider');
+  return a;
+}

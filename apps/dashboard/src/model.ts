@@ -1,0 +1,186 @@
+// The API's shapes as the dashboard reads them, and the pure functions that turn them into what the views show:
+// one row per target, the counts, the verdict.
+export interface LabelError {
+  label: string;
+  value: string;
+  message: string;
+  expected?: string;
+  suggestion?: string;
+}
+
+export interface TargetView {
+  key: string;
+  type: string;
+  instance: string;
+  schedule: string;
+  cron?: string;
+  compress: string;
+  status: 'healthy' | 'warning' | 'error' | 'unknown';
+  nextRun?: string;
+  lastRun?: string;
+  lastSuccess?: string;
+  lastError?: string;
+}
+
+export interface ContainerView {
+  id: string;
+  name: string;
+  image: string;
+  stop: boolean;
+  targets: TargetView[];
+  errors: LabelError[];
+  hold?: { status: string; since: string };
+}
+
+export interface StatusView {
+  docker: { connected: boolean; address: string; lastError?: string };
+  containers: number;
+  targets: number;
+  queue: { running: string[]; queued: string[] };
+  halted?: string;
+  held?: Array<{ id: string; name: string; status: string; since: string }>;
+}
+
+export interface JobView {
+  job_id: string;
+  target: string;
+  trigger: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  queued_at: string;
+  started_at?: string;
+  finished_at?: string;
+  bytes?: number;
+  expected_bytes?: number;
+  duration_seconds?: number;
+  message?: string;
+  error?: { code: string; message: string };
+}
+
+/** One entry of GET /api/history/targets. */
+export interface TargetSummary {
+  container: string;
+  target: string;
+  runs: number;
+  failures: number;
+  failure_streak: number;
+  last_success_at?: string;
+  last_success_stored_bytes?: number;
+  last_stored_bytes?: number;
+  last_duration_ms?: number;
+}
+
+export interface DaySummary {
+  day: string;
+  runs: number;
+  succeeded: number;
+  failed: number;
+  stored_bytes: number;
+}
+
+export type Health = 'ok' | 'overdue' | 'failing' | 'pending';
+
+export interface TargetRow {
+  key: string;
+  container: string;
+  target: string;
+  engine: string;
+  schedule: string;
+  cron?: string;
+  health: Health;
+  running: boolean;
+  queued: boolean;
+  /** A successful verification or drill is on record. */
+  verified: boolean;
+  nextRun?: string;
+  lastRun?: string;
+  lastSuccess?: string;
+  lastError?: string;
+  lastBytes?: number;
+  lastDurationMs?: number;
+}
+
+export function health(status: TargetView['status']): Health {
+  return status === 'healthy' ? 'ok' : status === 'warning' ? 'overdue' : status === 'error' ? 'failing' : 'pending';
+}
+
+/** One row per target, sorted worst first then by key. `verified` holds the keys (container/target) proven restorable. */
+export function targetRows(containers: readonly ContainerView[], status: StatusView | undefined, summaries: readonly TargetSummary[] = [], verified: ReadonlySet<string> = new Set()): TargetRow[] {
+  const running = new Set(status?.queue.running ?? []);
+  const queued = new Set(status?.queue.queued ?? []);
+  const byKey = new Map(summaries.map((s) => [`${s.container}/${s.target}`, s]));
+  const rows: TargetRow[] = [];
+  for (const c of containers) {
+    for (const t of c.targets) {
+      const s = byKey.get(t.key);
+      rows.push({
+        key: t.key,
+        container: c.name,
+        target: `${t.type}-${t.instance}`,
+        engine: t.type,
+        schedule: t.schedule,
+        ...(t.cron ? { cron: t.cron } : {}),
+        health: health(t.status),
+        running: running.has(t.key),
+        queued: queued.has(t.key),
+        verified: verified.has(t.key),
+        ...(t.nextRun ? { nextRun: t.nextRun } : {}),
+        ...(t.lastRun ? { lastRun: t.lastRun } : {}),
+        ...(t.lastSuccess ?? s?.last_success_at ? { lastSuccess: t.lastSuccess ?? s?.last_success_at } : {}),
+        ...(t.lastError ? { lastError: t.lastError } : {}),
+        ...(s?.last_success_stored_bytes !== undefined ? { lastBytes: s.last_success_stored_bytes } : {}),
+        ...(s?.last_duration_ms !== undefined ? { lastDurationMs: s.last_duration_ms } : {}),
+      });
+    }
+  }
+  const rank: Record<Health, number> = { failing: 0, overdue: 1, pending: 2, ok: 3 };
+  return rows.sort((a, b) => rank[a.health] - rank[b.health] || a.key.localeCompare(b.key));
+}
+
+export interface Counts {
+  targets: number;
+  ok: number;
+  overdue: number;
+  failing: number;
+  /** Not yet proven restorable: no successful verification or drill on record. */
+  unverified: number;
+  /** No successful backup yet. */
+  pending: number;
+  running: number;
+  labelProblems: number;
+}
+
+export function counts(rows: readonly TargetRow[], containers: readonly ContainerView[]): Counts {
+  const n = (f: (r: TargetRow) => boolean) => rows.filter(f).length;
+  return {
+    targets: rows.length,
+    ok: n((r) => r.health === 'ok'),
+    overdue: n((r) => r.health === 'overdue'),
+    failing: n((r) => r.health === 'failing'),
+    unverified: n((r) => !r.verified),
+    pending: n((r) => r.health === 'pending'),
+    running: n((r) => r.running),
+    labelProblems: containers.reduce((sum, c) => sum + c.errors.length, 0),
+  };
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** Targets failing or overdue, plus containers whose labels have problems. */
+  attention: number;
+  text: string;
+}
+
+export function verdict(c: Counts, containers: readonly ContainerView[]): Verdict {
+  const badContainers = containers.filter((x) => x.errors.length > 0).length;
+  const attention = c.failing + c.overdue + badContainers;
+  if (c.targets === 0 && badContainers === 0) return { ok: false, attention: 0, text: 'Nothing to protect yet: no container has backup.* labels' };
+  if (attention === 0) return { ok: true, attention, text: c.pending > 0 ? `All protected · ${c.pending} waiting for a first backup` : 'All protected' };
+  return { ok: false, attention, text: `${attention} need${attention === 1 ? 's' : ''} attention` };
+}
+
+/** Keys (`container/target`) with a successful verification or drill among the history's records. */
+export function verifiedKeys(records: ReadonlyArray<{ container?: unknown; target?: unknown; success?: unknown }>): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) if ((r.success === true || r.success === 1) && typeof r.container === 'string' && typeof r.target === 'string') out.add(`${r.container}/${r.target}`);
+  return out;
+}
