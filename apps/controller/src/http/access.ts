@@ -11,6 +11,8 @@ export type Access = 'open' | 'read' | 'mutating';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A dashboard file, not an API route: exempt from the response-schema rule (see server.ts's routeLedger). */
+    staticFile?: boolean;
   }
 }
 

@@ -78,7 +78,7 @@ export function dashboardRoutes(root: string | undefined): RouteGroup {
   return (app: FastifyInstance) => {
     for (const [url, file] of files) {
       if (url.startsWith('/api/')) continue;
-      app.get(url, { config: { access: 'open' }, schema: { hide: true } }, async (req, reply) => send(file, req, reply));
+      app.get(url, { config: { access: 'open', staticFile: true }, schema: { hide: true } }, async (req, reply) => send(file, req, reply));
     }
   };
 }

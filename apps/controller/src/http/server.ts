@@ -70,16 +70,27 @@ const openApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{
  * Every route documents its answers: one registered without a response schema is refused when it is registered
  * (a programming error every test that starts the server meets). The HEAD route Fastify adds beside each GET
  * answers like it and is left out, as @fastify/swagger leaves it out.
+ *
+ * The one exemption: the dashboard's files (dashboard-routes.ts) are pages, not API. They say so with
+ * `config.staticFile: true`, must be GET, hidden from the document and outside /api/, and are counted in `files`.
  */
-function routeLedger(app: FastifyInstance): string[] {
+function routeLedger(app: FastifyInstance): { routes: string[]; files: string[] } {
   const routes: string[] = [];
+  const files: string[] = [];
   app.addHook('onRoute', (r) => {
     const methods = [r.method].flat().filter((m) => m !== 'HEAD');
     if (methods.length === 0) return;
+    if (r.config?.staticFile === true) {
+      if (methods.some((m) => m !== 'GET') || r.url.startsWith('/api/') || r.url === '/api' || (r.schema as { hide?: unknown } | undefined)?.hide !== true) {
+        throw new Error(`static file route ${methods.join(',')} ${r.url} must be a GET outside /api/, hidden from /api/openapi.json`);
+      }
+      files.push(r.url);
+      return;
+    }
     if (!r.schema?.response) throw new Error(`route ${methods.join(',')} ${r.url} has no response schema: every answer is documented in /api/openapi.json`);
     for (const m of methods) routes.push(`${m} ${openApiPath(r.url)}`);
   });
-  return routes;
+  return { routes, files };
 }
 
 /** The routes the OpenAPI document lacks (none, unless a route hides itself from @fastify/swagger). */
@@ -122,7 +133,7 @@ export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promi
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
   app.addHook('onRequest', accessHook(options));
-  const routes = routeLedger(app);
+  const { routes, files } = routeLedger(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -140,7 +151,7 @@ export async function buildApi(options: Omit<ApiServerOptions, 'listen'>): Promi
     throw new Error(`routes missing from /api/openapi.json: ${missing.join(', ')}`);
   }
   served.set(app, routes);
-  options.logger.debug('API routes registered, each in /api/openapi.json', { event: 'api.routes', routes });
+  options.logger.debug('API routes registered, each in /api/openapi.json', { event: 'api.routes', routes, files: files.length });
   return app;
 }
 
