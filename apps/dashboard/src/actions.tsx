@@ -20,7 +20,8 @@ export function ActionsProvider({ askToken, streamState, children }: { askToken:
       apiFetch<{ jobs: Array<{ job_id: string; target: string }> }>('backups', { method: 'POST', body: { container, ...(target ? { target } : {}) } }).then(
         (r) => setMessage(`Queued: ${r.jobs.map((j) => j.target).join(', ')}`),
         (err: unknown) => {
-          if (err instanceof ApiError && (err.status === 401 || (err.status === 403 && err.code !== 'BAQUP_API_DISABLED'))) {
+          // 401 only: a 403 is the API's actions being disabled (no api.token set), which no token typed here can fix.
+          if (err instanceof ApiError && err.status === 401) {
             setMessage('The API token is needed for this.');
             askToken(() => run(container, target));
           } else setMessage(`Backup of ${container} not started: ${err instanceof Error ? err.message : String(err)}`);
