@@ -31,6 +31,7 @@ import { restoreRoutes } from './restore-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { dashboardRoutes } from './http/dashboard-routes.js';
 import { dashboardDir } from '@baqup/dashboard';
+import { controllerStream, streamRoutes } from './http/stream-routes.js';
 import { startStaleWatch, type StaleWatch } from './observe/stale-watch.js';
 import { startResticMaintenance } from './restic-maintenance.js';
 import { stagingHalt } from './halt.js';
@@ -215,6 +216,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       restoreRoutes({ config, docker, holds, logger, safetyCopy: safetyCopyInProcess(() => desired, () => jobs), record: (r) => recorder?.restore(r) }),
       historyRoutes(() => recorder?.history, config.timezone),
       dashboardRoutes(dashboardDir),
+      streamRoutes(controllerStream(store, registry, halt.halted)),
       healthRoutes(store, { ping: (signal) => docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: halt.halted, metrics }),
     ],
   });

@@ -89,6 +89,14 @@ const statusView = {
 
 const nameParams = strictObject({ name: { type: 'string', minLength: 1, maxLength: 255, description: 'container name' } }, ['name']);
 
+/** What GET /api/status answers (and the stream's `status` event carries). */
+export function statusOf(store: StateStore, halted: () => string | undefined) {
+  const s = store.snapshot();
+  const halt = halted();
+  const held = s.held.map((h) => ({ id: h.containerId, name: h.containerName, ...holdOf(h) }));
+  return { docker: s.docker, containers: s.containers.size, targets: s.targets.size, queue: s.queue, held, ...(halt ? { halted: halt } : {}) };
+}
+
 /** `halted` (optional) says why new jobs are held back now, e.g. a full staging disk. */
 export function stateRoutes(store: StateStore, halted: () => string | undefined = () => undefined): RouteGroup {
   return (app: FastifyInstance) => {
@@ -115,11 +123,6 @@ export function stateRoutes(store: StateStore, halted: () => string | undefined 
     app.get('/api/status', {
       config: { access: 'read' },
       schema: { summary: 'Engine connection, counts and the job queue', tags: ['state'], response: { 200: statusView, ...errors(401, 403) } },
-    }, async () => {
-      const s = store.snapshot();
-      const halt = halted();
-      const held = s.held.map((h) => ({ id: h.containerId, name: h.containerName, ...holdOf(h) }));
-      return { docker: s.docker, containers: s.containers.size, targets: s.targets.size, queue: s.queue, held, ...(halt ? { halted: halt } : {}) };
-    });
+    }, async () => statusOf(store, halted));
   };
 }

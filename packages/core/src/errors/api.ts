@@ -132,3 +132,9 @@ export class ApiRestoreDisabledError extends defineError('ApiRestoreDisabledErro
   retryable: false,
   when: 'a restore through the API is asked for while api.allow_restore is off (403).',
 }) {}
+
+export class ApiStreamLimitError extends defineError('ApiStreamLimitError', {
+  code: 'BAQUP_API_STREAM_LIMIT',
+  retryable: true,
+  when: 'GET /api/stream is asked for while as many streams as it serves at once are open (503; the browser retries).',
+}) {}

@@ -50,6 +50,6 @@ export {
   UnsafeArchiveError,
 } from './restore.js';
 export { CronInvalidError, NotifyDeliveryError, NotifyUrlError, ScheduleUnknownError, TimezoneInvalidError } from './schedule-notify.js';
-export { ApiBadRequestError, ApiBadUrlError, ApiBodyEmptyError, ApiBodyInvalidJsonError, ApiBodyLengthError, ApiBodyTooLargeError, ApiHeadersTooLargeError, ApiInvalidInputError, ApiMalformedRequestError, ApiNotFoundError, ApiRequestTimeoutError, ApiUnsupportedMediaTypeError, ApiDisabledError, ApiUnauthorizedError, ApiNoContainerError, ApiNoTargetError, ApiNoJobError, ApiNoJobsError, ApiWaitTimeoutError, ApiStoppingError, ApiConfirmRequiredError, ApiRestoreDisabledError } from './api.js';
+export { ApiBadRequestError, ApiBadUrlError, ApiBodyEmptyError, ApiBodyInvalidJsonError, ApiBodyLengthError, ApiBodyTooLargeError, ApiHeadersTooLargeError, ApiInvalidInputError, ApiMalformedRequestError, ApiNotFoundError, ApiRequestTimeoutError, ApiUnsupportedMediaTypeError, ApiDisabledError, ApiUnauthorizedError, ApiNoContainerError, ApiNoTargetError, ApiNoJobError, ApiNoJobsError, ApiWaitTimeoutError, ApiStoppingError, ApiConfirmRequiredError, ApiRestoreDisabledError, ApiStreamLimitError } from './api.js';
 export { ControllerLockedError, UnhandledRejectionError, FatalExceptionError, HoldRefusedError, JobAbortedError, LockHeldError, LockUnavailableError } from './runtime.js';
 export { HistoryCorruptError, HistoryUnavailableError, HistoryWriteError } from './history.js';
