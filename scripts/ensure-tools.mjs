@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Installs the host tools baqup and its tests call (rclone, restic, zstd, sqlite3; docker.io and debootstrap
-// for the e2e harness) from Debian's packages when they are missing. Idempotent; needs root only when
-// something is missing. Usage: ensure-tools.mjs [--e2e] [--monitoring]
+// for the e2e harness; chromium for the dashboard's browser test, which playwright-core drives, since no browser
+// build can be downloaded) from Debian's packages when they are missing. Idempotent; needs root only when something
+// is missing. Usage: ensure-tools.mjs [--e2e] [--monitoring]
 // --monitoring (implied by --e2e): promtool and prometheus, from Debian's `prometheus` package, for the tests of
 // deploy/prometheus/alerts.yml and deploy/grafana/baqup.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const wanted = { rclone: 'rclone', restic: 'restic', zstd: 'zstd', sqlite3: 'sqlite3' };
-if (process.argv.includes('--e2e')) Object.assign(wanted, { dockerd: 'docker.io', debootstrap: 'debootstrap' });
+if (process.argv.includes('--e2e')) Object.assign(wanted, { dockerd: 'docker.io', debootstrap: 'debootstrap', chromium: 'chromium' });
 if (process.argv.includes('--e2e') || process.argv.includes('--monitoring')) Object.assign(wanted, { promtool: 'prometheus' });
 if (process.argv.includes('--monitoring') && !process.argv.includes('--e2e')) for (const k of ['rclone', 'restic', 'zstd', 'sqlite3']) delete wanted[k];
 
