@@ -122,14 +122,6 @@ export class JobRegistry {
       finished--;
     }
   }
-
-  /** Wraps a job runner so the registry sees each job start. */
-  track<T>(run: (job: BackupJob) => T): (job: BackupJob) => T {
-    return (job) => {
-      this.started(job);
-      return run(job);
-    };
-  }
 }
 
 /** A pass-through that reports the running total of bytes; errors travel both ways (stream.pipeline). */

@@ -1,9 +1,9 @@
-// Desired state → cron ticks → jobs → results, through one queue that manual triggers share.
+// Desired state → cron ticks → jobs → the one backup pipeline → results, through one queue that manual triggers share.
 import { targetName } from '@baqup/core';
-import { Subject, Subscription, type Observable } from 'rxjs';
+import { Subject, Subscription, type Observable, type OperatorFunction } from 'rxjs';
 import { share, takeUntil } from 'rxjs/operators';
 import type { BackupJob, BackupResult, DesiredState, Logger } from '@baqup/core';
-import { nextRuns, runJobs, schedule, toJobs, type JobSkipped } from '@baqup/scheduler';
+import { nextRuns, runPipeline, schedule, toJobs, type JobQueueControl, type JobSkipped } from '@baqup/scheduler';
 import type { StateStore } from '@baqup/state';
 
 export interface JobsOptions {
@@ -13,7 +13,8 @@ export interface JobsOptions {
   timezone: string;
   concurrency: number;
   queueLimit: number;
-  runJob: (job: BackupJob) => Observable<BackupResult>;
+  /** The backup pipeline, built once and subscribed once for the controller's life. */
+  pipeline: (queue: JobQueueControl) => OperatorFunction<BackupJob, BackupResult | JobSkipped>;
   onResult: (result: BackupResult) => void;
 }
 
@@ -53,7 +54,7 @@ export function startJobs(o: JobsOptions): Jobs {
   const results$ = schedule(desired$, { timezone: o.timezone, logger: o.logger }).pipe(
     takeUntil(stopping$),
     toJobs(),
-    runJobs(o.runJob, {
+    runPipeline(o.pipeline, {
       concurrency: o.concurrency,
       queueLimit: o.queueLimit,
       logger: o.logger,

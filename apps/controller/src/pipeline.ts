@@ -1,16 +1,16 @@
-// One job through the stages: dump → compress → stage → upload → prune, errors as values all the way.
+// The one long-lived backup pipeline: jobs flow through dump → compress → stage → upload → prune, errors as values
+// all the way (each stage catches inside its own inner stream; a failed job passes the later stages untouched), and
+// come out as one BackupResult each (or the queue's JobSkipped for a job the stopping controller did not start).
 // The controller only composes; each stage's logic lives in its package.
-import { createReadStream } from 'node:fs';
-import { defer, of, type Observable } from 'rxjs';
-import { catchError, mergeMap } from 'rxjs/operators';
-import type { BackupJob, BackupResult, JobFailed, JobFlow, Logger, StagedJob } from '@baqup/core';
-import { ControllerHaltedError, HoldRefusedError, errorCode, errorMessage, failedResult, targetKey } from '@baqup/core';
+import { from, map, mergeMap, of, pipe, type OperatorFunction } from 'rxjs';
+import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, targetName, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
-import { pruneTarget, type TriggerRetention } from '@baqup/prune';
+import { prune, type TriggerRetention } from '@baqup/prune';
+import type { JobQueueControl, JobSkipped } from '@baqup/scheduler';
 import { stage } from '@baqup/stage';
+import { upload, type UploadBackend, type UploadedJob } from '@baqup/upload';
 import { countStaged, type JobRegistry } from './job-registry.js';
-import { removeStaged, upload, uploadPending, type RcloneRemote, type ResticRepository } from '@baqup/upload';
 
 export interface PipelineDeps {
   dump: DumpDeps;
@@ -21,118 +21,92 @@ export interface PipelineDeps {
   timezone: string;
   /** Retention of manual backups and safety copies (config `retention`). */
   triggerRetention: TriggerRetention;
-  backend: { kind: 'rclone'; remote: RcloneRemote } | { kind: 'restic'; repo: ResticRepository };
+  backend: UploadBackend;
+  /** Dumps running at once (`concurrency`); uploads run one at a time whatever this is. */
+  concurrency: number;
   /** Refuse this job (staging disk full, and the target is not likely to fit): the reason, or undefined when it may run. */
   halted: (job: BackupJob) => string | undefined;
   /** Told the compressed bytes each running job has written to staging so far (GET /api/jobs/{id}). */
   progress?: Pick<JobRegistry, 'progress'>;
 }
 
-const fieldsOf = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: `${job.target.type}-${job.target.instance}`, schedule: job.schedule.name });
+/** The stages, swappable so the wiring can be tested with marbles (pipeline.test.ts). */
+export interface Stages {
+  dump: (onStart: (job: BackupJob) => { code: string; message: string } | undefined) => OperatorFunction<BackupJob, JobFlow<DumpedJob>>;
+  compress: OperatorFunction<JobFlow<DumpedJob>, JobFlow<CompressedJob>>;
+  stage: OperatorFunction<JobFlow<CompressedJob>, JobFlow<StagedJob>>;
+  upload: OperatorFunction<JobFlow<StagedJob>, JobFlow<UploadedJob>>;
+  prune: OperatorFunction<JobFlow<UploadedJob>, JobFlow<UploadedJob>>;
+}
+
+export const jobFields = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: targetName(job.target), schedule: job.schedule.name });
 
 /** A cold hold refused because the controller is stopping: the job did not run, it did not fail. */
 export const refusedByShutdown = (r: BackupResult, holds: { closed: boolean }): boolean => !r.success && r.error?.code === HoldRefusedError.code && holds.closed;
 
-function failed(flow: JobFailed, logger: Logger, holds?: { closed: boolean }): BackupResult {
-  if (holds && refusedByShutdown(flow.result, holds)) {
-    logger.info('job skipped: the controller is stopping, so its container is not stopped for a copy', { event: 'job.skipped', ...fieldsOf(flow.result.job), reason: 'stopping' });
-    return flow.result;
-  }
-  logger.error('backup failed', { event: 'job.failed', ...fieldsOf(flow.result.job), duration_ms: Math.round(flow.result.durationSeconds * 1000), error: flow.result.error });
-  return flow.result;
-}
-
-function succeeded(staged: StagedJob, logger: Logger, extra: Partial<BackupResult> = {}): BackupResult {
-  const durationSeconds = (Date.now() - staged.job.triggeredAt.getTime()) / 1000;
-  const result: BackupResult = { job: staged.job, success: true, stagingPath: staged.stagingPath, manifest: staged.manifest, bytes: staged.manifest.size, durationSeconds, ...extra };
-  logger.info('backup succeeded', { event: 'job.succeeded', ...fieldsOf(staged.job), bytes: staged.manifest.size, duration_ms: Math.round(durationSeconds * 1000), path: staged.stagingPath });
-  return result;
-}
-
-/** Retention for the job's target and schedule on both sides; never fails the job (prune logs its own failures). */
-async function prune(deps: PipelineDeps, job: BackupJob): Promise<void> {
-  if (deps.backend.kind === 'restic') {
-    const tags = [`container:${job.container.containerName}`, `target:${job.target.type}-${job.target.instance}`, `schedule:${job.schedule.name}`];
-    await deps.backend.repo.forget(job.schedule.retention, { tags, fields: fieldsOf(job) }).catch((err: unknown) =>
-      deps.logger.warn('restic forget failed', { event: 'prune.failed', ...fieldsOf(job), error: { code: errorCode(err), message: errorMessage(err) } }),
-    );
-  }
-  await pruneTarget({
-    stagingRoot: deps.stagingRoot,
-    ...(deps.backend.kind === 'rclone' ? { remote: deps.backend.remote } : {}),
-    container: job.container.containerName,
-    type: job.target.type,
-    instance: job.target.instance,
-    schedule: job.schedule.name,
-    policy: job.schedule.retention,
-    triggerRetention: deps.triggerRetention,
-    logger: deps.logger,
-    timeZone: deps.timezone,
-  });
-}
-
-async function afterRclone(deps: PipelineDeps, remote: RcloneRemote, staged: StagedJob): Promise<void> {
-  // Earlier staged files of this target whose upload failed go now ("retry next scheduled run").
-  const prefix = `${targetKey(staged.job.container.containerName, staged.job.target)}`;
-  const pending = await uploadPending({ stagingRoot: deps.stagingRoot, remote, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger, prefix });
-  const first = pending.failed[0];
-  if (first) deps.logger.error('earlier backups still wait for upload', { event: 'upload.failed', ...fieldsOf(staged.job), pending: pending.remaining.length, error: first.error });
-}
-
-async function intoRestic(deps: PipelineDeps, repo: ResticRepository, staged: StagedJob): Promise<BackupResult> {
-  const { job } = staged;
-  const ext = staged.manifest.file.slice(staged.manifest.timestamp.length + 1);
-  const report = await repo.backupStdin(createReadStream(staged.stagingPath), {
-    stdinFilename: `${job.container.containerName}/${job.target.type}-${job.target.instance}.${ext}`,
-    tags: [`container:${job.container.containerName}`, `target:${job.target.type}-${job.target.instance}`, `schedule:${job.schedule.name}`],
-  });
-  deps.logger.info('stored in restic repository', { event: 'upload.succeeded', ...fieldsOf(job), snapshot: report.snapshotId, bytes: report.bytesProcessed, bytes_added: report.bytesAdded });
-  if (deps.cleanupAfterUpload) await removeStaged(staged.stagingPath);
-  return succeeded(staged, deps.logger);
-}
-
-/** Runs one job; the returned Observable emits exactly one BackupResult and never errors. */
-export function backupPipeline(deps: PipelineDeps): (job: BackupJob) => Observable<BackupResult> {
-  const failWith = (job: BackupJob, err: unknown, stagingPath?: string): BackupResult => {
-    const f = failedResult(job, job.triggeredAt, { code: errorCode(err), message: errorMessage(err) });
-    if (stagingPath) f.result.stagingPath = stagingPath;
-    return failed(f, deps.logger, deps.dump.holds);
+export function stagesOf(deps: PipelineDeps): Stages {
+  return {
+    dump: (onStart) => dump(deps.dump, { concurrency: deps.concurrency, onStart }),
+    // The compressed stream is counted into the job registry on its way to staging (GET /api/jobs/{id}).
+    compress: deps.progress ? pipe(compress({ levels: deps.levels, logger: deps.logger }), countStaged(deps.progress)) : compress({ levels: deps.levels, logger: deps.logger }),
+    stage: stage({ root: deps.stagingRoot, logger: deps.logger }),
+    upload: upload(deps.backend, { stagingRoot: deps.stagingRoot, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger }),
+    prune: prune<UploadedJob>({ stagingRoot: deps.stagingRoot, backend: deps.backend, logger: deps.logger, timeZone: deps.timezone, triggerRetention: deps.triggerRetention }),
   };
-  // Retention and retries of older uploads never fail a backup that is already safe; they log their own problems.
-  const bestEffort = (job: BackupJob, what: string, p: Promise<void>) =>
-    p.catch((err: unknown) => deps.logger.warn(`${what} failed`, { ...fieldsOf(job), error: { code: errorCode(err), message: errorMessage(err) } }));
+}
 
-  return (job) => {
+/** The pipeline, given the queue it reports starts to: each job in, one BackupResult out, never an error. */
+export function backupPipeline(
+  deps: Pick<PipelineDeps, 'logger' | 'halted'> & {
+    holds?: { closed: boolean };
+    /** Told when a job gets its dump slot and runs (the job registry's `running`, the history's start, post_exec owed, the start ping). */
+    onStarted?: (job: BackupJob) => void;
+    /** Awaited for each result before it leaves the pipeline (post_exec, then the end ping); never rejects. */
+    onFinished?: (result: BackupResult) => Promise<void>;
+  },
+  stages: Stages,
+): (queue: JobQueueControl) => OperatorFunction<BackupJob, BackupResult | JobSkipped> {
+  const { logger } = deps;
+  const finished = deps.onFinished;
+  // Jobs the queue did not start (the controller is stopping): refused at the dump, they leave as the queue's skip.
+  const skipped = new WeakMap<BackupJob, JobSkipped>();
+  // When a job gets its dump slot: the queue learns it runs, and a halted controller refuses it before it starts.
+  const onStart = (queue: JobQueueControl) => (job: BackupJob) => {
+    const skip = queue.started(job);
+    if (skip) {
+      skipped.set(job, skip);
+      return { code: ApiStoppingError.code, message: skip.message };
+    }
+    deps.onStarted?.(job);
     const halted = deps.halted(job);
-    if (halted) return of(failWith(job, new ControllerHaltedError(halted)));
-    deps.logger.info('backup started', { event: 'job.started', ...fieldsOf(job), trigger: job.trigger });
-    const staged$ = of(job).pipe(dump(deps.dump), compress({ levels: deps.levels, logger: deps.logger }), deps.progress ? countStaged(deps.progress) : (x) => x, stage({ root: deps.stagingRoot, logger: deps.logger }));
-    const backend = deps.backend;
-    const done$: Observable<BackupResult> =
-      backend.kind === 'rclone'
-        ? staged$.pipe(
-            upload({ remote: backend.remote, stagingRoot: deps.stagingRoot, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger }),
-            mergeMap((flow) => {
-              if (flow.kind === 'failed') return of(failed(flow, deps.logger, deps.dump.holds));
-              const staged: StagedJob = { kind: 'staged', job: flow.job, stagingPath: flow.stagingPath, manifest: flow.manifest };
-              return defer(async () => {
-                await bestEffort(job, 'upload of earlier backups', afterRclone(deps, backend.remote, staged));
-                await bestEffort(job, 'prune', prune(deps, job));
-                return succeeded(staged, deps.logger);
-              });
-            }),
-          )
-        : staged$.pipe(
-            mergeMap((flow: JobFlow<StagedJob>) => {
-              if (flow.kind === 'failed') return of(failed(flow, deps.logger, deps.dump.holds));
-              return defer(async () => {
-                const result = await intoRestic(deps, backend.repo, flow);
-                await bestEffort(job, 'prune', prune(deps, job));
-                return result;
-              }).pipe(catchError((err: unknown) => of(failWith(job, err, flow.stagingPath))));
-            }),
-          );
-    // A bug in any stage still ends as a failed result, never as an error of the outer pipeline.
-    return done$.pipe(catchError((err: unknown) => of(failWith(job, err))));
+    if (halted) return { code: ControllerHaltedError.code, message: halted };
+    logger.info('backup started', { event: 'job.started', ...jobFields(job), trigger: job.trigger });
+    return undefined;
   };
+  return (queue) => (jobs$) =>
+    jobs$.pipe(
+      stages.dump(onStart(queue)),
+      stages.compress,
+      stages.stage,
+      stages.upload,
+      stages.prune,
+      map((flow) => (flow.kind === 'failed' && skipped.get(flow.result.job)) || report(flow, logger, deps.holds)),
+      mergeMap((r) => (finished === undefined || 'kind' in r ? of(r) : from(finished(r)).pipe(map(() => r)))),
+    );
+}
+
+/** The job's result, logged as `job.succeeded` or `job.failed`. */
+function report(flow: JobFlow<UploadedJob>, logger: Logger, holds?: { closed: boolean }): BackupResult {
+  if (flow.kind === 'failed') {
+    const r = flow.result;
+    if (holds && refusedByShutdown(r, holds)) {
+      logger.info('job skipped: the controller is stopping, so its container is not stopped for a copy', { event: 'job.skipped', ...jobFields(r.job), reason: 'stopping' });
+      return r;
+    }
+    logger.error('backup failed', { event: 'job.failed', ...jobFields(r.job), duration_ms: Math.round(r.durationSeconds * 1000), error: r.error });
+    return r;
+  }
+  const durationSeconds = (Date.now() - flow.job.triggeredAt.getTime()) / 1000;
+  logger.info('backup succeeded', { event: 'job.succeeded', ...jobFields(flow.job), bytes: flow.manifest.size, duration_ms: Math.round(durationSeconds * 1000), path: flow.stagingPath });
+  return { job: flow.job, success: true, stagingPath: flow.stagingPath, manifest: flow.manifest, bytes: flow.manifest.size, durationSeconds };
 }

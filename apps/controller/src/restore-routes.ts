@@ -1,12 +1,13 @@
 // POST /api/restores: the CLI's restore, run by the controller. Off unless `api.allow_restore: true`, token-guarded
 // like every mutating route, and the body must say `confirm: true` (or `dryRun: true`). The backup is verified
 // before anything is touched; stops go through the controller's own holds (journalled, replayed at start).
-// Not serialized with backup jobs of the same target: run restores when none is due.
+// Not serialized with backup jobs of the same target: run restores when none is due. restic commands of a restore
+// (snapshots, dump) do queue with the pipeline's and the check's on the repository's one queue.
 import type { FastifyInstance } from 'fastify';
 import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
-import { restore, sourcesFromConfig, type RestoreDeps } from '@baqup/restore';
+import { restore, type BackupSources, type RestoreDeps } from '@baqup/restore';
 import type { RestoreRecord } from '@baqup/history';
 import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
@@ -33,6 +34,8 @@ export interface RestoreRouteDeps {
   safetyCopy?: RestoreDeps['safetyCopy'];
   /** Told about every restore that ran (not dry runs), succeeded or not: the history. */
   record?: (r: RestoreRecord) => void;
+  /** The controller's own backend as a restore source: a restic repository is the one queued object of the process. */
+  sources: BackupSources;
 }
 
 const STATUS: Record<string, number> = {
@@ -93,7 +96,7 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
         const report = await restore(
           {
             docker: deps.docker,
-            sources: sourcesFromConfig(deps.config, deps.logger),
+            sources: deps.sources,
             defaults: controllerDefaults(deps.config),
             holds: deps.holds,
             logger: deps.logger,

@@ -29,3 +29,20 @@ export async function resolveHost(o: ResolveHostOptions): Promise<ResolvedHost> 
   }
   return { host: hostname(), source: 'os' };
 }
+
+/**
+ * Resolves the host once, warns when it fell back to os.hostname() (unstable in a container), and writes it into
+ * `config.host`, which the upload backend and the restore sources then require. The controller and the CLI share it
+ * so both look in the same remote directory.
+ */
+export async function applyHost(
+  config: { host?: string | undefined },
+  o: Omit<ResolveHostOptions, 'configured'> & { logger: { warn(message: string, fields?: Record<string, unknown>): void } },
+): Promise<ResolvedHost> {
+  const resolved = await resolveHost({ ...o, configured: config.host });
+  if (resolved.source === 'os') {
+    o.logger.warn(`host not set and Docker did not answer docker info: using this machine's hostname "${resolved.host}", which in a container changes when it is recreated; set host (or BAQUP_HOSTNAME)`, { host: resolved.host });
+  }
+  config.host = resolved.host;
+  return resolved;
+}

@@ -1,7 +1,5 @@
 // `post_exec`: a target's command run inside its container after every job, whatever happened (success, failure,
 // timeout, shutdown), with the result in its environment. The pair of pre_exec (e.g. `occ maintenance:mode --on`).
-import { defer, from, type Observable } from 'rxjs';
-import { finalize, map, mergeMap } from 'rxjs/operators';
 import { errorCode, errorMessage, PostExecFailedError, redact, silentLogger, targetName, type BackupJob, type BackupResult, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 
@@ -15,8 +13,10 @@ export interface PostExecDeps {
 export type PostExecOutcome = 'success' | 'failure' | 'aborted';
 
 export interface PostExecHooks {
-  /** Wraps a job runner: post_exec runs after its result, or, if the job was cut off (shutdown), once `runAborted` is called. */
-  wrap: (run: (job: BackupJob) => Observable<BackupResult>) => (job: BackupJob) => Observable<BackupResult>;
+  /** A job started (its dump slot came): its post_exec is owed from now on, by `finished` or, cut off, by `runAborted`. */
+  started: (job: BackupJob) => void;
+  /** The job's result: runs its post_exec (success or failure) and resolves when it is done; never rejects. */
+  finished: (result: BackupResult) => Promise<void>;
   /** Runs post_exec for jobs cut off by shutdown; call it once their containers were started again. */
   runAborted: () => Promise<void>;
 }
@@ -70,22 +70,15 @@ export function postExecHooks(deps: PostExecDeps): PostExecHooks {
   }
 
   return {
-    wrap: (run) => (job) => {
-      if (!job.target.postExec) return run(job);
-      let done = false;
-      return defer(() => {
-        aborted.set(job.id, job);
-        return run(job);
-      }).pipe(
-        mergeMap((result) => {
-          done = true;
-          aborted.delete(job.id);
-          return from(runOne(job, result.success ? 'success' : 'failure', result)).pipe(map(() => result));
-        }),
-        finalize(() => {
-          if (done) aborted.delete(job.id);
-        }),
-      );
+    started: (job) => {
+      if (job.target.postExec) aborted.set(job.id, job);
+    },
+    finished: async (result) => {
+      const { job } = result;
+      // Taken out first: a job the shutdown cuts off while its post_exec runs does not run it twice.
+      aborted.delete(job.id);
+      if (!job.target.postExec) return;
+      await runOne(job, result.success ? 'success' : 'failure', result);
     },
     runAborted: async () => {
       const jobs = [...aborted.values()];

@@ -81,7 +81,8 @@ export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResul
   return results;
 }
 
-async function pruneSide(
+/** Retention over one side of plain files (staging, or an rclone remote): list, decide, delete; never throws. */
+export async function pruneSide(
   o: PruneTargetOptions,
   side: PruneSide,
   list: () => Promise<Array<{ path: string; manifest?: BackupManifest }>>,

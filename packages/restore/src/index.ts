@@ -12,7 +12,7 @@ export {
 } from './restore.js';
 export { verifyBackups, type VerifyOptions, type VerifyResult } from './verify.js';
 export { listBackups, locationOf, type BackupEntry, type Catalog, type CatalogFilter, type StagedCopy, type RemoteCopy, type ResticCopy } from './catalog.js';
-export { sourcesFromConfig, type BackupSources } from './sources.js';
+export { sourcesFromBackend, sourcesFromConfig, type BackupSources } from './sources.js';
 export { fetchVerified, sidesOf, type LocalCopy, type Side } from './fetch.js';
 export { checkContent, checkDumpShape, openDecompressed, type ContentReport } from './content.js';
 export { entryProblem, scanTar, guardTar, type EntryHeader } from './tar-safety.js';

@@ -1,7 +1,9 @@
-// Where backups live, from the same config the controller runs with: the staging root, and either the rclone
-// remote (default) or the restic repository.
+// Where backups live, from the same config the controller runs with: the staging root, and the configured backend's
+// restore source (the rclone remote, or the restic repository). The backend comes from @baqup/upload's
+// backendFromConfig, the one place that reads the upload config; a restic repository is the process's one queued
+// object for it, so a restore in the controller waits its turn beside backups, forgets and checks.
 import type { ControllerConfig, Logger } from '@baqup/core';
-import { createRcloneRemote, createResticRepository, displayRemote, type RcloneRemote, type ResticRepository } from '@baqup/upload';
+import { backendFromConfig, type RcloneRemote, type ResticRepository, type UploadBackend } from '@baqup/upload';
 
 export interface BackupSources {
   stagingRoot: string;
@@ -10,26 +12,13 @@ export interface BackupSources {
   restic?: ResticRepository;
 }
 
-/**
- * `config.host` must be resolved (resolveHost from @baqup/docker) before: it names this controller's directory on
- * the remote and its restic snapshots, and guessing it here (os.hostname() is a container id) would look in the wrong place.
- */
+export function sourcesFromBackend(stagingRoot: string, backend: Pick<UploadBackend, 'source'>): BackupSources {
+  const source = backend.source;
+  return source.kind === 'restic'
+    ? { stagingRoot, restic: source.repo }
+    : { stagingRoot, rclone: { remote: source.remote, display: source.display, ops: source.ops } };
+}
+
 export function sourcesFromConfig(config: ControllerConfig, logger: Logger): BackupSources {
-  const host = config.host;
-  if (!host) throw new TypeError('sourcesFromConfig: config.host is not resolved (call resolveHost first)');
-  const u = config.upload;
-  const sources: BackupSources = { stagingRoot: config.staging.path };
-  if (u.backend === 'restic' && u.restic.repository) {
-    sources.restic = createResticRepository({
-      repository: u.restic.repository,
-      ...(u.restic.password ? { password: u.restic.password } : {}),
-      ...(u.restic.password_file ? { passwordFile: u.restic.password_file } : {}),
-      host,
-      logger,
-      timeZone: config.timezone,
-    });
-  } else if (u.backend === 'rclone') {
-    sources.rclone = { remote: u.remote, display: displayRemote(u.remote), ops: createRcloneRemote({ remote: u.remote, host, retries: u.retries, logger }) };
-  }
-  return sources;
+  return sourcesFromBackend(config.staging.path, backendFromConfig(config, logger));
 }

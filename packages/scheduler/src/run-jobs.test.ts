@@ -1,13 +1,24 @@
 import { targetKey, type BackupJob } from '@baqup/core';
-import { map, throwError, type Observable } from 'rxjs';
+import { map, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { job, recordingLogger } from './__fixtures__/builders.js';
-import { runJobs, type JobSkipped, type QueueSnapshot } from './run-jobs.js';
+import { runPipeline, type JobQueueControl, type JobSkipped, type QueueSnapshot } from './run-jobs.js';
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const keyOf = (j: BackupJob) => targetKey(j.container.containerName, j.target);
-const show = (v: string | JobSkipped) => (typeof v === 'string' ? v : `skip:${v.job.id}:${v.reason}`);
+interface Done {
+  job: BackupJob;
+  text: string;
+}
+const show = (v: Done | JobSkipped) => ('kind' in v ? `skip:${v.job.id}:${v.reason}` : v.text);
+
+/** The simplest pipeline: one observable per job, `concurrency` at once (what a stage's mergeMap does). */
+const perJob = (run: (j: BackupJob) => Observable<Done>, concurrency = 2) => (q: JobQueueControl) =>
+  mergeMap((j: BackupJob): Observable<Done | JobSkipped> => {
+    const skipped = q.started(j);
+    return skipped ? of(skipped) : run(j);
+  }, concurrency);
 
 // Jobs a1, a2 … are for target a/postgres-main, b1 for b/postgres-main, and so on.
 const jobs: Record<string, BackupJob> = Object.fromEntries(
@@ -16,16 +27,16 @@ const jobs: Record<string, BackupJob> = Object.fromEntries(
 const manual: Record<string, BackupJob> = { A: job('a', 'A', 'manual'), B: job('b', 'B', 'manual') };
 
 /** Each job "runs" for 3 virtual seconds and emits `done:<id>`. */
-function runner(cold: (m: string, v?: Record<string, string>) => Observable<string>) {
-  return (j: BackupJob) => cold('3000ms (r|)', { r: `done:${j.id}` });
+function runner(cold: (m: string, v?: Record<string, Done>) => Observable<Done>) {
+  return (j: BackupJob) => cold('3000ms (r|)', { r: { job: j, text: `done:${j.id}` } });
 }
 
-describe('runJobs', () => {
+describe('runPipeline', () => {
   it('skips a tick whose target is still running, and runs the next one after it finished', () => {
     const logger = recordingLogger();
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('a 999ms b 2999ms c', { a: jobs.a1!, b: jobs.a2!, c: jobs.a3! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { logger }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold)), { logger }), map(show));
       expectObservable(out$).toBe('1000ms s 1999ms x 3999ms y', { s: 'skip:a2:target-busy', x: 'done:a1', y: 'done:a3' });
     });
     const skipped = logger.lines.filter((l) => l.fields?.event === 'job.skipped');
@@ -37,7 +48,7 @@ describe('runJobs', () => {
     let stopping = false;
     testScheduler().run(({ hot, cold, expectObservable, flush }) => {
       const jobs$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, stopping: () => stopping }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, stopping: () => stopping }), map(show));
       // a1 runs 0-3000 ms; the stop comes at 1000 ms, so b1, still queued, is never started.
       cold('1000ms x').subscribe(() => (stopping = true));
       expectObservable(out$).toBe('3000ms (xs)', { x: 'done:a1', s: 'skip:b1:stopping' });
@@ -49,7 +60,7 @@ describe('runJobs', () => {
     const snapshots: QueueSnapshot[] = [];
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(abc)', { a: jobs.a1!, b: jobs.b1!, c: jobs.c1! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 2, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 2), { concurrency: 2, onQueueChange: (q) => snapshots.push(q) }), map(show));
       // c waits for a free slot: it starts at 3000 and is done at 6000
       expectObservable(out$).toBe('3000ms (xy) 2996ms z', { x: 'done:a1', y: 'done:b1', z: 'done:c1' });
     });
@@ -62,7 +73,7 @@ describe('runJobs', () => {
   it('skips a tick whose target is already queued', () => {
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(ab) 496ms c', { a: jobs.a1!, b: jobs.b1!, c: jobs.b2! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1 }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1 }), map(show));
       expectObservable(out$).toBe('500ms s 2499ms x 2999ms y', { s: 'skip:b2:target-queued', x: 'done:a1', y: 'done:b1' });
     });
   });
@@ -71,7 +82,7 @@ describe('runJobs', () => {
     const snapshots: QueueSnapshot[] = [];
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(abcd)', { a: jobs.a1!, b: jobs.b1!, c: jobs.c1!, d: jobs.d1! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, queueLimit: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, queueLimit: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
       expectObservable(out$).toBe('(st) 2996ms x 2999ms y', { s: 'skip:c1:queue-full', t: 'skip:d1:queue-full', x: 'done:a1', y: 'done:b1' });
     });
     expect(Math.max(...snapshots.map((s) => s.queued.length))).toBe(1);
@@ -81,26 +92,26 @@ describe('runJobs', () => {
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('a', { a: jobs.a1! });
       const trigger$ = hot('1000ms (AB)', manual);
-      const out$ = jobs$.pipe(runJobs(runner(cold), { trigger$ }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold)), { trigger$ }), map(show));
       expectObservable(out$).toBe('1000ms s 1999ms x 999ms y', { s: 'skip:A:target-busy', x: 'done:a1', y: 'done:B' });
     });
   });
 
-  it('a run that errors is logged as job.failed and frees its slot; the stream goes on', () => {
+  it('a pipeline that errors is logged as job.failed and subscribed again with a free queue; the stream goes on', () => {
     const logger = recordingLogger();
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('a 999ms b', { a: jobs.a1!, b: jobs.a2! });
       const run = (j: BackupJob) => (j.id === 'a1' ? throwError(() => new Error('boom')) : runner(cold)(j));
-      const out$ = jobs$.pipe(runJobs(run, { logger }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(run), { logger }), map(show));
       expectObservable(out$).toBe('4000ms x', { x: 'done:a2' });
     });
-    expect(logger.lines.find((l) => l.fields?.event === 'job.failed')?.fields).toMatchObject({ job_id: 'a1', error: { message: 'boom', code: 'BAQUP_INTERNAL' } });
+    expect(logger.lines.find((l) => l.fields?.event === 'job.failed')?.fields).toMatchObject({ running: ['a/postgres-main'], error: { message: 'boom', code: 'BAQUP_INTERNAL' } });
   });
 
   it('completes after the source completes and every admitted job finished', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const jobs$ = cold('(ab|)', { a: jobs.a1!, b: jobs.b1! });
-      expectObservable(jobs$.pipe(runJobs(runner(cold), { concurrency: 1 }), map(show))).toBe('3000ms x 2999ms (y|)', { x: 'done:a1', y: 'done:b1' });
+      expectObservable(jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1 }), map(show))).toBe('3000ms x 2999ms (y|)', { x: 'done:a1', y: 'done:b1' });
     });
   });
 
@@ -108,7 +119,7 @@ describe('runJobs', () => {
     const snapshots: QueueSnapshot[] = [];
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! });
-      const out$ = jobs$.pipe(runJobs(runner(cold), { concurrency: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
+      const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, onQueueChange: (q) => snapshots.push(q) }), map(show));
       expectObservable(out$, '^ 1000ms !').toBe('');
     });
     expect(snapshots).toContainEqual({ running: ['a/postgres-main'], queued: ['b/postgres-main'] });
@@ -119,7 +130,7 @@ describe('runJobs', () => {
     expect(keyOf(job('a', 'x', 'schedule', 'main'))).not.toBe(keyOf(job('a', 'y', 'schedule', 'other')));
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(ab)', { a: job('a', 'x', 'schedule', 'main'), b: job('a', 'y', 'schedule', 'other') });
-      expectObservable(jobs$.pipe(runJobs(runner(cold)), map(show))).toBe('3000ms (xy)', { x: 'done:x', y: 'done:y' });
+      expectObservable(jobs$.pipe(runPipeline(perJob(runner(cold))), map(show))).toBe('3000ms (xy)', { x: 'done:x', y: 'done:y' });
     });
   });
 });

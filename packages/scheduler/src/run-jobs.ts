@@ -1,8 +1,9 @@
-// The job queue: never two jobs for one target at once, a global concurrency limit, a bounded and visible queue.
-// mergeMap's own buffer is unbounded, so admission (dedupe + bound) happens before it: only admitted jobs reach it,
-// and at most `concurrency + queueLimit` are admitted at any time.
+// The job queue in front of the one long-lived backup pipeline: never two jobs for one target in the pipeline at once,
+// a bounded and visible queue. The pipeline's stages bound their own concurrency with mergeMap, whose buffer is
+// unbounded, so admission (dedupe + bound) happens before them: at most `concurrency + queueLimit` jobs are in the
+// pipeline at any time, and a target's next job is admitted only after its previous result came out.
 import { errorCode, errorMessage, silentLogger, targetKey, targetName, type BackupJob, type Logger } from '@baqup/core';
-import { EMPTY, catchError, connect, defer, filter, finalize, map, merge, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
+import { catchError, connect, defer, filter, finalize, map, merge, tap, type Observable, type OperatorFunction } from 'rxjs';
 
 export type SkipReason = 'target-busy' | 'target-queued' | 'queue-full' | 'stopping';
 
@@ -22,7 +23,7 @@ export interface QueueSnapshot {
 }
 
 export interface RunJobsOptions {
-  /** Jobs running at once across all targets; default 2. */
+  /** Jobs running at once across all targets (the pipeline's first stage uses it); default 2. Admission bound with queueLimit. */
   concurrency?: number;
   /** Jobs waiting for a free slot; more are skipped with `queue-full`. Default 100. */
   queueLimit?: number;
@@ -44,11 +45,25 @@ const MESSAGES: Record<SkipReason, string> = {
   stopping: 'the controller is stopping; the job was queued and is not started',
 };
 
+/** What the pipeline tells the queue. */
+export interface JobQueueControl {
+  /**
+   * The job got its slot in the pipeline's first stage: from queued to running. Once the controller stops it is not
+   * started: the skip (`stopping`, already logged) is returned, and the pipeline must emit it instead of running it.
+   */
+  started(job: BackupJob): JobSkipped | undefined;
+}
+
 /**
- * Runs each job with `run`. `run` should catch its own errors and emit a failed result; an error that still escapes
- * is logged as `job.failed` and dropped, so the queue (and the outer pipeline) keeps going.
+ * Feeds admitted jobs into `pipeline` (built once, subscribed once) and passes its results out, with a JobSkipped
+ * for each job not admitted. Each result (anything carrying the `job` it is for) frees its target. The pipeline
+ * should never error (its stages catch inside their inner streams); if it still does, that is logged and the
+ * pipeline is subscribed again with an empty queue, so the controller keeps taking jobs.
  */
-export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobsOptions = {}): OperatorFunction<BackupJob, R | JobSkipped> {
+export function runPipeline<R extends { job: BackupJob }>(
+  pipeline: (queue: JobQueueControl) => OperatorFunction<BackupJob, R | JobSkipped>,
+  opts: RunJobsOptions = {},
+): OperatorFunction<BackupJob, R | JobSkipped> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const queueLimit = Math.max(0, opts.queueLimit ?? 100);
   const logger = opts.logger ?? silentLogger;
@@ -59,6 +74,7 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
       const running = new Set<string>();
       const queued = new Set<string>();
       const publish = () => opts.onQueueChange?.({ running: [...running], queued: [...queued] });
+      const keyOf = (job: BackupJob) => targetKey(job.container.containerName, job.target);
       const fields = (job: BackupJob) => ({
         container: job.container.containerName,
         target: targetName(job.target),
@@ -68,7 +84,7 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
       });
 
       const admit = (job: BackupJob): Admission => {
-        const key = targetKey(job.container.containerName, job.target);
+        const key = keyOf(job);
         const reason: SkipReason | undefined = running.has(key)
           ? 'target-busy'
           : queued.has(key)
@@ -87,46 +103,54 @@ export function runJobs<R>(run: (job: BackupJob) => Observable<R>, opts: RunJobs
         if (running.size >= concurrency) publish();
         return { job, key };
       };
-
-      const start = ({ job, key }: Admission): Observable<R | JobSkipped> =>
-        defer((): Observable<R | JobSkipped> => {
+      const control: JobQueueControl = {
+        started: (job) => {
+          const key = keyOf(job);
           queued.delete(key);
           if (opts.stopping?.()) {
             publish();
             const message = MESSAGES.stopping;
             logger.info(`job skipped: ${message}`, { event: 'job.skipped', ...fields(job), reason: 'stopping' });
-            return of<JobSkipped>({ kind: 'skipped', job, reason: 'stopping', message });
+            return { kind: 'skipped', job, reason: 'stopping', message };
           }
           running.add(key);
           publish();
-          return run(job);
-        }).pipe(
-          catchError((err: unknown) => {
-            logger.error('job crashed outside its stage error handling', { event: 'job.failed', ...fields(job), error: { code: errorCode(err), message: errorMessage(err) } });
-            return EMPTY;
-          }),
-          finalize(() => {
-            running.delete(key);
-            publish();
-          }),
-        );
+          return undefined;
+        },
+      };
+      const release = (r: R | JobSkipped) => {
+        // A `stopping` skip left the queue in started(); a later job for its target may be queued by now.
+        if ('kind' in r && r.kind === 'skipped') return;
+        const key = keyOf(r.job);
+        if (running.delete(key) || queued.delete(key)) publish();
+      };
+      const clear = () => {
+        running.clear();
+        queued.clear();
+        publish();
+      };
 
       const input$ = opts.trigger$ ? merge(jobs$, opts.trigger$) : jobs$;
       // connect(): both branches subscribe before the input starts, so a synchronous source loses nothing.
-      return input$.pipe(
+      const admitted$ = input$.pipe(
         map(admit),
         connect((admissions$) =>
           merge(
             admissions$.pipe(filter((a) => a.skipped !== undefined), map((a) => a.skipped!)),
-            admissions$.pipe(filter((a) => a.skipped === undefined), mergeMap(start, concurrency)),
+            admissions$.pipe(filter((a) => a.skipped === undefined), map((a) => a.job), pipeline(control), tap(release)),
           ),
         ),
-        // Unsubscribed with jobs still queued (shutdown): they are dropped, so the visible queue must say so.
-        finalize(() => {
-          running.clear();
-          queued.clear();
-          publish();
+      );
+      return admitted$.pipe(
+        catchError((err: unknown, again) => {
+          logger.error('backup pipeline failed outside its stages\' error handling; its running jobs are lost and it starts again', {
+            event: 'job.failed', running: [...running], error: { code: errorCode(err), message: errorMessage(err) },
+          });
+          clear();
+          return again;
         }),
+        // Unsubscribed with jobs still queued (shutdown): they are dropped, so the visible queue must say so.
+        finalize(clear),
       );
     });
 }

@@ -15,4 +15,9 @@ export type { BackupStdinOptions, ResticBackupReport } from './restic/restic-bac
 export type { ResticSnapshot } from './restic/restic-snapshots.js';
 export type { UnlockReport } from './restic/restic-locks.js';
 export { forgetPolicyArgs, resticDuration, displayRepository, snapshotTags, type SnapshotGroup } from './restic/restic-policy.js';
-export { upload, type UploadDeps, type UploadedJob } from './upload-operator.js';
+export { upload, type UploadDeps, type UploadOptions as UploadOperatorOptions, type UploadedJob } from './upload-operator.js';
+export {
+  backendFromConfig, rcloneBackend, resticBackend, resticRepositoryFromConfig, resticTags,
+  type BackupRef, type FilesSide, type ForgetRequest, type RestoreSource, type StoreReport, type StoreRequest, type UploadBackend,
+} from './backend.js';
+export { openResticRepository, queuedRepository } from './restic/restic-queue.js';

@@ -11,7 +11,7 @@ export interface UploadMarker {
   remote: string;
   relativePath: string;
   sha256: string;
-  verifiedBy: 'remote-hash' | 'download';
+  verifiedBy: 'remote-hash' | 'download' | 'restic-snapshot';
   verifiedAt: string;
 }
 

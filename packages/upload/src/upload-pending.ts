@@ -3,15 +3,20 @@
 //
 // cleanup_after_upload keeps nothing local (data, .sha256, .manifest.json and the upload marker all go): the remote is
 // the record `baqup ls` reads, and a manifest left alone in staging would look like a backup that is not there.
-import type { Logger } from '@baqup/core';
+import type { BackupManifest, LogFields, Logger } from '@baqup/core';
 import { errorCode, errorMessage, targetName } from '@baqup/core';
+import type { StoreReport, UploadBackend } from './backend.js';
 import type { RcloneRemote } from './rclone-remote.js';
-import type { UploadReport } from './rclone-upload.js';
 import { pendingUploads, removeStaged, type StagedBackup } from './staging.js';
 
-export interface UploadPendingOptions {
+export type UploadPendingOptions = UploadPendingBase & (
+  | { backend: Pick<UploadBackend, 'markerKey' | 'store'>; remote?: undefined }
+  /** An rclone remote by itself (what the backend wraps). */
+  | { remote: Pick<RcloneRemote, 'display' | 'upload'>; backend?: undefined }
+);
+
+interface UploadPendingBase {
   stagingRoot: string;
-  remote: Pick<RcloneRemote, 'display' | 'upload'>;
   /** Remove the staged copy once its remote copy is verified. */
   cleanupAfterUpload: boolean;
   logger: Logger;
@@ -21,7 +26,7 @@ export interface UploadPendingOptions {
 }
 
 export interface UploadPendingResult {
-  uploaded: UploadReport[];
+  uploaded: StoreReport[];
   failed: Array<{ relativePath: string; error: { code: string; message: string } }>;
   /** Still pending after this run (failed, or not tried because the remote failed first). */
   remaining: string[];
@@ -29,7 +34,14 @@ export interface UploadPendingResult {
 
 /** Uploads every pending staged backup; stops at the first retryable failure (the remote is likely down). */
 export async function uploadPending(o: UploadPendingOptions): Promise<UploadPendingResult> {
-  const pending = (await pendingUploads(o.stagingRoot, o.remote))
+  const remote = o.remote;
+  const markerKey = o.backend ? o.backend.markerKey : remote!.display;
+  const backend = o.backend;
+  const store = (b: StagedBackup, manifest: BackupManifest, fields: LogFields): Promise<StoreReport> =>
+    backend
+      ? backend.store({ file: b.file, relativePath: b.relativePath, manifest, fields, retry: true, ...(o.signal ? { signal: o.signal } : {}) })
+      : remote!.upload(b.file, b.relativePath, o.signal, { fields });
+  const pending = (await pendingUploads(o.stagingRoot, markerKey))
     .filter((b) => o.prefix === undefined || b.relativePath.startsWith(`${o.prefix}/`))
     .sort(oldestFirst);
   const result: UploadPendingResult = { uploaded: [], failed: [], remaining: [] };
@@ -39,9 +51,10 @@ export async function uploadPending(o: UploadPendingOptions): Promise<UploadPend
       result.remaining.push(b.relativePath);
       continue;
     }
-    const fields = b.manifest && { container: b.manifest.container, target: targetName(b.manifest), schedule: b.manifest.schedule };
+    const manifest = b.manifest!; // pendingUploads lists only backups with a manifest
+    const fields = { container: manifest.container, target: targetName(manifest), schedule: manifest.schedule };
     try {
-      result.uploaded.push(await o.remote.upload(b.file, b.relativePath, o.signal, { fields }));
+      result.uploaded.push(await store(b, manifest, fields));
     } catch (err) {
       const error = { code: errorCode(err), message: errorMessage(err) };
       result.failed.push({ relativePath: b.relativePath, error });

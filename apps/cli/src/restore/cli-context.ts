@@ -2,7 +2,7 @@
 // journal of the same data dir (so a crash mid-restore is repaired by the controller's next start), and a logger
 // that prints only warnings and errors, to stderr (stdout is the command's report).
 import { controllerDefaults, type ControllerConfig, type ControllerDefaults, type Logger, type LogFields } from '@baqup/core';
-import { createDockerClient, resolveHost, type DockerClient } from '@baqup/docker';
+import { applyHost, createDockerClient, type DockerClient } from '@baqup/docker';
 import { ContainerHolds } from '@baqup/dump';
 import { sourcesFromConfig, type BackupSources } from '@baqup/restore';
 import { cliConfig } from '../commands/config-option.js';
@@ -31,9 +31,7 @@ export async function cliContext(configPath: string | undefined): Promise<CliCon
   let holds: ContainerHolds | undefined;
   const dockerClient = (): DockerClient => (docker ??= createDockerClient());
   // The same host as the controller's (config `host`, $BAQUP_HOSTNAME, else the engine's name): the same remote directory.
-  const resolved = await resolveHost({ configured: config.host, docker: dockerClient(), attempts: 1 });
-  if (resolved.source === 'os') stderrLogger.warn(`host not set and Docker did not answer: using "${resolved.host}"; set host (or BAQUP_HOSTNAME) as the controller has it`);
-  config.host = resolved.host;
+  await applyHost(config, { docker: dockerClient(), attempts: 1, logger: stderrLogger });
   const ctx: CliContext = {
     config,
     defaults: controllerDefaults(config),

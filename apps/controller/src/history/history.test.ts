@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { firstValueFrom, of } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryUnavailableError, type BackupJob, type BackupResult, type ContainerBackupConfig, type Logger, type LogFields } from '@baqup/core';
 import { StateStore } from '@baqup/state';
@@ -55,17 +54,17 @@ function open(): HistoryRecorder {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('recording', () => {
-  it('a job result becomes a run with its times, sizes, checksum, place and error; the job start comes from the runner', async () => {
+  it("a job result becomes a run with its times, sizes, checksum, place and error; the job start comes from the pipeline's onStarted", () => {
     const r = open();
     const db = container('db');
     const j1 = job(db, 'j1');
-    const run = r.timed(() => of(ok(j1)));
-    const result = await firstValueFrom(run(j1));
+    r.started(j1);
     const finished = new Date();
-    r.result(result, finished);
+    r.result(ok(j1), finished);
     r.result(failed(job(db, 'j2', 'manual')), new Date(finished.getTime() + 1));
     const runs = r.history!.runs().runs;
     expect(runs.map((x) => x.id)).toEqual(['j2', 'j1']);
+    expect(runs[0]).not.toHaveProperty('started_at');
     expect(runs[1]).toMatchObject({
       container: 'db', target: 'postgres-main', schedule: 'daily', trigger: 'schedule', success: true, stored_bytes: 1234, sha256: 'cd'.repeat(32),
       file: 'j1.sql.zst', location: 'remote', upload: 'uploaded', duration_ms: 1250, queued_at: j1.triggeredAt.getTime(), finished_at: finished.getTime(),
@@ -152,14 +151,13 @@ describe('the state a restart starts from', () => {
 });
 
 describe('a history that cannot be opened', () => {
-  it('is logged with its code and every call is a no-op; backups (the runner) are untouched', async () => {
+  it('is logged with its code and every call is a no-op', async () => {
     writeFileSync(join(dir, 'file'), 'x');
     const r = openHistory({ dataDir: join(dir, 'file'), retentionDays: 400, logger, backend: 'rclone', cleanupAfterUpload: true });
     expect(r.history).toBeUndefined();
     expect(lines.find((l) => l.fields?.event === 'history.unavailable')).toMatchObject({ level: 'error', fields: { error: { code: HistoryUnavailableError.code } } });
     const db = container('db');
-    const runner = () => of(ok(job(db, 'j')));
-    expect(r.timed(runner)).toBe(runner);
+    r.started(job(db, 'j'));
     r.result(ok(job(db, 'j')), new Date());
     r.desired(new Map([[db.containerId, db]]));
     r.seed(new StateStore('x'));

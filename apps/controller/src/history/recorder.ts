@@ -3,7 +3,6 @@
 // start. Every call returns at once (the history queues and writes a batch on the next turn of the event loop) and
 // never throws: a history that cannot be opened or written is logged, and backups go on without it.
 import { join } from 'node:path';
-import { defer, type Observable } from 'rxjs';
 import { errorCode, errorMessage, HistoryUnavailableError, targetKey, targetName, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
 import { History, type DrillRecord, type RestoreRecord, type RunRecord, type VerificationRecord } from '@baqup/history';
 import type { StateStore, TargetSeed } from '@baqup/state';
@@ -35,8 +34,8 @@ export interface DeliveryRecord {
 export interface HistoryRecorder {
   /** The open database, or undefined when the history is off (it could not be opened). */
   readonly history: History | undefined;
-  /** The job runner with each job's start time noted (a job starts when the runner is subscribed). */
-  timed(runJob: (job: BackupJob) => Observable<BackupResult>): (job: BackupJob) => Observable<BackupResult>;
+  /** A job started (its dump slot came in the pipeline): the run's `started_at`. */
+  started(job: BackupJob): void;
   /** A finished job; `finishedAt` is the time the state store gave it (so both agree after a restart). */
   result(result: BackupResult, finishedAt: Date | undefined): void;
   /** Every desired state discovery emits: containers seen, changed, removed, and label problems. */
@@ -146,13 +145,8 @@ export function openHistory(o: HistoryOptions): HistoryRecorder {
     get history() {
       return history;
     },
-    timed(runJob) {
-      if (!history) return runJob;
-      return (job) =>
-        defer(() => {
-          started.set(job.id, now());
-          return runJob(job);
-        });
+    started(job) {
+      if (history) started.set(job.id, now());
     },
     result: guard(logger, 'a run', (result: BackupResult, finishedAt: Date | undefined) => {
       const s = started.get(result.job.id);

@@ -10,6 +10,7 @@ import type { ControllerConfig, DesiredState } from '@baqup/core';
 import { silentLogger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { ContainerHolds } from '@baqup/dump';
+import type { BackupSources } from '@baqup/restore';
 import { StateStore } from '@baqup/state';
 import { backupRoutes } from '../backup-routes.js';
 import { restoreRoutes } from '../restore-routes.js';
@@ -40,7 +41,7 @@ beforeAll(async () => {
     routes: [
       stateRoutes(store),
       backupRoutes(() => (reached.backups++, new Map() as DesiredState), () => undefined),
-      restoreRoutes({ config, docker: {} as DockerClient, holds: {} as ContainerHolds, logger: silentLogger }),
+      restoreRoutes({ config, docker: {} as DockerClient, holds: {} as ContainerHolds, logger: silentLogger, sources: {} as BackupSources }),
       healthRoutes(store, { ping: () => Promise.resolve(), stagingPath: staging, staleUnready: false }),
     ],
   });

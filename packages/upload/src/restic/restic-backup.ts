@@ -14,6 +14,8 @@ export interface BackupStdinOptions {
   /** e.g. `container:nextcloud`, `target:postgres-main`, `schedule:daily`. */
   tags: string[];
   host?: string;
+  /** The snapshot's time (`--time`), for a backup stored later than it was made (a retried upload); default now. */
+  time?: Date;
   signal?: AbortSignal;
 }
 
@@ -37,7 +39,8 @@ export async function backupStdin(ctx: ResticContext, input: Readable, o: Backup
   const started = new Date();
   let summary: Summary | undefined;
   const { child } = ctx.start(
-    ['backup', '--stdin', '--stdin-filename', o.stdinFilename, '--host', host, ...o.tags.flatMap((t) => ['--tag', t]), '--json'],
+    ['backup', '--stdin', '--stdin-filename', o.stdinFilename, '--host', host, ...o.tags.flatMap((t) => ['--tag', t]),
+      ...(o.time ? ['--time', resticTime(o.time, ctx.options.timeZone ?? 'UTC')] : []), '--json'],
     {
       signal: o.signal,
       onLine: (line) => {
@@ -87,13 +90,26 @@ export async function backupStdin(ctx: ResticContext, input: Readable, o: Backup
   };
 }
 
+/** `--time` takes local wall time in restic's zone (its TZ is the repository's timeZone): `2006-01-02 15:04:05`. */
+export function resticTime(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /** A failed run must leave no snapshot that looks good: forget any of this path and tags made since it started. */
 async function forgetRunSnapshots(ctx: ResticContext, o: BackupStdinOptions, host: string, since: Date): Promise<void> {
   try {
     // A restic killed hard (abort, timeout) leaves its lock; plain `unlock` removes only locks of dead processes.
     await ctx.run(['unlock']);
     const made = (await listSnapshots(ctx, { tags: o.tags, host })).filter(
-      (s) => s.paths.includes(`/${o.stdinFilename.replace(/^\/+/, '')}`) && s.time.getTime() >= since.getTime() - 1000,
+      (s) =>
+        s.paths.includes(`/${o.stdinFilename.replace(/^\/+/, '')}`) &&
+        // A snapshot given its time (--time) carries exactly that one; else it was made since the run started.
+        (o.time ? Math.abs(s.time.getTime() - o.time.getTime()) < 1000 : s.time.getTime() >= since.getTime() - 1000),
     );
     for (const s of made) {
       await ctx.run(['forget', s.id]);

@@ -1,6 +1,11 @@
 // Stale locks: a restic killed hard (OOM, SIGKILL, host crash) leaves its lock, and the next forget/prune
 // (exclusive) then fails forever. `restic unlock` removes what restic itself deems stale (dead PID on this
-// host, or older than 30 min on another); locks older than the configured age go with `--remove-all`.
+// host, or older than 30 min on another). Beyond that, a lock older than the configured age goes — and only such
+// a lock: restic refreshes a live lock's time every 5 minutes, so an old one has no live process behind it.
+// restic has no command to remove one lock: on a local repository the lock file itself is removed; on any other
+// backend `unlock --remove-all` runs only when every lock left is old, never beside a young (live) one.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errorMessage, ResticFailedError } from '@baqup/core';
 import type { ResticContext } from './restic-exec.js';
 
@@ -9,8 +14,9 @@ export interface UnlockReport {
   deadRemoved: number;
   /** Locks present after restic's own stale-lock cleanup. */
   locks: number;
-  /** Of those, older than the configured age (then all were removed). */
+  /** Of those, older than the configured age (removed, unless a live lock beside them on a remote backend kept them). */
   old: number;
+  /** Every lock left after restic's cleanup was old and has been removed. */
   removedAll: boolean;
 }
 
@@ -44,12 +50,29 @@ export async function unlockStale(ctx: ResticContext): Promise<UnlockReport> {
     }
   }
   if (old.length === 0) return { deadRemoved, locks: ids.length, old: 0, removedAll: false };
-  await ctx.run(['unlock', '--remove-all']);
+  const local = localRepositoryPath(ctx.options.repository);
+  if (local !== undefined) {
+    for (const l of old) await rm(join(local, 'locks', l.id), { force: true });
+  } else if (old.length < ids.length) {
+    ctx.options.logger.warn('old restic locks kept: a live lock is beside them and restic can only remove all at once', {
+      repository: ctx.display, locks: ids.length, old: old.length,
+    });
+    return { deadRemoved, locks: ids.length, old: old.length, removedAll: false };
+  } else {
+    await ctx.run(['unlock', '--remove-all']);
+  }
   for (const l of old) {
     ctx.options.logger.warn('removed a stale restic lock', {
       repository: ctx.display, lock: l.id.slice(0, 8), lock_host: l.hostname, lock_pid: l.pid, exclusive: l.exclusive ?? false,
       age_seconds: Math.round((now - Date.parse(l.time)) / 1000),
     });
   }
-  return { deadRemoved, locks: ids.length, old: old.length, removedAll: true };
+  return { deadRemoved, locks: ids.length, old: old.length, removedAll: old.length === ids.length };
+}
+
+/** The directory of a repository on the local filesystem (a path or `local:path`), else undefined. */
+export function localRepositoryPath(repository: string): string | undefined {
+  if (repository.startsWith('local:')) return repository.slice('local:'.length);
+  // Every other restic backend has a scheme (`sftp:`, `s3:`, `rest:`, `rclone:`, …); a Windows drive letter is not ours.
+  return /^[a-z][a-z0-9+.-]*:/i.test(repository) ? undefined : repository;
 }

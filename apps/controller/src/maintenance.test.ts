@@ -1,11 +1,11 @@
-// The queueing and notification rules of restic maintenance, over a scripted repository (pure units; the real
+// The schedule and notification rules of backend maintenance, over a scripted repository (pure units; the real
 // restic runs in e2e/test/offsite-restic.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Readable } from 'node:stream';
 import type { LogFields } from '@baqup/core';
 import type { NotifyEvent } from '@baqup/notify';
-import type { ResticRepository, UnlockReport } from '@baqup/upload';
-import { CHECK_NOTICE, serializedRepository, startResticMaintenance } from './restic-maintenance.js';
+import { rcloneBackend, resticBackend, type RcloneRemote, type ResticRepository, type UnlockReport } from '@baqup/upload';
+import { CHECK_NOTICE, startMaintenance } from './maintenance.js';
 
 const NEVER_CRON = '0 0 1 1 *';
 
@@ -47,44 +47,13 @@ function memoryLogger() {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-describe('serializedRepository', () => {
-  it('runs locking operations one at a time, in call order, each after a stale-lock check (not init)', async () => {
-    const s = scripted();
-    const repo = serializedRepository(s.repo, memoryLogger());
-    await Promise.all([repo.init(), repo.backupStdin(undefined as unknown as Readable, { stdinFilename: 'a', tags: [] }), repo.forget({ keepLast: 1 }), repo.check()]);
-    expect(s.overlapped()).toBe(false);
-    expect(s.calls).toEqual(['init:start', 'init:end', 'unlock', 'backup:start', 'backup:end', 'unlock', 'forget:start', 'forget:end', 'unlock', 'check:start', 'check:end']);
-  });
-
-  it('a failed operation does not block the queue; removed locks and a failed lock check are logged', async () => {
-    let n = 0;
-    const s = scripted({
-      checkFails: () => true,
-      unlock: () => {
-        n++;
-        if (n === 2) throw new Error('repository unreachable');
-        return { deadRemoved: 1, locks: 0, old: 0, removedAll: false };
-      },
-    });
-    const logger = memoryLogger();
-    const repo = serializedRepository(s.repo, logger);
-    const results = await Promise.allSettled([repo.check(), repo.forget({ keepLast: 1 })]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
-    expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
-      ['info', 'stale restic locks removed before check'],
-      ['warn', 'stale-lock check before forget failed'],
-    ]);
-    expect(logger.lines[0]).toMatchObject({ dead: 1, repository: '/srv/restic' });
-  });
-});
-
-describe('startResticMaintenance', () => {
+describe('startMaintenance', () => {
   it('a failing check is an error line and a failed notice; only the recovery after it is notified', async () => {
     let fail = true;
     const s = scripted({ checkFails: () => fail });
     const logger = memoryLogger();
     const notices: NotifyEvent[] = [];
-    const m = startResticMaintenance({ repo: s.repo, checkCron: NEVER_CRON, timezone: 'UTC', logger, notify: (e) => notices.push(e) });
+    const m = startMaintenance({ backend: resticBackend(s.repo, logger), checkCron: NEVER_CRON, timezone: 'UTC', logger, notify: (e) => notices.push(e) });
     expect(await m.ready).toBe(true);
     expect(await m.check()).toBe(false);
     fail = false;
@@ -106,10 +75,20 @@ describe('startResticMaintenance', () => {
   it('a repository that cannot be opened is an error line, ready is false; an invalid cron is reported', async () => {
     const s = scripted({ init: () => Promise.reject(new Error('Fatal: wrong password or no key found')) });
     const logger = memoryLogger();
-    const m = startResticMaintenance({ repo: s.repo, checkCron: 'not a cron', timezone: 'UTC', logger, notify: () => undefined });
+    const m = startMaintenance({ backend: resticBackend(s.repo, logger), checkCron: 'not a cron', timezone: 'UTC', logger, notify: () => undefined });
     expect(await m.ready).toBe(false);
     m.stop();
     expect(logger.lines.find((l) => l.event === 'restic.unavailable')).toMatchObject({ level: 'error', error: { message: 'Fatal: wrong password or no key found' } });
     expect(logger.lines.some((l) => l.level === 'error' && l.msg.startsWith('upload.restic.check_cron is invalid'))).toBe(true);
+  });
+
+  it('a backend without a check (rclone) is opened and never checked: no cron, no notices', async () => {
+    const logger = memoryLogger();
+    const remote = { display: '/srv/remote' } as RcloneRemote;
+    const m = startMaintenance({ backend: rcloneBackend(remote, '/srv/remote'), checkCron: 'not a cron', timezone: 'UTC', logger, notify: () => { throw new Error('no notice expected'); } });
+    expect(await m.ready).toBe(true);
+    expect(await m.check()).toBe(true);
+    m.stop();
+    expect(logger.lines).toEqual([]);
   });
 });

@@ -1,0 +1,65 @@
+// The HTTP API: state, backups (trigger, wait), restores (through the controller's backend and holds, with a safety
+// copy through the job queue first), history, the dashboard's files and its event stream, health.
+import type { ControllerConfig, DesiredState, Logger } from '@baqup/core';
+import type { Redactor } from '@baqup/log';
+import type { DockerClient } from '@baqup/docker';
+import type { ContainerHolds } from '@baqup/dump';
+import type { BackupSources } from '@baqup/restore';
+import type { StateStore } from '@baqup/state';
+import { resolveApiToken } from '../api-token.js';
+import { backupRoutes, safetyCopyInProcess } from '../backup-routes.js';
+import { healthRoutes } from '../http/health-routes.js';
+import { startApiServer } from '../http/server.js';
+import { stateRoutes } from '../http/state-routes.js';
+import type { JobRegistry } from '../job-registry.js';
+import { jobRoutes } from '../job-routes.js';
+import type { Jobs } from '../jobs.js';
+import type { ControllerMetrics } from '../observe/metrics.js';
+import { restoreRoutes } from '../restore-routes.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { historyRoutes } from '../history/routes.js';
+import { dashboardRoutes } from '../http/dashboard-routes.js';
+import { controllerStream, streamRoutes } from '../http/stream-routes.js';
+import { dashboardDir } from '@baqup/dashboard';
+
+export interface ApiDeps {
+  config: ControllerConfig;
+  docker: DockerClient;
+  holds: ContainerHolds;
+  store: StateStore;
+  logger: Logger;
+  redactor: Pick<Redactor, 'add'>;
+  sources: BackupSources;
+  desired: () => DesiredState;
+  jobs: () => Jobs | undefined;
+  /** Why new jobs are refused right now (staging disk full), or undefined: for /readyz and /api/status. */
+  halted: () => string | undefined;
+  /** GET /api/jobs[/{id}]. */
+  registry: JobRegistry;
+  /** What /metrics renders. */
+  metrics: ControllerMetrics;
+  /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
+  recorder?: HistoryRecorder | undefined;
+}
+
+export async function startApi(d: ApiDeps): Promise<{ address: string; close: () => Promise<void> }> {
+  const { config } = d;
+  const token = resolveApiToken(config.api);
+  if (token) d.redactor.add(token);
+  return startApiServer({
+    listen: config.api.listen,
+    token,
+    protectReads: config.api.protect_reads,
+    logger: d.logger,
+    routes: [
+      stateRoutes(d.store, d.halted),
+      jobRoutes(d.registry),
+      backupRoutes(d.desired, d.jobs),
+      restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
+      historyRoutes(() => d.recorder?.history, config.timezone),
+      dashboardRoutes(dashboardDir),
+      streamRoutes(controllerStream(d.store, d.registry, d.halted)),
+      healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),
+    ],
+  });
+}

@@ -1,0 +1,197 @@
+// The off-host side as one strategy: rclone (a copy of the staging tree) or restic (a repository of snapshots).
+// The pipeline's upload and prune operators, the restore sources and the controller's check cron see only this
+// interface; which backend it is comes from the config, in exactly one place (backendFromConfig).
+import { createReadStream } from 'node:fs';
+import type { BackupManifest, ControllerConfig, LogFields, Logger, RetentionPolicy } from '@baqup/core';
+import { ConfigError, errorCode, errorMessage, parseCompactTimestamp } from '@baqup/core';
+import { backupFiles } from '@baqup/stage';
+import type { RemoteBackup } from './rclone-list.js';
+import { createRcloneRemote, type RcloneRemote } from './rclone-remote.js';
+import { displayRemote } from './remote-string.js';
+import type { UploadReport } from './rclone-upload.js';
+import type { ResticBackupReport } from './restic/restic-backup.js';
+import { openResticRepository } from './restic/restic-queue.js';
+import type { ResticRepository } from './restic/restic-repository.js';
+import { writeUploadMarker } from './upload-marker.js';
+
+/** One target × schedule: what retention and restic tags are about. */
+export interface BackupRef {
+  container: string;
+  type: string;
+  instance: string;
+  schedule: string;
+}
+
+/** One complete staged backup to store off-host. */
+export interface StoreRequest {
+  /** Absolute path of the staged data file. */
+  file: string;
+  /** Path under the staging root (`container/type-instance/timestamp.ext`); rclone's remote path is the same. */
+  relativePath: string;
+  manifest: BackupManifest;
+  /** Added to the backend's log lines (job_id, container, target, schedule). */
+  fields: LogFields;
+  /** Stored later than it was made (a retry of an earlier failed upload): restic dates the snapshot by the manifest. */
+  retry?: boolean;
+  signal?: AbortSignal;
+}
+
+export type StoreReport = UploadReport | ResticBackupReport;
+
+/** A side of plain files that this process prunes itself (prune's retention arithmetic decides what goes). */
+export interface FilesSide {
+  list(): Promise<Array<{ path: string; manifest?: BackupManifest }>>;
+  remove(path: string): Promise<void>;
+}
+
+export interface ForgetRequest {
+  /** Added to `prune.*` log lines. */
+  fields: LogFields;
+  /** Retention over listed files: a backend of plain files (rclone) hands its side to it; restic forgets natively. */
+  byFiles: (side: FilesSide) => Promise<unknown>;
+  signal?: AbortSignal;
+}
+
+/** Where a restore reads from. */
+export type RestoreSource =
+  | { kind: 'rclone'; remote: string; display: string; ops: RcloneRemote }
+  | { kind: 'restic'; repo: ResticRepository };
+
+export interface UploadBackend {
+  readonly kind: 'rclone' | 'restic';
+  /** For logs (`config.loaded`'s `remote`): credential-free. */
+  readonly display: string;
+  /** The `remote` an upload marker names: a staged backup without a marker for this key is still to be stored. */
+  readonly markerKey: string;
+  /** Opens (restic: creates when there is none) the store once at start; true when it can be used. Logs itself. */
+  open(): Promise<boolean>;
+  /** Copies one staged backup off-host, verifies it and writes its upload marker. Throws UploadFailedError. */
+  store(request: StoreRequest): Promise<StoreReport>;
+  /** Backups held off-host under `container/type-instance`. */
+  list(prefix: string, signal?: AbortSignal): Promise<RemoteBackup[]>;
+  /** Applies the schedule's retention off-host; never throws (failures are logged as `prune.failed`). */
+  forget(ref: BackupRef, policy: RetentionPolicy, request: ForgetRequest): Promise<void>;
+  /** Checks the store's integrity (restic check); absent when the backend has no such check. Throws when it fails. */
+  check?(): Promise<void>;
+  readonly source: RestoreSource;
+}
+
+export function rcloneBackend(remote: RcloneRemote, configured: string): UploadBackend {
+  return {
+    kind: 'rclone',
+    display: remote.display,
+    markerKey: remote.display,
+    open: async () => true,
+    store: (r) => remote.upload(r.file, r.relativePath, r.signal, { fields: r.fields }),
+    list: (prefix, signal) => remote.list(prefix, signal),
+    forget: async (ref, _policy, r) => {
+      const prefix = `${ref.container}/${ref.type}-${ref.instance}`;
+      await r.byFiles({
+        list: async () => (await remote.list(prefix, r.signal)).map((b) => ({ path: b.path, ...(b.manifest ? { manifest: b.manifest } : {}) })),
+        // Data first, manifest last: an interrupted delete leaves a still-listed backup the next prune retries.
+        remove: async (path) => {
+          for (const p of backupFiles(path)) await remote.delete(p, r.signal);
+        },
+      });
+    },
+    // Restore joins root-relative paths (a legacy copy sits outside `{host}/`) to the remote's root display.
+    source: { kind: 'rclone', remote: configured, display: displayRemote(configured), ops: remote },
+  };
+}
+
+/** restic tags of a target × schedule: snapshots are found, grouped and forgotten by them. */
+export const resticTags = (ref: BackupRef): string[] => [`container:${ref.container}`, `target:${ref.type}-${ref.instance}`, `schedule:${ref.schedule}`];
+
+export function resticBackend(repo: ResticRepository, logger: Logger, display = `restic ${repo.display}`): UploadBackend {
+  const fields = { repository: repo.display };
+  return {
+    kind: 'restic',
+    display,
+    markerKey: `restic:${repo.display}`,
+    open: () =>
+      repo.init().then(
+        (state) => {
+          logger.info(state === 'created' ? 'restic repository ready (created: there was none)' : 'restic repository ready', { ...fields, event: 'restic.ready', state });
+          return true;
+        },
+        (err: unknown) => {
+          // init never creates over an existing repository it cannot open (wrong password): that stays an error here.
+          logger.error('restic repository cannot be opened: every backup to it fails until this is fixed', {
+            ...fields, event: 'restic.unavailable', error: { code: errorCode(err), message: errorMessage(err) },
+          });
+          return false;
+        },
+      ),
+    store: async (r) => {
+      const m = r.manifest;
+      const ref = { container: m.container, type: m.type, instance: m.instance, schedule: m.schedule };
+      const ext = m.file.slice(m.timestamp.length + 1);
+      const report = await repo.backupStdin(createReadStream(r.file), {
+        stdinFilename: `${m.container}/${m.type}-${m.instance}.${ext}`,
+        tags: resticTags(ref),
+        ...(r.retry ? timeOf(m) : {}),
+        ...(r.signal ? { signal: r.signal } : {}),
+      });
+      await writeUploadMarker(r.file, { remote: `restic:${repo.display}`, relativePath: r.relativePath, sha256: m.sha256, verifiedBy: 'restic-snapshot', verifiedAt: new Date().toISOString() });
+      logger.info('stored in restic repository', { event: 'upload.succeeded', ...r.fields, snapshot: report.snapshotId, bytes: report.bytesProcessed, bytes_added: report.bytesAdded });
+      return report;
+    },
+    list: async (prefix) => {
+      const [container, key] = prefix.split('/');
+      const snaps = await repo.snapshots({ tags: [`container:${container}`, ...(key ? [`target:${key}`] : [])] });
+      return snaps.map((s) => {
+        const path = (s.paths[0] ?? '').replace(/^\//, '');
+        return { path, remotePath: path, size: 0, modTime: s.time, hasSha256: false };
+      });
+    },
+    forget: async (ref, policy, r) => {
+      await repo.forget(policy, { tags: resticTags(ref), fields: r.fields }).catch((err: unknown) =>
+        logger.warn('restic forget failed', { event: 'prune.failed', ...r.fields, error: { code: errorCode(err), message: errorMessage(err) } }),
+      );
+    },
+    check: () => repo.check(),
+    source: { kind: 'restic', repo },
+  };
+}
+
+/** A retried backup's snapshot is dated when the backup was made, so retention buckets it where it belongs. */
+function timeOf(m: BackupManifest): { time?: Date } {
+  const time = parseCompactTimestamp(m.timestamp);
+  return time ? { time } : {};
+}
+
+/** The restic repository the config names, as the process's one queued object for it. */
+export function resticRepositoryFromConfig(config: ControllerConfig, logger: Logger): ResticRepository {
+  const r = config.upload.restic;
+  const host = resolvedHost(config, 'resticRepositoryFromConfig');
+  if (!r.repository) throw new ConfigError('upload.restic.repository is required when upload.backend is restic', ['/upload/restic/repository: required']);
+  return openResticRepository({
+    repository: r.repository,
+    ...(r.password ? { password: r.password } : {}),
+    ...(r.password_file ? { passwordFile: r.password_file } : {}),
+    host,
+    logger,
+    timeZone: config.timezone,
+    staleLockAgeSeconds: r.stale_lock_minutes * 60,
+  });
+}
+
+/** The configured backend: an rclone remote (default), or a restic repository. Throws ConfigError on a bad config. */
+export function backendFromConfig(config: ControllerConfig, logger: Logger): UploadBackend {
+  const u = config.upload;
+  if (u.backend === 'restic') {
+    return resticBackend(resticRepositoryFromConfig(config, logger), logger, `restic ${(u.restic.repository ?? '').replace(/\/\/[^@/]*@/, '//***@')}`);
+  }
+  const remote = createRcloneRemote({ remote: u.remote, host: resolvedHost(config, 'backendFromConfig'), ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
+  return rcloneBackend(remote, u.remote);
+}
+
+/**
+ * `config.host` must be resolved first (resolveHost from @baqup/docker): it names this controller's directory on the
+ * remote (`{remote}/{host}`) and its restic snapshots' `--host`; guessing it here (os.hostname() is a container id)
+ * would write and look in the wrong place (docs/adr/0007-remote-host-layout.md).
+ */
+function resolvedHost(config: ControllerConfig, caller: string): string {
+  if (!config.host) throw new TypeError(`${caller}: config.host is not resolved (call resolveHost first)`);
+  return config.host;
+}
