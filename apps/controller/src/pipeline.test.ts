@@ -6,7 +6,7 @@ import { map, mergeMap, of, tap, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { BackupJob, BackupResult, CompressedJob, DumpedJob, JobFlow, LogFields, StagedJob } from '@baqup/core';
-import { failedResult } from '@baqup/core';
+import { failedResult, HoldRefusedError } from '@baqup/core';
 import { runPipeline, type JobSkipped } from '@baqup/scheduler';
 import { upload, type UploadedJob } from '@baqup/upload';
 import { backupPipeline, type Stages } from './pipeline.js';
@@ -123,5 +123,39 @@ describe('the controller pipeline', () => {
       const pipeline = backupPipeline({ logger: memoryLogger(), halted: () => undefined }, fakeStages(cold as Cold, log, { uploadConcurrency: 2 }));
       expectObservable(jobs$.pipe(runPipeline(pipeline, { concurrency: 2 }), map(show))).toBe('5000ms (ab) 2996ms c', { a: 'ok:a1', b: 'ok:b1', c: 'ok:c1' });
     });
+  });
+
+  it('a job still queued when the controller stops is skipped (reason stopping) when its slot comes: nothing dumped, no job.failed', () => {
+    const log: string[] = [];
+    const logger = memoryLogger();
+    let stopping = false;
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      // One dump slot: a1 dumps 0–2 s and uploads 2–5 s; b1 waits for the slot, which frees at 2 s, after the stop at 1 s.
+      const jobs$ = hot('(ab)', { a: job('a', 'a1'), b: job('b', 'b1') });
+      const pipeline = backupPipeline({ logger, halted: () => undefined }, fakeStages(cold as Cold, log, { dumpConcurrency: 1 }));
+      cold('1000ms x').subscribe(() => (stopping = true));
+      const out$ = jobs$.pipe(runPipeline(pipeline, { concurrency: 1, logger, stopping: () => stopping }), map((r) => ('kind' in r ? `skip:${r.job.id}:${r.reason}` : show(r))));
+      expectObservable(out$).toBe('2000ms s 2999ms a', { s: 'skip:b1:stopping', a: 'ok:a1' });
+      flush();
+    });
+    expect(log).toEqual(['dump:a1', 'upload:a1']);
+    expect(logger.lines.filter((l) => String(l.event).startsWith('job.') && l.event !== 'job.queued').map((l) => `${l.event}:${l.job_id}`)).toEqual([
+      'job.started:a1', 'job.skipped:b1', 'job.succeeded:a1',
+    ]);
+  });
+
+  it('a cold hold refused because the controller is stopping is logged as job.skipped, not job.failed', () => {
+    const logger = memoryLogger();
+    const holds = { closed: true };
+    const refusing: Stages = {
+      ...fakeStages((() => of()) as unknown as Cold, []),
+      dump: (onStart) => map((j: BackupJob) => failedResult(j, j.triggeredAt, onStart(j) ?? { code: HoldRefusedError.code, message: 'the controller is stopping' })),
+    };
+    testScheduler().run(({ hot, expectObservable }) => {
+      const jobs$ = hot('a', { a: job('a', 'a1') });
+      const pipeline = backupPipeline({ logger, halted: () => undefined, holds }, refusing);
+      expectObservable(jobs$.pipe(runPipeline(pipeline, { concurrency: 1 }), map(show))).toBe('f', { f: 'failed:a1' });
+    });
+    expect(logger.lines.filter((l) => String(l.event).startsWith('job.')).map((l) => `${l.event}:${l.reason ?? ''}`)).toEqual(['job.started:', 'job.skipped:stopping']);
   });
 });
