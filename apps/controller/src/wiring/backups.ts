@@ -42,7 +42,7 @@ export interface BackupsDeps {
 }
 
 export interface Backups {
-  /** The job queue while it takes jobs; undefined once shutdown began draining it. */
+  /** The job queue; undefined once the shutdown's teardown began. */
   jobs: () => Jobs | undefined;
   /** Stops taking jobs; resolves when the running ones have finished. */
   drain: () => Promise<void>;
@@ -118,11 +118,10 @@ export function startBackups(d: BackupsDeps): Backups {
   return {
     jobs: () => jobs,
     drain: async () => {
-      const running = jobs;
-      jobs = undefined;
-      await running?.drain();
+      await jobs?.drain();
     },
     stop: () => {
+      jobs = undefined;
       subscription.unsubscribe();
       staleWatch.stop();
       halt.stop();
