@@ -158,4 +158,42 @@ describe('the controller pipeline', () => {
     });
     expect(logger.lines.filter((l) => String(l.event).startsWith('job.')).map((l) => `${l.event}:${l.reason ?? ''}`)).toEqual(['job.started:', 'job.skipped:stopping']);
   });
+
+  it('each started job is told to onStarted (halted ones too, stopping-skipped ones not); its result waits for onFinished (post_exec) before it leaves', () => {
+    const log: string[] = [];
+    const seen: string[] = [];
+    let stopping = false;
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      // One dump slot: a1 dumps 0–2 s, uploads 2–5 s, then its post_exec takes 1 s (out at 6 s); b1's slot comes at 2 s,
+      // after the stop at 1 s: skipped, never started, no post_exec.
+      const jobs$ = hot('(ab)', { a: job('a', 'a1'), b: job('b', 'b1') });
+      const pipeline = backupPipeline(
+        {
+          logger: memoryLogger(),
+          halted: () => undefined,
+          onStarted: (j) => void seen.push(`started:${j.id}`),
+          onFinished: (r) => {
+            seen.push(`post_exec:${r.job.id}`);
+            return cold('1000ms (x|)');
+          },
+        },
+        fakeStages(cold as Cold, log, { dumpConcurrency: 1 }),
+      );
+      cold('1000ms x').subscribe(() => (stopping = true));
+      const out$ = jobs$.pipe(runPipeline(pipeline, { concurrency: 1, stopping: () => stopping }), map(show));
+      expectObservable(out$).toBe('2000ms s 3999ms a', { s: 'skip:b1', a: 'ok:a1' });
+      flush();
+    });
+    expect(seen).toEqual(['started:a1', 'post_exec:a1']);
+    // A halted controller still starts the job (its post_exec runs for the refusal, as the pre-port runner did).
+    const halted: string[] = [];
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const pipeline = backupPipeline(
+        { logger: memoryLogger(), halted: () => 'staging disk full', onStarted: (j) => void halted.push(`started:${j.id}`), onFinished: (r) => of(halted.push(`post_exec:${r.job.id}:${r.error?.code ?? ''}`)) },
+        fakeStages(cold as Cold, []),
+      );
+      expectObservable(hot('a', { a: job('a', 'a1') }).pipe(runPipeline(pipeline, { concurrency: 1 }), map(show))).toBe('f', { f: 'failed:a1' });
+    });
+    expect(halted).toEqual(['started:a1', 'post_exec:a1:BAQUP_CONTROLLER_HALTED']);
+  });
 });

@@ -2,7 +2,7 @@
 // all the way (each stage catches inside its own inner stream; a failed job passes the later stages untouched), and
 // come out as one BackupResult each (or the queue's JobSkipped for a job the stopping controller did not start).
 // The controller only composes; each stage's logic lives in its package.
-import { from, map, mergeMap, of, pipe, type OperatorFunction } from 'rxjs';
+import { concat, from, ignoreElements, map, mergeMap, of, pipe, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, targetName, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
@@ -61,8 +61,8 @@ export function backupPipeline(
     holds?: { closed: boolean };
     /** Told when a job gets its dump slot and runs (the job registry's `running`, the history's start, post_exec owed, the start ping). */
     onStarted?: (job: BackupJob) => void;
-    /** Awaited for each result before it leaves the pipeline (post_exec, then the end ping); never rejects. */
-    onFinished?: (result: BackupResult) => Promise<void>;
+    /** Waited for (to its end) for each result before it leaves the pipeline (post_exec, then the end ping); never errors. */
+    onFinished?: (result: BackupResult) => ObservableInput<unknown>;
   },
   stages: Stages,
 ): (queue: JobQueueControl) => OperatorFunction<BackupJob, BackupResult | JobSkipped> {
@@ -91,7 +91,7 @@ export function backupPipeline(
       stages.upload,
       stages.prune,
       map((flow) => (flow.kind === 'failed' && skipped.get(flow.result.job)) || report(flow, logger, deps.holds)),
-      mergeMap((r) => (finished === undefined || 'kind' in r ? of(r) : from(finished(r)).pipe(map(() => r)))),
+      mergeMap((r) => (finished === undefined || 'kind' in r ? of(r) : concat(from(finished(r)).pipe(ignoreElements()), of(r)))),
     );
 }
 
