@@ -1,24 +1,22 @@
 // The dashboard in a real browser (playwright-core driving Debian's chromium, installed by scripts/ensure-tools.mjs)
 // against the BUILT controller and real labelled sqlite containers: the token is asked for on the first action;
 // "back up now" produces a run that appears without a reload; the verdict changes when a backup fails. Each view is
-// photographed at desktop and phone width into docs/dashboard/ (the README shows them).
-import { existsSync, mkdirSync } from 'node:fs';
+// photographed at desktop and phone width into docs/dashboard/ (the README shows them) with BAQUP_E2E_SCREENSHOTS=1.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, execIn, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { useControllerCleanup } from '../src/controller-process.js';
-import { repoRoot } from '../src/paths.js';
 import { appIdle } from './dump-fixtures.js';
 import { startBaqup, type Baqup } from './restore-fixtures.js';
+import { screenshots, shoot, SHOTS, VIEWPORTS } from './dashboard-shots.js';
 
 useCleanup();
 useControllerCleanup();
 
 const CHROMIUM = process.env.BAQUP_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const TOKEN = 'restore-e2e-token'; // startBaqup's
-const SHOTS = join(repoRoot, 'docs/dashboard');
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
 let browser: Browser | undefined;
 let baqup: Baqup | undefined;
@@ -39,15 +37,6 @@ async function sqliteApp(): Promise<TestContainer> {
 }
 
 const row = (page: Page, key: string) => page.locator(`[data-testid="target-row"][data-key="${key}"]`);
-
-async function shoot(page: Page, view: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const [name, size] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: join(SHOTS, `${view}-${name}.png`), fullPage: true });
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-}
 
 describe('the dashboard in a browser', () => {
   it('asks for the token once, shows a backup-now run without a reload, and turns the verdict when a backup fails', async () => {
@@ -101,7 +90,7 @@ describe('the dashboard in a browser', () => {
     await shoot(page, 'activity');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.click('a[href="#/"]');
-    await page.screenshot({ path: join(SHOTS, 'overview-dark.png') });
+    if (screenshots) await page.screenshot({ path: join(SHOTS, 'overview-dark.png') });
     await page.close();
   }, 240_000);
 });

@@ -6,6 +6,8 @@ import type { StreamState } from './stream.js';
 
 interface Actions {
   backupNow: (container: string, target?: string) => void;
+  /** Ask for the token, then run `retry` with it. */
+  askToken: (retry?: () => void) => void;
   message: string | undefined;
   streamState: StreamState;
 }
@@ -31,7 +33,7 @@ export function ActionsProvider({ askToken, streamState, children }: { askToken:
     [askToken],
   );
   return (
-    <Ctx.Provider value={{ backupNow, message, streamState }}>
+    <Ctx.Provider value={{ backupNow, askToken, message, streamState }}>
       {children}
       <div className="toast" role="status" aria-live="polite" data-testid="message">{message}</div>
     </Ctx.Provider>

@@ -1,6 +1,6 @@
 // The shell: header with the views, the stream's state and the token; the view named by the URL's hash (so the
 // page works from any sub-path and a reload keeps the view).
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type JSX } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { currentToken, onTokenChange, setToken } from './api.js';
 import { connectStream } from './data.js';
@@ -10,12 +10,33 @@ import { ActionsProvider } from './actions.js';
 import { Overview } from './views/overview.js';
 import { Targets } from './views/targets.js';
 import { Activity } from './views/activity.js';
+import { Settings } from './views/settings.js';
+import { TargetDetail } from './views/target.js';
+import { RestoreWizard } from './views/restore.js';
 
 const VIEWS = [
   { hash: '#/', name: 'Overview', View: Overview },
   { hash: '#/targets', name: 'Targets', View: Targets },
   { hash: '#/activity', name: 'Activity', View: Activity },
+  { hash: '#/settings', name: 'Settings', View: Settings },
 ] as const;
+
+/** `#/target/{container}/{target}` and `#/restore/{container}/{target}[/{at}]`: a view with parameters, or undefined. */
+function routed(hash: string): { nav: string; view: JSX.Element } | undefined {
+  const [, kind, ...rest] = hash.split('/');
+  const parts = rest.map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const [container, target, at] = parts;
+  if (!container || !target) return undefined;
+  if (kind === 'target') return { nav: '#/targets', view: <TargetDetail key={hash} container={container} target={target} /> };
+  if (kind === 'restore') return { nav: '#/targets', view: <RestoreWizard key={hash} container={container} target={target} {...(at ? { at } : {})} /> };
+  return undefined;
+}
 
 function useHash(): string {
   const [hash, setHash] = useState(() => location.hash || '#/');
@@ -51,7 +72,8 @@ export function App() {
     if (streamState.phase === 'unauthorized') setAsking(true);
   }, [streamState.phase]);
 
-  const current = VIEWS.find((v) => v.hash === hash) ?? VIEWS[0];
+  const param = routed(hash);
+  const current = VIEWS.find((v) => v.hash === (param?.nav ?? hash)) ?? VIEWS[0];
   const askToken = (retry?: () => void) => {
     pending.current = retry;
     setAsking(true);
@@ -74,7 +96,7 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <current.View />
+        {param ? param.view : <current.View />}
       </main>
       {asking && (
         <TokenDialog

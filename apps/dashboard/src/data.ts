@@ -2,7 +2,7 @@
 // the history routes are fetched on demand. A route that is not there (no history: 503) reads as empty.
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch } from './api.js';
-import type { ContainerView, DaySummary, JobView, StatusView, TargetSummary } from './model.js';
+import type { BackupEntry, ContainerView, DaySummary, JobView, RunRecord, StatusView, TargetSummary, UnprotectedContainer } from './model.js';
 import { verifiedKeys } from './model.js';
 import { openStream, type StreamHandle } from './stream.js';
 import type { SseEvent } from './sse.js';
@@ -71,3 +71,20 @@ export const useDays = (container: string, target: string) =>
     queryFn: ({ signal }) => optional(async () => (await apiFetch<{ days: DaySummary[] }>(`history/days?container=${encodeURIComponent(container)}&target=${encodeURIComponent(target)}&days=30`, { signal })).days, []),
     staleTime: 60_000,
   });
+
+const q = (params: Record<string, string | undefined>) =>
+  Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(v!)}`).join('&');
+
+export const useUnprotected = () =>
+  useQuery({ queryKey: ['unprotected'], queryFn: ({ signal }) => apiFetch<{ checked: number; checked_at: string; containers: UnprotectedContainer[]; problems: Array<{ container: string; message: string }> }>('unprotected', { signal }), staleTime: 30_000, refetchInterval: 60_000 });
+
+export const useBackups = (container: string, target: string) =>
+  useQuery({ queryKey: [...keys.history, 'backups', container, target], queryFn: ({ signal }) => apiFetch<{ backups: BackupEntry[]; problems: Array<{ source: string; message: string }> }>(`backups?${q({ container, target })}`, { signal }), staleTime: 30_000 });
+
+export const useRuns = (container: string, target: string) =>
+  useQuery({ queryKey: [...keys.history, 'runs', container, target], queryFn: ({ signal }) => optional(async () => (await apiFetch<{ runs: RunRecord[] }>(`runs?${q({ container, target, limit: '200' })}`, { signal })).runs, []), staleTime: 30_000 });
+
+export const useDrills = (container: string) =>
+  useQuery({ queryKey: [...keys.history, 'drills', container], queryFn: ({ signal }) => optional(async () => (await apiFetch<{ records: Array<Record<string, unknown>> }>(`history/drills?${q({ container, limit: '50' })}`, { signal })).records, []), staleTime: 60_000 });
+
+export const useConfig = () => useQuery({ queryKey: ['config'], queryFn: ({ signal }) => apiFetch<{ config: Record<string, unknown> }>('config', { signal }), staleTime: Infinity });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counts, targetRows, verdict, verifiedKeys, type ContainerView, type TargetView } from './model.js';
+import { confirmed, counts, farFromUsual, flatten, median, targetRows, verdict, verifiedKeys, type ContainerView, type TargetView } from './model.js';
 import { ago, bytes, progress } from './format.js';
 
 const target = (instance: string, status: TargetView['status'], extra: Partial<TargetView> = {}): TargetView => ({ key: `app/postgres-${instance}`, type: 'postgres', instance, schedule: 'daily', compress: 'zstd', status, ...extra });
@@ -48,5 +48,25 @@ describe('format', () => {
     expect(ago(undefined, now)).toBe('never');
     expect(progress(500, 1000, '2026-12-07T11:59:50Z', now)).toEqual({ rate: 50, fraction: 0.5, etaMs: 10_000 });
     expect(progress(500, undefined, '2026-12-07T11:59:50Z', now)).toEqual({ rate: 50 });
+  });
+});
+
+describe('target detail and settings helpers', () => {
+  it('marks values far from the median, none with fewer than 3', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeUndefined();
+    expect(farFromUsual([100, 110, 90, 400, 30])).toEqual([false, false, false, true, true]);
+    expect(farFromUsual([1, 1000])).toEqual([false, false]);
+    expect(farFromUsual([0, 0, 0])).toEqual([false, false, false]);
+  });
+
+  it('flattens a config to dotted keys, and confirms only the exact name', () => {
+    expect(flatten({ api: { token: '[redacted]', protect_reads: false }, on_failure: ['a', 'b'], empty: {}, list: [] })).toEqual([
+      ['api.token', '[redacted]'], ['api.protect_reads', 'false'], ['on_failure', 'a, b'], ['empty', '{}'], ['list', '[]'],
+    ]);
+    expect(confirmed(' app ', 'app')).toBe(true);
+    expect(confirmed('ap', 'app')).toBe(false);
+    expect(confirmed('', '')).toBe(false);
   });
 });

@@ -15,6 +15,9 @@ export interface TargetView {
   schedule: string;
   cron?: string;
   compress: string;
+  retention?: Record<string, unknown>;
+  databases?: 'all' | string[];
+  path?: string;
   status: 'healthy' | 'warning' | 'error' | 'unknown';
   nextRun?: string;
   lastRun?: string;
@@ -184,3 +187,104 @@ export function verifiedKeys(records: ReadonlyArray<{ container?: unknown; targe
   for (const r of records) if ((r.success === true || r.success === 1) && typeof r.container === 'string' && typeof r.target === 'string') out.add(`${r.container}/${r.target}`);
   return out;
 }
+
+/** One entry of GET /api/unprotected. */
+export interface UnprotectedContainer {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  targets: Array<{ type: string; instance: string; reason: string }>;
+  notes: string[];
+}
+
+/** One entry of GET /api/backups. */
+export interface BackupEntry {
+  container: string;
+  target: string;
+  timestamp: string;
+  date: string;
+  file: string;
+  compression: string;
+  size?: number;
+  location: 'local' | 'remote' | 'both' | 'restic';
+  sha256?: string;
+  trigger?: string;
+  complete?: boolean;
+  uploaded?: boolean;
+  remote_path?: string;
+  snapshot?: string;
+}
+
+/** One entry of GET /api/runs. */
+export interface RunRecord {
+  id: string;
+  container: string;
+  target: string;
+  schedule: string;
+  trigger: string;
+  queued_at?: string;
+  started_at?: string;
+  finished_at: string;
+  success: boolean;
+  duration_ms?: number;
+  raw_bytes?: number;
+  stored_bytes?: number;
+  sha256?: string;
+  file?: string;
+  location?: string;
+  upload?: string;
+  error_code?: string;
+  error_message?: string;
+}
+
+/** What POST /api/restores answers (a dry run or the restore). */
+export interface RestoreReport {
+  dryRun: boolean;
+  container: string;
+  target: string;
+  timestamp: string;
+  file: string;
+  size?: number;
+  side: string;
+  into: string;
+  configFrom?: string;
+  steps: string[];
+  notes: string[];
+  checksum?: string;
+  content?: string;
+  done: string[];
+  safety?: { taken: true; timestamp: string; rollback: string } | { taken: false; why: string };
+  durationMs: number;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Which values are far from the usual: more than twice, or less than half, the median of all of them. With fewer
+ * than 3 values there is no usual yet, so none is marked.
+ */
+export function farFromUsual(values: readonly number[]): boolean[] {
+  const m = median(values);
+  if (values.length < 3 || m === undefined || m <= 0) return values.map(() => false);
+  return values.map((v) => v > 2 * m || v < m / 2);
+}
+
+/** A nested config as `a.b.c` → value rows, arrays and scalars as leaves, in the config's order. */
+export function flatten(value: unknown, prefix = ''): Array<[string, string]> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return [[prefix, '{}']];
+    return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  }
+  if (Array.isArray(value)) return [[prefix, value.length === 0 ? '[]' : value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')]];
+  return [[prefix, value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)]];
+}
+
+/** The wizard's confirmation: the destination container's name typed exactly. */
+export const confirmed = (typed: string, destination: string): boolean => typed.trim() === destination && destination.length > 0;

@@ -21,6 +21,9 @@ import { historyRoutes } from '../history/routes.js';
 import { dashboardRoutes } from '../http/dashboard-routes.js';
 import { controllerStream, streamRoutes } from '../http/stream-routes.js';
 import { dashboardDir } from '@baqup/dashboard';
+import { catalogRoutes } from '../catalog-routes.js';
+import { configRoutes } from '../http/config-routes.js';
+import { UnprotectedScanner, unprotectedRoutes } from '../http/unprotected-routes.js';
 
 export interface ApiDeps {
   config: ControllerConfig;
@@ -28,7 +31,7 @@ export interface ApiDeps {
   holds: ContainerHolds;
   store: StateStore;
   logger: Logger;
-  redactor: Pick<Redactor, 'add'>;
+  redactor: Pick<Redactor, 'add' | 'redact'>;
   sources: BackupSources;
   desired: () => DesiredState;
   jobs: () => Jobs | undefined;
@@ -57,6 +60,9 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       backupRoutes(d.desired, d.jobs),
       restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
       historyRoutes(() => d.recorder?.history, config.timezone),
+      catalogRoutes(d.sources),
+      unprotectedRoutes(new UnprotectedScanner(d.docker, config)),
+      configRoutes(config, (t) => d.redactor.redact(t)),
       dashboardRoutes(dashboardDir),
       streamRoutes(controllerStream(d.store, d.registry, d.halted)),
       healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),

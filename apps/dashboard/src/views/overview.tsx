@@ -3,6 +3,7 @@ import { useActions } from '../actions.js';
 import { ago } from '../format.js';
 import { verdict } from '../model.js';
 import { useRows } from './use-rows.js';
+import { Unprotected } from './unprotected.js';
 
 export function Overview() {
   const { containers, status, counts: c, loading, error } = useRows();
@@ -62,6 +63,7 @@ export function Overview() {
           ))}
         </ul>
       )}
+      <Unprotected />
     </section>
   );
 }

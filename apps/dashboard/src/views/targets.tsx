@@ -4,6 +4,7 @@ import { ago, bytes, duration } from '../format.js';
 import type { TargetRow } from '../model.js';
 import { Strip } from './strip.js';
 import { useRows } from './use-rows.js';
+import { targetHash } from './target.js';
 
 const TONE: Record<TargetRow['health'], string> = { ok: 'ok', overdue: 'warn', failing: 'bad', pending: 'muted' };
 
@@ -35,7 +36,7 @@ export function Targets() {
               <tr key={r.key} className={`tone-${TONE[r.health]}`} data-testid="target-row" data-key={r.key} data-health={r.health}>
                 <th scope="row">
                   <span className={`dot ${TONE[r.health]}`} aria-hidden="true" />
-                  {r.container} <span className="muted">{r.target}</span>
+                  <a href={targetHash(r.container, r.target)}>{r.container} <span className="muted">{r.target}</span></a>
                   <div className="sub">{r.running ? 'running' : r.queued ? 'queued' : r.health}{r.verified ? ' · verified' : ''}</div>
                   {r.lastError && r.health === 'failing' && <div className="sub bad">{r.lastError}</div>}
                 </th>

@@ -1,0 +1,122 @@
+// One target: what it is (effective config), its 30 days, size and duration per run (runs far from the usual
+// marked), its run history, the backups on staging, the remote and restic (each restorable from here), its drills.
+import { useActions } from '../actions.js';
+import { useBackups, useDrills, useRuns } from '../data.js';
+import { ago, bytes, duration } from '../format.js';
+import { Bars } from './chart.js';
+import { Strip } from './strip.js';
+import { useRows } from './use-rows.js';
+
+export const targetHash = (container: string, target: string) => `#/target/${encodeURIComponent(container)}/${encodeURIComponent(target)}`;
+export const restoreHash = (container: string, target: string, at?: string) => `#/restore/${encodeURIComponent(container)}/${encodeURIComponent(target)}${at ? `/${encodeURIComponent(at)}` : ''}`;
+
+const short = (sha?: string) => (sha ? `${sha.slice(0, 12)}…` : '—');
+const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '—');
+
+export function TargetDetail({ container, target }: { container: string; target: string }) {
+  const { containers, rows, loading } = useRows();
+  const { backupNow } = useActions();
+  const runs = useRuns(container, target);
+  const backups = useBackups(container, target);
+  const drills = useDrills(container);
+  const c = containers.find((x) => x.name === container);
+  const t = c?.targets.find((x) => `${x.type}-${x.instance}` === target);
+  const row = rows.find((r) => r.key === `${container}/${target}`);
+  if (loading) return <p aria-busy="true">Loading…</p>;
+  const ok = (runs.data ?? []).filter((r) => r.success).slice().reverse();
+  const myDrills = (drills.data ?? []).filter((d) => d.target === target);
+  return (
+    <section aria-labelledby="target-title">
+      <p><a href="#/targets">← Targets</a></p>
+      <h1 id="target-title" data-testid="target-title">{container} <span className="muted">{target}</span></h1>
+      {!t && <p className="warn">This target is not among the labelled containers now; its history and backups are shown.</p>}
+      {row && (
+        <p className={row.health === 'failing' ? 'bad' : row.health === 'overdue' ? 'warn' : ''} data-testid="target-health">
+          {row.health}{row.verified ? ' · verified restorable' : ' · not yet verified'} · last backup {ago(row.lastSuccess)} · next {ago(row.nextRun)}
+          {row.lastError && row.health === 'failing' && <> · {row.lastError}</>}
+        </p>
+      )}
+      <div className="row">
+        {t && <button type="button" disabled={row?.running || row?.queued} onClick={() => backupNow(container, target)}>Back up now</button>}
+        <a className="button secondary" href={restoreHash(container, target)}>Restore…</a>
+      </div>
+      {t && (
+        <>
+          <h2>Effective config</h2>
+          <dl className="facts" data-testid="target-config">
+            <dt>Engine</dt><dd>{t.type}</dd>
+            <dt>Instance</dt><dd>{t.instance}</dd>
+            <dt>Schedule</dt><dd>{t.schedule}{t.cron ? <> (<code>{t.cron}</code>)</> : null}</dd>
+            <dt>Compression</dt><dd>{t.compress}</dd>
+            {t.path && (<><dt>Path</dt><dd><code>{t.path}</code></dd></>)}
+            {t.databases && (<><dt>Databases</dt><dd>{Array.isArray(t.databases) ? t.databases.join(', ') : t.databases}</dd></>)}
+            {t.retention && (<><dt>Retention</dt><dd><code>{JSON.stringify(t.retention)}</code></dd></>)}
+            <dt>Stopped for backup</dt><dd>{c?.stop ? 'yes (cold)' : 'no'}</dd>
+          </dl>
+        </>
+      )}
+      <h2>Last 30 days</h2>
+      <Strip container={container} target={target} />
+      <div className="charts">
+        <Bars title="Size" testId="chart-size" values={ok.map((r) => r.stored_bytes ?? 0)} labels={ok.map((r) => when(r.finished_at))} format={bytes} />
+        <Bars title="Duration" testId="chart-duration" values={ok.map((r) => r.duration_ms ?? 0)} labels={ok.map((r) => when(r.finished_at))} format={duration} />
+      </div>
+      <h2>Backups</h2>
+      {backups.isPending ? <p aria-busy="true">Listing…</p> : backups.error ? <p className="bad">Could not list the backups: {backups.error.message}</p> : (
+        <>
+          {backups.data!.problems.map((p, i) => <p key={i} className="warn">{p.source}: {p.message}</p>)}
+          {backups.data!.backups.length === 0 ? <p className="muted">No backup of this target on staging, the remote or restic.</p> : (
+            <div className="table-wrap">
+              <table className="backups">
+                <thead><tr><th scope="col">Taken</th><th scope="col">Where</th><th scope="col">Size</th><th scope="col">Trigger</th><th scope="col">sha256</th><th scope="col"><span className="sr">Action</span></th></tr></thead>
+                <tbody>
+                  {backups.data!.backups.slice().reverse().map((b) => (
+                    <tr key={`${b.timestamp}-${b.location}-${b.snapshot ?? ''}`} data-testid="backup-row" data-timestamp={b.timestamp} data-location={b.location}>
+                      <th scope="row">{when(b.date)} <div className="sub"><code>{b.timestamp}</code></div></th>
+                      <td>{b.location === 'local' ? 'staging' : b.location === 'both' ? 'staging + remote' : b.location}{b.snapshot ? ` ${b.snapshot}` : ''}{b.complete === false ? <div className="sub bad">incomplete</div> : null}</td>
+                      <td>{bytes(b.size)}</td>
+                      <td>{b.trigger ?? '—'}</td>
+                      <td><code title={b.sha256}>{short(b.sha256)}</code></td>
+                      <td><a href={restoreHash(container, target, b.timestamp)} aria-label={`Restore ${b.timestamp}`}>Restore</a></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <h2>Runs</h2>
+      {(runs.data ?? []).length === 0 ? <p className="muted">No run recorded.</p> : (
+        <div className="table-wrap">
+          <table className="runs">
+            <thead><tr><th scope="col">Started</th><th scope="col">Result</th><th scope="col">Duration</th><th scope="col">Size</th><th scope="col">sha256</th><th scope="col">Stored</th></tr></thead>
+            <tbody>
+              {runs.data!.map((r) => (
+                <tr key={r.id} data-testid="run-row" data-success={String(r.success)} data-trigger={r.trigger}>
+                  <th scope="row">{when(r.started_at ?? r.finished_at)} <div className="sub">{r.trigger} · job <code>{r.id}</code></div></th>
+                  <td className={r.success ? 'ok' : 'bad'}>{r.success ? 'ok' : `failed${r.error_message ? `: ${r.error_message}` : ''}`}</td>
+                  <td>{duration(r.duration_ms)}</td>
+                  <td>{bytes(r.stored_bytes)}</td>
+                  <td><code title={r.sha256}>{short(r.sha256)}</code></td>
+                  <td>{r.location ?? '—'}{r.upload === 'failed' ? <div className="sub bad">upload failed</div> : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>Drills</h2>
+      {myDrills.length === 0 ? <p className="muted">No drill recorded: nothing has proven this target restorable yet.</p> : (
+        <ul>
+          {myDrills.map((d) => (
+            <li key={String(d.id)} className={d.success ? 'ok' : 'bad'}>
+              {when(String(d.finished_at))}: {d.success ? 'restored and checked' : `failed: ${String(d.error_message ?? '')}`}
+              {typeof d.restore_ms === 'number' ? ` · restore ${duration(d.restore_ms)}` : ''} · backup <code>{String(d.backup)}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

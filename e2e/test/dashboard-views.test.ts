@@ -1,0 +1,122 @@
+// The dashboard's other views in a real browser (playwright-core driving Debian's chromium) against the BUILT
+// controller and real containers: an unlabelled postgres shows up as unprotected with the labels to add; a target's
+// detail lists its runs and its backups; the restore wizard (backup → in place → dry-run plan → typed confirmation)
+// brings the data back (row checksum) and shows the safety copy with its rollback command; Settings shows the
+// effective config with the token masked. Screenshots go to docs/dashboard/ only with BAQUP_E2E_SCREENSHOTS=1.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureImage, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { useControllerCleanup } from '../src/controller-process.js';
+import { appIdle } from './dump-fixtures.js';
+import { startBaqup, type Baqup } from './restore-fixtures.js';
+import { shoot, VIEWPORTS } from './dashboard-shots.js';
+
+useCleanup();
+useControllerCleanup();
+
+const CHROMIUM = process.env.BAQUP_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const TOKEN = 'restore-e2e-token'; // startBaqup's
+
+let browser: Browser | undefined;
+let baqup: Baqup | undefined;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`e2e: ${CHROMIUM} is missing; install Debian's chromium (scripts/ensure-tools.mjs --e2e does)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  await baqup?.ctl.stop();
+});
+
+const rows = (c: TestContainer) => sqliteSql(c, '/data/app.db', "SELECT group_concat(id || ':' || name, ',') FROM (SELECT id, name FROM items ORDER BY id);");
+
+async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser!.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The token typed once for the tab (what the dialog stores), so the reads and actions below go straight through.
+  await page.addInitScript(`sessionStorage.setItem('baqup.token', ${JSON.stringify(TOKEN)})`);
+  await page.goto(`http://${baqup!.ctl.api}/`);
+  await expect.poll(() => page.getByTestId('stream-state').textContent(), { timeout: 15_000 }).toBe('live');
+  return { page, pageErrors };
+}
+
+describe('the dashboard views in a browser', () => {
+  it('shows an unlabelled postgres as unprotected, a target with its runs and backups, restores through the wizard, and the settings masked', async () => {
+    baqup = await startBaqup({ api: { listen: '127.0.0.1:0', token: TOKEN, allow_restore: true } });
+    const [app, pg] = await Promise.all([
+      (async () => {
+        const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
+        await appIdle(c);
+        await sqliteSql(c, '/data/app.db', "INSERT INTO items (name) VALUES ('one'), ('two');");
+        return c;
+      })(),
+      startContainer({ image: await ensureImage('postgres'), env: { POSTGRES_PASSWORD: 'pg-secret-never-shown-7c1' }, wait: false }),
+    ]);
+    await baqup.waitTargets(app.name, 1);
+    const before = await rows(app);
+    expect(before).toMatch(/^1:one,2:two/);
+    const [firstJob] = await baqup.backup(app.name);
+    const firstAt = /(\d{8}T\d{6}Z)[^/]*$/.exec(firstJob!.path)![1]!;
+    await sqliteSql(app, '/data/app.db', "INSERT INTO items (name) VALUES ('three');");
+    await baqup.backup(app.name);
+    // What the restore must undo: rows deleted and changed after the first backup.
+    await sqliteSql(app, '/data/app.db', "DELETE FROM items WHERE name = 'one'; UPDATE items SET name = 'changed';");
+    expect(await rows(app)).not.toBe(before);
+
+    const { page, pageErrors } = await openPage();
+
+    // Overview: the unlabelled postgres is unprotected, with password_env named (never its value).
+    const unprotected = page.locator(`[data-testid="unprotected-container"][data-name="${pg.name}"]`);
+    await unprotected.waitFor({ timeout: 60_000 });
+    await unprotected.getByText('Labels to add').click();
+    const labels = await unprotected.getByTestId('suggested-labels').textContent();
+    expect(labels).toContain('backup.enabled: "true"');
+    expect(labels).toContain('backup.postgres.main.password_env: "POSTGRES_PASSWORD"');
+    expect(await page.content()).not.toContain('pg-secret-never-shown-7c1');
+    await expect.poll(() => page.locator(`[data-testid="unprotected-container"][data-name="${app.name}"]`).count()).toBe(0);
+    await shoot(page, 'overview-unprotected');
+
+    // Target detail: two runs, two backups on staging, the charts.
+    await page.click('a[href="#/targets"]');
+    await page.locator(`[data-testid="target-row"][data-key="${app.name}/sqlite-app"] a`).click();
+    await expect.poll(() => page.getByTestId('target-title').textContent()).toBe(`${app.name} sqlite-app`);
+    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="run-row"][data-success="true"][data-trigger="manual"]').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('backup-row').count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.getByTestId('chart-size').getAttribute('data-outliers')).toBe('0');
+    expect(await page.getByTestId('target-config').textContent()).toContain('/data/app.db');
+    await shoot(page, 'target');
+
+    // The wizard: the first backup, in place, the plan first, confirmed by typing the name.
+    await page.locator(`[data-testid="backup-row"][data-timestamp="${firstAt}"]`).getByRole('link', { name: /Restore/ }).click();
+    await page.getByRole('button', { name: 'Show the plan (dry run)' }).click();
+    const plan = page.getByTestId('restore-plan');
+    await plan.waitFor({ timeout: 60_000 });
+    expect(await plan.textContent()).toContain(firstAt);
+    expect(await rows(app)).not.toBe(before); // a dry run touches nothing
+    const restoreButton = page.getByRole('button', { name: 'Restore', exact: true });
+    expect(await restoreButton.isDisabled()).toBe(true);
+    await page.getByRole('textbox', { name: /to confirm/ }).fill(`${app.name}x`);
+    expect(await restoreButton.isDisabled()).toBe(true);
+    await page.getByRole('textbox', { name: /to confirm/ }).fill(app.name);
+    await shoot(page, 'restore');
+    await restoreButton.click();
+    await page.getByTestId('restore-result').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('restore-error').count()).toBe(0);
+    expect(await rows(app)).toBe(before); // the data is back, row for row
+    const rollback = await page.getByTestId('rollback').textContent();
+    expect(rollback).toMatch(new RegExp(`^baqup restore ${app.name} sqlite-app --at \\d{8}T\\d{6}Z --yes$`));
+
+    // Settings: the effective config, the token masked, nowhere on the page.
+    await page.click('a[href="#/settings"]');
+    await page.getByTestId('config').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="config"] tr[data-key="api.token"] td').textContent()).toBe('[redacted]');
+    expect(await page.locator('[data-testid="config"] tr[data-key="api.allow_restore"] td').textContent()).toBe('true');
+    expect(await page.content()).not.toContain(TOKEN);
+    await shoot(page, 'settings');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
