@@ -38,6 +38,7 @@ describe('GET /api/config', () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     for (const s of SECRETS) expect(text).not.toContain(s);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON answer walked by key
     const body = JSON.parse(text) as { config: Record<string, any> };
     expect(body.config.api).toMatchObject({ token: '[redacted]', protect_reads: true, listen: '127.0.0.1:0' });
     expect(body.config.upload.restic.password).toBe('[redacted]');

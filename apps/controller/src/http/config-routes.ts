@@ -45,7 +45,8 @@ const pingName = (url: string): string => {
 
 /** The config as the API shows it: see the file's comment. */
 export function safeConfig(config: ControllerConfig, redact: (text: string) => string = (t) => t): Record<string, unknown> {
-  const plain = JSON.parse(JSON.stringify(config)) as Record<string, any>; // Secrets → "[redacted]"
+  // Secrets → "[redacted]"; the shape is the config's, with strings where Secrets were.
+  const plain = JSON.parse(JSON.stringify(config)) as Omit<ControllerConfig, 'notifications'> & { notifications: Record<string, unknown> };
   const n = config.notifications;
   plain.notifications = {
     ...plain.notifications,
