@@ -2,8 +2,9 @@
 // controller and real containers: an unlabelled postgres shows up as unprotected with the labels to add; a target's
 // detail lists its runs and its backups; the restore wizard (backup → in place → dry-run plan → typed confirmation)
 // brings the data back (row checksum) and shows the safety copy with its rollback command; Settings shows the
-// effective config with the token masked. Screenshots go to docs/dashboard/ only with BAQUP_E2E_SCREENSHOTS=1.
+// effective config with the token masked, and "Send a test" reaches the ntfy channel (a real HTTP server here). Screenshots go to docs/dashboard/ only with BAQUP_E2E_SCREENSHOTS=1.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
@@ -44,7 +45,21 @@ async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
 
 describe('the dashboard views in a browser', () => {
   it('shows an unlabelled postgres as unprotected, a target with its runs and backups, restores through the wizard, and the settings masked', async () => {
-    baqup = await startBaqup({ api: { listen: '127.0.0.1:0', token: TOKEN, allow_restore: true } });
+    const posts: string[] = [];
+    const ntfy = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        posts.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => ntfy.listen(0, '127.0.0.1', r));
+    const ntfyPort = (ntfy.address() as { port: number }).port;
+    baqup = await startBaqup({
+      api: { listen: '127.0.0.1:0', token: TOKEN, allow_restore: true },
+      notifications: { on_failure: [`ntfy://127.0.0.1:${ntfyPort}/dashtopicsecret?scheme=http`] },
+    });
     const [app, pg] = await Promise.all([
       (async () => {
         const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
@@ -115,8 +130,16 @@ describe('the dashboard views in a browser', () => {
     expect(await page.locator('[data-testid="config"] tr[data-key="api.token"] td').textContent()).toBe('[redacted]');
     expect(await page.locator('[data-testid="config"] tr[data-key="api.allow_restore"] td').textContent()).toBe('true');
     expect(await page.content()).not.toContain(TOKEN);
+    const channels = await page.getByTestId('channels').textContent();
+    expect(channels).toContain(`127.0.0.1:${ntfyPort}`);
+    expect(channels).not.toContain('dashtopicsecret');
+    await page.getByRole('button', { name: 'Send a test' }).click();
+    await expect.poll(() => page.locator('[data-testid="test-delivery"][data-delivered="true"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(posts.some((p) => p.startsWith('POST /dashtopicsecret ') && p.includes('test'))).toBe(true);
+    expect(await page.content()).not.toContain('dashtopicsecret');
     await shoot(page, 'settings');
     expect(pageErrors).toEqual([]);
     await page.close();
+    await new Promise((r) => ntfy.close(r));
   }, 300_000);
 });

@@ -8,7 +8,8 @@ import { listBackups, locationOf, type BackupSources } from '@baqup/restore';
 import { errors, isoTime, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 
-const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
+// Docker's own rule for container names (and a target's `type-instance`): never a path a listing could climb out of.
+const name = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' } as const;
 
 const entrySchema = {
   type: 'object',

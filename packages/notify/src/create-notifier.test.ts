@@ -43,3 +43,29 @@ describe('onDelivery', () => {
     expect(told).toEqual([expect.objectContaining({ kind: 'failure', delivered: false, error: expect.stringMatching(/500/) })]);
   });
 });
+
+describe('test()', () => {
+  it("sends one test message to each of the config's channels now, and says which arrived", async () => {
+    const bodies: string[] = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        bodies.push(`${req.url} ${body}`);
+        res.writeHead(req.url === '/broken' ? 500 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const told: Delivery[] = [];
+    const n = createNotifier({ onFailure: [`ntfy://127.0.0.1:${(server.address() as { port: number }).port}/alerts?scheme=http`], webhook: [`${base}/hook`, `${base}/broken`], http: { retryLimit: 0 }, onDelivery: (d) => told.push(d) });
+    const deliveries = await n.test();
+    expect(deliveries.map((d) => [d.kind, d.delivered])).toEqual([['test', true], ['test', true], ['test', false]]);
+    expect(deliveries[2]!.error).toMatch(/500/);
+    expect(told).toEqual(deliveries);
+    expect(bodies.some((b) => b.startsWith('/alerts ') && b.includes('test'))).toBe(true);
+    expect(bodies.some((b) => b.startsWith('/hook ') && b.includes('test notification'))).toBe(true);
+    await n.close();
+    expect(await createNotifier({}).test()).toEqual([]);
+  });
+});

@@ -64,6 +64,11 @@ export interface Notifier {
   close(): Promise<void>;
   /** Forgets a target that no longer exists, so digests stop listing it. */
   forget(target: string): void;
+  /**
+   * Sends one test message to each channel of the config (not those only containers' labels name), now, outside the
+   * burst window; resolves with each delivery (kind `test`). Never rejects.
+   */
+  test(): Promise<Delivery[]>;
   /** Display names of the channels (safe to log). */
   readonly channels: readonly string[];
   /** Secrets found in the config's channel URLs and headers, to register with a log redactor. */
@@ -139,17 +144,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const scrub = (text: string, channel: Channel) =>
     redactSecrets(redact(text), channel.secrets);
 
-  async function deliver(channel: Channel, message: Message): Promise<void> {
+  async function deliver(channel: Channel, message: Message, kind: string = message.kind): Promise<Delivery> {
     const clean: Message = { ...message, title: redact(message.title), body: redact(message.body) };
     const deliverOptions = { source, ...(options.clickUrl ? { clickUrl: options.clickUrl } : {}) };
     try {
       if (channel.kind === 'email') await sendEmail(channel, clean, deliverOptions, http);
       else for (const request of buildRequests(channel, clean, deliverOptions)) await post(request, http, channel.displayName);
       logger.debug('notification sent', { notifier: channel.displayName, kind: message.kind, count: message.items.length });
-      told({ channel: channel.displayName, kind: message.kind, targets: message.items.map((item) => item.target), delivered: true });
+      const ok: Delivery = { channel: channel.displayName, kind, targets: message.items.map((item) => item.target), delivered: true };
+      told(ok);
+      return ok;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      told({ channel: channel.displayName, kind: message.kind, targets: message.items.map((item) => item.target), delivered: false, error: scrub(err instanceof Error ? err.message : String(err), channel) });
+      const failed: Delivery = { channel: channel.displayName, kind, targets: message.items.map((item) => item.target), delivered: false, error: scrub(err instanceof Error ? err.message : String(err), channel) };
+      told(failed);
       logger.error('notification could not be delivered', {
         event: 'notify.failed',
         notifier: channel.displayName,
@@ -158,6 +166,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         targets: message.items.slice(0, 10).map((item) => item.target),
         error: { message: scrub(err instanceof Error ? err.message : String(err), channel), code: typeof code === 'string' ? code : NotifyDeliveryError.code },
       });
+      return failed;
     }
   }
 
@@ -240,6 +249,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return [...routed.values()].map((r) => r.channel.displayName);
     },
     secrets: configSecrets,
+    async test() {
+      const time = clock();
+      const message: Message = {
+        kind: 'ok',
+        title: `${source}: test notification`,
+        body: `A test message sent from the ${source} dashboard at ${new Date(time).toISOString()}: this channel works.`,
+        priority: 3,
+        tags: ['test_tube'],
+        items: [],
+        time,
+      };
+      const configured = [...routed.values()].filter((r) => r.roles !== NO_ROLES).map((r) => r.channel);
+      return Promise.all(configured.map((channel) => deliver(channel, message, 'test')));
+    },
     notify(event) {
       if (closed) return Promise.resolve();
       try {

@@ -108,7 +108,7 @@ export const RECORD_SCHEMAS = {
     type: 'object',
     description: 'kind notifications: a message sent (or not) to a channel',
     required: ['id', 'at', 'channel', 'kind', 'delivered'],
-    properties: { id: recordId, at: isoTime, channel: str, kind: { ...str, description: '`failure`, `ok` or `digest`' }, container: str, target: str, delivered: { type: 'boolean' }, error: str },
+    properties: { id: recordId, at: isoTime, channel: str, kind: { ...str, description: '`failure`, `ok`, `digest`, or `test` (POST /api/notifications/test)' }, container: str, target: str, delivered: { type: 'boolean' }, error: str },
   },
   discovery: {
     type: 'object',

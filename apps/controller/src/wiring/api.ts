@@ -21,7 +21,9 @@ import { historyRoutes } from '../history/routes.js';
 import { dashboardRoutes } from '../http/dashboard-routes.js';
 import { controllerStream, streamRoutes } from '../http/stream-routes.js';
 import { dashboardDir } from '@baqup/dashboard';
+import type { Notifier } from '@baqup/notify';
 import { catalogRoutes } from '../catalog-routes.js';
+import { notifyRoutes } from '../http/notify-routes.js';
 import { configRoutes } from '../http/config-routes.js';
 import { UnprotectedScanner, unprotectedRoutes } from '../http/unprotected-routes.js';
 
@@ -41,6 +43,8 @@ export interface ApiDeps {
   registry: JobRegistry;
   /** What /metrics renders. */
   metrics: ControllerMetrics;
+  /** POST /api/notifications/test. */
+  notifier: Pick<Notifier, 'test'>;
   /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
   recorder?: HistoryRecorder | undefined;
 }
@@ -63,6 +67,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       catalogRoutes(d.sources),
       unprotectedRoutes(new UnprotectedScanner(d.docker, config)),
       configRoutes(config, (t) => d.redactor.redact(t)),
+      notifyRoutes(d.notifier),
       dashboardRoutes(dashboardDir),
       streamRoutes(controllerStream(d.store, d.registry, d.halted)),
       healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),
