@@ -102,6 +102,12 @@ describe('the dashboard views in a browser', () => {
     await expect.poll(() => page.getByTestId('backup-row').count(), { timeout: 15_000 }).toBe(2);
     expect(await page.getByTestId('chart-size').getAttribute('data-outliers')).toBe('0');
     expect(await page.getByTestId('target-config').textContent()).toContain('/data/app.db');
+    // Retention: both manual backups kept, each with its rule; the next prune would delete nothing.
+    await page.getByTestId('prune-preview').waitFor({ timeout: 15_000 });
+    const sides = page.getByTestId('prune-side');
+    expect(await sides.count()).toBeGreaterThan(0);
+    for (const side of await sides.all()) expect(await side.getAttribute('data-deleted')).toBe('0');
+    expect(await page.getByTestId('retention').allTextContents()).toEqual([expect.stringMatching(/^manual/), expect.stringMatching(/^manual/)]);
     await shoot(page, 'target');
 
     // The wizard: the first backup, in place, the plan first, confirmed by typing the name.

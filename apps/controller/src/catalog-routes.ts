@@ -3,7 +3,8 @@
 // relative to their root (staging file name, path under the remote root), never as the remote's own string, which
 // may carry credentials.
 import type { FastifyInstance } from 'fastify';
-import { targetName } from '@baqup/core';
+import { ApiNoContainerError, silentLogger, targetName, triggerRetentionOf, type ControllerConfig, type DesiredState } from '@baqup/core';
+import { pruneTarget } from '@baqup/prune';
 import { listBackups, locationOf, type BackupSources } from '@baqup/restore';
 import { errors, isoTime, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
@@ -32,7 +33,27 @@ const entrySchema = {
   },
 } as const;
 
-export function catalogRoutes(sources: BackupSources): RouteGroup {
+const policySchema = { type: 'object', additionalProperties: true, description: 'keepLast, keepDaily, keepWeekly, keepMonthly, keepWithin' } as const;
+const sideSchema = {
+  type: 'object',
+  required: ['side', 'listed', 'keep', 'deleted'],
+  properties: {
+    side: { type: 'string', enum: ['staging', 'remote'] },
+    listed: { type: 'integer' },
+    keep: { type: 'array', items: { type: 'object', required: ['path', 'group', 'why'], properties: { path: { type: 'string' }, group: { type: 'string', description: '`schedule`, `manual` or `safety`: the retention group that keeps it' }, why: { type: 'string', description: '`daily 3/7, weekly 2/4`, `manual (last 2/5)`' } } } },
+    deleted: { type: 'array', items: { type: 'string' }, description: 'what the next prune would delete (relative paths)' },
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  },
+} as const;
+
+export interface CatalogDeps {
+  sources: BackupSources;
+  config: ControllerConfig;
+  desired: () => DesiredState;
+}
+
+export function catalogRoutes(deps: CatalogDeps): RouteGroup {
+  const { sources } = deps;
   return (app: FastifyInstance) => {
     app.get<{ Querystring: { container?: string; target?: string } }>('/api/backups', {
       config: { access: 'read' },
@@ -71,6 +92,46 @@ export function catalogRoutes(sources: BackupSources): RouteGroup {
           ...(e.restic ? { snapshot: e.restic.shortId } : {}),
         })),
         problems,
+      };
+    });
+
+    app.get<{ Querystring: { container: string; target: string } }>('/api/backups/prune-preview', {
+      config: { access: 'read' },
+      schema: {
+        summary: "What retention keeps of one target's backups on staging and the remote, and why, and what the next prune would delete (a dry run: nothing is deleted)",
+        tags: ['restore'],
+        querystring: strictObject({ container: { ...name, description: 'container name' }, target: { ...name, description: '`type-instance`' } }, ['container', 'target']),
+        response: {
+          200: {
+            type: 'object',
+            required: ['container', 'target', 'schedule', 'policy', 'trigger_policies', 'sides'],
+            properties: {
+              container: { type: 'string' }, target: { type: 'string' }, schedule: { type: 'string' }, policy: policySchema,
+              trigger_policies: { type: 'object', required: ['manual', 'safety'], properties: { manual: policySchema, safety: policySchema } },
+              sides: { type: 'array', items: sideSchema, description: 'restic repositories are judged by restic forget: `baqup prune --dry-run` shows them' },
+            },
+          },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    }, async (req, reply) => {
+      const { container, target } = req.query;
+      const c = [...deps.desired().values()].find((x) => x.containerName === container);
+      const t = c?.targets.find((x) => `${x.type}-${x.instance}` === target);
+      const schedule = t ? c?.schedules[t.schedule] : undefined;
+      if (!c || !t || !schedule) {
+        return reply.code(404).send({ error: `no labelled target ${container}/${target} (its retention comes from its labels, so only a container Docker has now can be judged)`, code: ApiNoContainerError.code, field: 'query.target' });
+      }
+      const triggerPolicies = triggerRetentionOf(deps.config);
+      const sides = await pruneTarget({
+        stagingRoot: sources.stagingRoot,
+        ...(sources.rclone ? { remote: sources.rclone.ops } : {}),
+        container, type: t.type, instance: t.instance, schedule: schedule.name, policy: schedule.retention,
+        triggerRetention: triggerPolicies, dryRun: true, logger: silentLogger, timeZone: deps.config.timezone,
+      });
+      return {
+        container, target, schedule: schedule.name, policy: schedule.retention, trigger_policies: triggerPolicies,
+        sides: sides.map((s) => ({ side: s.side, listed: s.listed, keep: s.kept.map((k) => ({ path: k.path, group: k.group, why: k.why })), deleted: s.deleted, ...(s.error ? { error: s.error } : {}) })),
       };
     });
   };

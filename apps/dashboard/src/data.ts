@@ -88,3 +88,13 @@ export const useDrills = (container: string) =>
   useQuery({ queryKey: [...keys.history, 'drills', container], queryFn: ({ signal }) => optional(async () => (await apiFetch<{ records: Array<Record<string, unknown>> }>(`history/drills?${q({ container, limit: '50' })}`, { signal })).records, []), staleTime: 60_000 });
 
 export const useConfig = () => useQuery({ queryKey: ['config'], queryFn: ({ signal }) => apiFetch<{ config: Record<string, unknown> }>('config', { signal }), staleTime: Infinity });
+
+export interface PrunePreview {
+  schedule: string;
+  policy: Record<string, unknown>;
+  trigger_policies: { manual: Record<string, unknown>; safety: Record<string, unknown> };
+  sides: Array<{ side: 'staging' | 'remote'; listed: number; keep: Array<{ path: string; group: string; why: string }>; deleted: string[]; error?: { code: string; message: string } }>;
+}
+
+export const usePrunePreview = (container: string, target: string, enabled: boolean) =>
+  useQuery({ queryKey: [...keys.history, 'prune', container, target], queryFn: ({ signal }) => apiFetch<PrunePreview>(`backups/prune-preview?${q({ container, target })}`, { signal }), staleTime: 30_000, enabled });

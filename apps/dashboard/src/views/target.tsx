@@ -1,7 +1,7 @@
 // One target: what it is (effective config), its 30 days, size and duration per run (runs far from the usual
 // marked), its run history, the backups on staging, the remote and restic (each restorable from here), its drills.
 import { useActions } from '../actions.js';
-import { useBackups, useDrills, useRuns } from '../data.js';
+import { useBackups, useDrills, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
 import { ago, bytes, duration } from '../format.js';
 import { Bars } from './chart.js';
 import { Strip } from './strip.js';
@@ -9,6 +9,21 @@ import { useRows } from './use-rows.js';
 
 export const targetHash = (container: string, target: string) => `#/target/${encodeURIComponent(container)}/${encodeURIComponent(target)}`;
 export const restoreHash = (container: string, target: string, at?: string) => `#/restore/${encodeURIComponent(container)}/${encodeURIComponent(target)}${at ? `/${encodeURIComponent(at)}` : ''}`;
+
+const base = (path: string) => path.split('/').at(-1) ?? path;
+
+/** Backup file name → why retention keeps it ("daily 1/7"), or that the next prune deletes it; from every side. */
+function retentionByFile(p: PrunePreview | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of p?.sides ?? []) {
+    for (const k of s.keep) out.set(base(k.path), k.why);
+    for (const d of s.deleted) if (!out.has(base(d))) out.set(base(d), 'deleted by the next prune');
+  }
+  return out;
+}
+
+const policyText = (p: Record<string, unknown>) =>
+  Object.entries(p).map(([k, v]) => `${k.replace(/^keep/, 'keep ').toLowerCase()} ${String(v)}`).join(', ') || 'keep everything';
 
 const short = (sha?: string) => (sha ? `${sha.slice(0, 12)}…` : '—');
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -19,6 +34,8 @@ export function TargetDetail({ container, target }: { container: string; target:
   const runs = useRuns(container, target);
   const backups = useBackups(container, target);
   const drills = useDrills(container);
+  const prune = usePrunePreview(container, target, !loading && Boolean(containers.find((x) => x.name === container)?.targets.some((x) => `${x.type}-${x.instance}` === target)));
+  const why = retentionByFile(prune.data);
   const c = containers.find((x) => x.name === container);
   const t = c?.targets.find((x) => `${x.type}-${x.instance}` === target);
   const row = rows.find((r) => r.key === `${container}/${target}`);
@@ -68,7 +85,7 @@ export function TargetDetail({ container, target }: { container: string; target:
           {backups.data!.backups.length === 0 ? <p className="muted">No backup of this target on staging, the remote or restic.</p> : (
             <div className="table-wrap">
               <table className="backups">
-                <thead><tr><th scope="col">Taken</th><th scope="col">Where</th><th scope="col">Size</th><th scope="col">Trigger</th><th scope="col">sha256</th><th scope="col"><span className="sr">Action</span></th></tr></thead>
+                <thead><tr><th scope="col">Taken</th><th scope="col">Where</th><th scope="col">Size</th><th scope="col">Trigger</th><th scope="col">sha256</th><th scope="col">Retention</th><th scope="col"><span className="sr">Action</span></th></tr></thead>
                 <tbody>
                   {backups.data!.backups.slice().reverse().map((b) => (
                     <tr key={`${b.timestamp}-${b.location}-${b.snapshot ?? ''}`} data-testid="backup-row" data-timestamp={b.timestamp} data-location={b.location}>
@@ -77,6 +94,7 @@ export function TargetDetail({ container, target }: { container: string; target:
                       <td>{bytes(b.size)}</td>
                       <td>{b.trigger ?? '—'}</td>
                       <td><code title={b.sha256}>{short(b.sha256)}</code></td>
+                      <td data-testid="retention">{why.get(b.file) ?? '—'}</td>
                       <td><a href={restoreHash(container, target, b.timestamp)} aria-label={`Restore ${b.timestamp}`}>Restore</a></td>
                     </tr>
                   ))}
@@ -84,6 +102,21 @@ export function TargetDetail({ container, target }: { container: string; target:
               </table>
             </div>
           )}
+        </>
+      )}
+      {prune.data && (
+        <>
+          <h2>Retention</h2>
+          <p data-testid="prune-preview">
+            Schedule <strong>{prune.data.schedule}</strong>: {policyText(prune.data.policy)}; manual backups: {policyText(prune.data.trigger_policies.manual)}; safety copies: {policyText(prune.data.trigger_policies.safety)}.
+          </p>
+          <ul>
+            {prune.data.sides.map((s) => (
+              <li key={s.side} data-testid="prune-side" data-side={s.side} data-deleted={s.deleted.length}>
+                {s.side}: {s.error ? <span className="bad">not judged: {s.error.message}</span> : <>{s.listed} listed, {s.keep.length} kept, the next prune would delete {s.deleted.length === 0 ? 'nothing' : s.deleted.map(base).join(', ')}</>}
+              </li>
+            ))}
+          </ul>
         </>
       )}
       <h2>Runs</h2>
