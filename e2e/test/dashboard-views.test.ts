@@ -108,6 +108,11 @@ describe('the dashboard views in a browser', () => {
     expect(await sides.count()).toBeGreaterThan(0);
     for (const side of await sides.all()) expect(await side.getAttribute('data-deleted')).toBe('0');
     expect(await page.getByTestId('retention').allTextContents()).toEqual([expect.stringMatching(/^manual/), expect.stringMatching(/^manual/)]);
+    // Verify now: the newest backup checks out and the target turns verified.
+    expect(await page.getByTestId('target-health').textContent()).toContain('not yet verified');
+    await page.getByTestId('backup-row').first().getByRole('button', { name: /^Verify / }).click();
+    await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-ok'), { timeout: 60_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId('target-health').textContent(), { timeout: 15_000 }).toContain('verified restorable');
     await shoot(page, 'target');
 
     // The wizard: the first backup, in place, the plan first, confirmed by typing the name.

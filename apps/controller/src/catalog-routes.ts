@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiNoContainerError, silentLogger, targetName, triggerRetentionOf, type ControllerConfig, type DesiredState } from '@baqup/core';
 import { pruneTarget } from '@baqup/prune';
-import { listBackups, locationOf, type BackupSources } from '@baqup/restore';
+import { listBackups, locationOf, verifyBackups, type BackupSources } from '@baqup/restore';
+import type { VerificationRecord } from '@baqup/history';
 import { errors, isoTime, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 
@@ -50,6 +51,8 @@ export interface CatalogDeps {
   sources: BackupSources;
   config: ControllerConfig;
   desired: () => DesiredState;
+  /** Told about every copy a POST /api/verifications checked: the history. */
+  record?: (v: VerificationRecord) => void;
 }
 
 export function catalogRoutes(deps: CatalogDeps): RouteGroup {
@@ -93,6 +96,51 @@ export function catalogRoutes(deps: CatalogDeps): RouteGroup {
         })),
         problems,
       };
+    });
+
+    app.post<{ Body: { container: string; target: string; at?: string } }>('/api/verifications', {
+      config: { access: 'mutating' },
+      schema: {
+        summary: "Verify one target's backup now (as baqup verify): each copy (staging, remote, restic) hashed against its manifest and read to its end in its format; read-only",
+        tags: ['restore'],
+        security: [{ bearer: [] }],
+        body: strictObject({ container: { ...name, description: 'container name' }, target: { ...name, description: '`type-instance` or the instance' }, at: { type: 'string', minLength: 1, maxLength: 64, description: 'a backup timestamp (20240115T030000Z), `latest` (default) or a restic snapshot id' } }, ['container', 'target']),
+        response: {
+          200: {
+            type: 'object',
+            required: ['results', 'problems'],
+            properties: {
+              results: {
+                type: 'array',
+                description: 'one per copy checked; empty when no backup matched',
+                items: {
+                  type: 'object',
+                  required: ['container', 'target', 'timestamp', 'file', 'side', 'ok'],
+                  properties: {
+                    container: { type: 'string' }, target: { type: 'string' }, timestamp: { type: 'string' }, file: { type: 'string' },
+                    side: { type: 'string', enum: ['staging', 'remote', 'restic'] }, ok: { type: 'boolean' }, checksum: { type: 'string' }, content: { type: 'string' },
+                    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+                  },
+                },
+              },
+              problems: { type: 'array', items: { type: 'object', required: ['source', 'message'], properties: { source: { type: 'string' }, message: { type: 'string' } } } },
+            },
+          },
+          ...errors(400, 401, 403, 413, 415),
+        },
+      },
+    }, async (req) => {
+      const { container, target, at } = req.body;
+      const { results, problems } = await verifyBackups(sources, { container, target, at: at ?? 'latest' });
+      const now = Date.now();
+      for (const r of results) {
+        deps.record?.({
+          container: r.container, target: r.target, backup: r.timestamp, source: r.side, at: now, success: r.ok,
+          ...(r.checksum ? { checksum: r.checksum } : {}), ...(r.content ? { content: r.content } : {}),
+          ...(r.error ? { error_code: r.error.code, error_message: r.error.message } : {}),
+        });
+      }
+      return { results, problems };
     });
 
     app.get<{ Querystring: { container: string; target: string } }>('/api/backups/prune-preview', {

@@ -4,6 +4,7 @@ import { errorCode, errorMessage, targetName } from '@baqup/core';
 import { listBackups, type BackupEntry, type CatalogFilter } from './catalog.js';
 import { checkContent } from './content.js';
 import { fetchVerified, sidesOf, type Side } from './fetch.js';
+import { pickAt } from './select.js';
 import type { BackupSources } from './sources.js';
 
 export interface VerifyResult {
@@ -21,6 +22,8 @@ export interface VerifyResult {
 export interface VerifyOptions extends CatalogFilter {
   /** Every backup, not only the newest of each target. */
   all?: boolean;
+  /** Only the backup this names (a timestamp, `latest`, or a restic snapshot id), as restore's `at`; wins over `all`. */
+  at?: string;
   tmpRoot?: string;
   onResult?: (r: VerifyResult) => void;
 }
@@ -35,7 +38,8 @@ function newestPerTarget(entries: BackupEntry[]): BackupEntry[] {
 
 export async function verifyBackups(sources: BackupSources, options: VerifyOptions = {}): Promise<{ results: VerifyResult[]; problems: { source: string; message: string }[] }> {
   const { entries, problems } = await listBackups(sources, options);
-  const chosen = options.all ? entries : newestPerTarget(entries);
+  const picked = options.at !== undefined ? pickAt(entries, options.at) : undefined;
+  const chosen = options.at !== undefined ? (picked ? [picked] : []) : options.all ? entries : newestPerTarget(entries);
   const results: VerifyResult[] = [];
   for (const entry of chosen) {
     for (const side of sidesOf(entry)) {

@@ -1,7 +1,10 @@
 // One target: what it is (effective config), its 30 days, size and duration per run (runs far from the usual
 // marked), its run history, the backups on staging, the remote and restic (each restorable from here), its drills.
+import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError, apiFetch } from '../api.js';
 import { useActions } from '../actions.js';
-import { useBackups, useDrills, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
+import { keys, useBackups, useDrills, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
 import { ago, bytes, duration } from '../format.js';
 import { Bars } from './chart.js';
 import { Strip } from './strip.js';
@@ -9,6 +12,41 @@ import { useRows } from './use-rows.js';
 
 export const targetHash = (container: string, target: string) => `#/target/${encodeURIComponent(container)}/${encodeURIComponent(target)}`;
 export const restoreHash = (container: string, target: string, at?: string) => `#/restore/${encodeURIComponent(container)}/${encodeURIComponent(target)}${at ? `/${encodeURIComponent(at)}` : ''}`;
+
+type VerifyResult = { side: string; ok: boolean; content?: string; error?: { message: string } };
+
+/** "Verify now": POST /api/verifications for one backup; says per copy whether it checked out. */
+function VerifyButton({ container, target, at }: { container: string; target: string; at: string }) {
+  const { askToken } = useActions();
+  const qc = useQueryClient();
+  const [state, setState] = useState<{ busy: boolean; results?: VerifyResult[]; error?: string }>({ busy: false });
+  const run = () => {
+    setState({ busy: true });
+    apiFetch<{ results: VerifyResult[] }>('verifications', { method: 'POST', body: { container, target, at } }).then(
+      (r) => {
+        setState({ busy: false, results: r.results });
+        void qc.invalidateQueries({ queryKey: keys.history });
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) {
+          setState({ busy: false, error: 'token needed' });
+          askToken(run);
+        } else setState({ busy: false, error: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  };
+  return (
+    <>
+      <button type="button" className="link" onClick={run} disabled={state.busy} aria-label={`Verify ${at}`}>{state.busy ? 'Verifying…' : 'Verify'}</button>
+      {state.error && <div className="sub bad">{state.error}</div>}
+      {state.results && (
+        <div className="sub" data-testid="verify-result" data-ok={String(state.results.length > 0 && state.results.every((r) => r.ok))}>
+          {state.results.length === 0 ? 'no copy found' : state.results.map((r) => `${r.side}: ${r.ok ? `ok${r.content ? ` (${r.content})` : ''}` : `FAILED ${r.error?.message ?? ''}`}`).join('; ')}
+        </div>
+      )}
+    </>
+  );
+}
 
 const base = (path: string) => path.split('/').at(-1) ?? path;
 
@@ -95,7 +133,10 @@ export function TargetDetail({ container, target }: { container: string; target:
                       <td>{b.trigger ?? '—'}</td>
                       <td><code title={b.sha256}>{short(b.sha256)}</code></td>
                       <td data-testid="retention">{why.get(b.file) ?? '—'}</td>
-                      <td><a href={restoreHash(container, target, b.timestamp)} aria-label={`Restore ${b.timestamp}`}>Restore</a></td>
+                      <td>
+                        <a href={restoreHash(container, target, b.timestamp)} aria-label={`Restore ${b.timestamp}`}>Restore</a>{' '}
+                        <VerifyButton container={container} target={target} at={b.snapshot ?? b.timestamp} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
