@@ -149,6 +149,18 @@ describe('the dashboard views in a browser', () => {
     expect(posts.some((p) => p.startsWith('POST /dashtopicsecret ') && p.includes('test'))).toBe(true);
     expect(await page.content()).not.toContain('dashtopicsecret');
     await shoot(page, 'settings');
+
+    // The bench: from a job's end (the controller's finished_at) to its row in the open page, by the stream alone.
+    await page.click('a[href="#/activity"]');
+    const queued = await fetch(`http://${baqup.ctl.api}/api/backups`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ container: app.name }) });
+    const jobId = ((await queued.json()) as { jobs: Array<{ job_id: string }> }).jobs[0]!.job_id;
+    await page.locator(`[data-testid="finished-job"][data-job="${jobId}"]`).waitFor({ timeout: 60_000 });
+    const seenAt = Date.now();
+    const job = (await (await fetch(`http://${baqup.ctl.api}/api/jobs/${jobId}`)).json()) as { finished_at: string };
+    const lagMs = seenAt - Date.parse(job.finished_at);
+    console.log(`dashboard bench: a job's end to its row in an open page: ${lagMs} ms (goal under 1000 ms)`);
+    expect(lagMs).toBeLessThan(5_000); // generous: two shared cores; the goal is 1 s, printed above
+
     expect(pageErrors).toEqual([]);
     await page.close();
     await new Promise((r) => ntfy.close(r));

@@ -66,7 +66,7 @@ export function Activity() {
           </thead>
           <tbody>
             {done.map((j) => (
-              <tr key={j.job_id} data-testid="finished-job" data-target={j.target} data-status={j.status} data-trigger={j.trigger}>
+              <tr key={j.job_id} data-testid="finished-job" data-job={j.job_id} data-target={j.target} data-status={j.status} data-trigger={j.trigger}>
                 <th scope="row">{j.target} <span className="muted">{j.trigger}</span></th>
                 <td className={j.status === 'succeeded' ? 'ok' : j.status === 'failed' ? 'bad' : 'muted'}>{j.status}{j.error ? `: ${j.error.message}` : j.message ? `: ${j.message}` : ''}</td>
                 <td>{ago(j.finished_at, now)}</td>
