@@ -102,6 +102,8 @@ describe('the dashboard views in a browser', () => {
     await expect.poll(() => page.getByTestId('backup-row').count(), { timeout: 15_000 }).toBe(2);
     expect(await page.getByTestId('chart-size').getAttribute('data-outliers')).toBe('0');
     expect(await page.getByTestId('target-config').textContent()).toContain('/data/app.db');
+    await page.getByText(`Raw labels of ${app.name}`).click();
+    await expect.poll(() => page.getByTestId('raw-labels').textContent(), { timeout: 15_000 }).toBe('backup.enabled=true\nbackup.sqlite.app.path=/data/app.db');
     // Retention: both manual backups kept, each with its rule; the next prune would delete nothing.
     await page.getByTestId('prune-preview').waitFor({ timeout: 15_000 });
     const sides = page.getByTestId('prune-side');

@@ -98,3 +98,6 @@ export interface PrunePreview {
 
 export const usePrunePreview = (container: string, target: string, enabled: boolean) =>
   useQuery({ queryKey: [...keys.history, 'prune', container, target], queryFn: ({ signal }) => apiFetch<PrunePreview>(`backups/prune-preview?${q({ container, target })}`, { signal }), staleTime: 30_000, enabled });
+
+export const useLabels = (container: string, enabled: boolean) =>
+  useQuery({ queryKey: ['labels', container], queryFn: ({ signal }) => apiFetch<{ labels: Record<string, string> }>(`containers/${encodeURIComponent(container)}/labels`, { signal }), staleTime: 30_000, enabled });

@@ -24,6 +24,7 @@ import { dashboardDir } from '@baqup/dashboard';
 import type { Notifier } from '@baqup/notify';
 import { catalogRoutes } from '../catalog-routes.js';
 import { notifyRoutes } from '../http/notify-routes.js';
+import { labelsRoutes } from '../http/labels-routes.js';
 import { configRoutes } from '../http/config-routes.js';
 import { UnprotectedScanner, unprotectedRoutes } from '../http/unprotected-routes.js';
 
@@ -68,6 +69,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       unprotectedRoutes(new UnprotectedScanner(d.docker, config)),
       configRoutes(config, (t) => d.redactor.redact(t)),
       notifyRoutes(d.notifier),
+      labelsRoutes(d.store, d.docker, (t) => d.redactor.redact(t)),
       dashboardRoutes(dashboardDir),
       streamRoutes(controllerStream(d.store, d.registry, d.halted)),
       healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),

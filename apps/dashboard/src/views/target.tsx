@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch } from '../api.js';
 import { useActions } from '../actions.js';
-import { keys, useBackups, useDrills, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
+import { keys, useBackups, useDrills, useLabels, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
 import { ago, bytes, duration } from '../format.js';
 import { Bars } from './chart.js';
 import { Strip } from './strip.js';
@@ -74,6 +74,7 @@ export function TargetDetail({ container, target }: { container: string; target:
   const drills = useDrills(container);
   const prune = usePrunePreview(container, target, !loading && Boolean(containers.find((x) => x.name === container)?.targets.some((x) => `${x.type}-${x.instance}` === target)));
   const why = retentionByFile(prune.data);
+  const labels = useLabels(container, !loading && Boolean(containers.find((x) => x.name === container)));
   const c = containers.find((x) => x.name === container);
   const t = c?.targets.find((x) => `${x.type}-${x.instance}` === target);
   const row = rows.find((r) => r.key === `${container}/${target}`);
@@ -108,6 +109,12 @@ export function TargetDetail({ container, target }: { container: string; target:
             {t.retention && (<><dt>Retention</dt><dd><code>{JSON.stringify(t.retention)}</code></dd></>)}
             <dt>Stopped for backup</dt><dd>{c?.stop ? 'yes (cold)' : 'no'}</dd>
           </dl>
+          <details>
+            <summary>Raw labels of {container}</summary>
+            {labels.data ? (
+              <pre className="labels" data-testid="raw-labels">{Object.entries(labels.data.labels).map(([k, v]) => `${k}=${v}`).join('\n')}</pre>
+            ) : labels.error ? <p className="muted">Could not read the labels: {labels.error.message}</p> : <p aria-busy="true">Reading…</p>}
+          </details>
         </>
       )}
       <h2>Last 30 days</h2>
