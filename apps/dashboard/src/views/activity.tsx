@@ -4,6 +4,13 @@ import { useActions } from '../actions.js';
 import { useJobs } from '../data.js';
 import { ago, bytes, duration, progress, span } from '../format.js';
 import { useRows } from './use-rows.js';
+import { targetHash } from './target.js';
+
+/** `container/type-instance` → a link to the target's detail. */
+const TargetLink = ({ k }: { k: string }) => {
+  const i = k.lastIndexOf('/');
+  return i > 0 ? <a href={targetHash(k.slice(0, i), k.slice(i + 1))}>{k}</a> : <>{k}</>;
+};
 
 function useNow(ms: number): number {
   const [now, setNow] = useState(Date.now());
@@ -34,7 +41,7 @@ export function Activity() {
             const p = progress(j.bytes, j.expected_bytes, j.started_at, now);
             return (
               <li key={j.job_id} data-testid="active-job" data-target={j.target}>
-                <strong>{j.target}</strong> <span className="muted">{j.trigger}</span> · {j.status}
+                <strong><TargetLink k={j.target} /></strong> <span className="muted">{j.trigger}</span> · {j.status}
                 {j.status === 'running' && (
                   <>
                     {' '}· {bytes(j.bytes)}{j.expected_bytes ? ` of ~${bytes(j.expected_bytes)}` : ''}
@@ -67,7 +74,7 @@ export function Activity() {
           <tbody>
             {done.map((j) => (
               <tr key={j.job_id} data-testid="finished-job" data-job={j.job_id} data-target={j.target} data-status={j.status} data-trigger={j.trigger}>
-                <th scope="row">{j.target} <span className="muted">{j.trigger}</span></th>
+                <th scope="row"><TargetLink k={j.target} /> <span className="muted">{j.trigger}</span></th>
                 <td className={j.status === 'succeeded' ? 'ok' : j.status === 'failed' ? 'bad' : 'muted'}>{j.status}{j.error ? `: ${j.error.message}` : j.message ? `: ${j.message}` : ''}</td>
                 <td>{ago(j.finished_at, now)}</td>
                 <td>{bytes(j.bytes)}</td>

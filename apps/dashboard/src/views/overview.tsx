@@ -4,10 +4,12 @@ import { ago } from '../format.js';
 import { verdict } from '../model.js';
 import { useRows } from './use-rows.js';
 import { Unprotected } from './unprotected.js';
+import { useUnprotected } from '../data.js';
 
 export function Overview() {
   const { containers, status, counts: c, loading, error } = useRows();
   const { streamState } = useActions();
+  const unprotected = useUnprotected();
   if (loading) return <p aria-busy="true">Loading…</p>;
   if (error) return <p className="bad" role="alert">Could not read the controller: {error.message}</p>;
   const v = verdict(c, containers);
@@ -32,6 +34,10 @@ export function Overview() {
       <dl className="facts">
         <dt>Targets</dt>
         <dd>{c.targets} in {containers.length} container{containers.length === 1 ? '' : 's'}{c.pending > 0 ? ` · ${c.pending} never backed up` : ''}</dd>
+        <dt>Unprotected</dt>
+        <dd className={(unprotected.data?.containers.length ?? 0) > 0 ? 'warn' : ''} data-testid="unprotected-count">
+          {unprotected.data ? (unprotected.data.containers.length === 0 ? 'no running database without backup labels' : <a href="#unprotected-title">{unprotected.data.containers.length} running database{unprotected.data.containers.length === 1 ? '' : 's'} without backup labels</a>) : '—'}
+        </dd>
         <dt>Docker</dt>
         <dd className={status?.docker.connected ? '' : 'bad'}>{status ? (status.docker.connected ? `connected (${status.docker.address})` : `not reachable: ${status.docker.lastError ?? status.docker.address}`) : '—'}</dd>
         <dt>Live updates</dt>
