@@ -100,6 +100,10 @@ describe('the dashboard views in a browser', () => {
     await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 15_000 }).toBe(2);
     await expect.poll(() => page.locator('[data-testid="run-row"][data-success="true"][data-trigger="manual"]').count()).toBe(2);
     await expect.poll(() => page.getByTestId('backup-row').count(), { timeout: 15_000 }).toBe(2);
+    // A run's log lines, by its job id.
+    await page.getByTestId('run-row').first().getByText('Log', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('run-log').textContent(), { timeout: 15_000 }).toContain('[job.succeeded]');
+    expect(await page.getByTestId('run-log').textContent()).toContain('[job.started]');
     expect(await page.getByTestId('chart-size').getAttribute('data-outliers')).toBe('0');
     expect(await page.getByTestId('target-config').textContent()).toContain('/data/app.db');
     await page.getByText(`Raw labels of ${app.name}`).click();

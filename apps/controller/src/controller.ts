@@ -70,7 +70,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const maintenance = options.dryRun
     ? undefined
     : startMaintenance({ backend, checkCron: config.upload.restic.check_cron, timezone: config.timezone, logger, notify: (e) => void rt.notifier.notify(e) });
-  const api = await startApi({ config, docker, holds, store, logger, redactor: rt.redactor, notifier: rt.notifier, sources, desired: watch.desired, jobs: () => backups?.jobs(), halted, registry, metrics, recorder });
+  const api = await startApi({ config, docker, holds, store, logger, redactor: rt.redactor, notifier: rt.notifier, jobLogs: rt.jobLogs, sources, desired: watch.desired, jobs: () => backups?.jobs(), halted, registry, metrics, recorder });
 
   const stop = shutdown({
     graceMs: options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS),

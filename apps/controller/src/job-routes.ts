@@ -4,6 +4,7 @@ import { ApiNoJobError } from '@baqup/core';
 import { errors, isoTime, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 import type { JobRegistry } from './job-registry.js';
+import type { JobLogs } from './job-logs.js';
 
 export const jobRecordSchema = {
   type: 'object',
@@ -30,7 +31,7 @@ export const jobRecordSchema = {
 
 const idParams = strictObject({ id: { type: 'string', minLength: 1, maxLength: 200, description: 'a job id, as POST /api/backups answered it' } }, ['id']);
 
-export function jobRoutes(registry: JobRegistry): RouteGroup {
+export function jobRoutes(registry: JobRegistry, logs?: Pick<JobLogs, 'get'>): RouteGroup {
   return (app: FastifyInstance) => {
     app.get('/api/jobs', {
       config: { access: 'read' },
@@ -48,6 +49,23 @@ export function jobRoutes(registry: JobRegistry): RouteGroup {
       const job = registry.get(req.params.id);
       if (!job) return reply.code(404).send({ error: `no job "${req.params.id}" on this controller (job ids are kept while the controller runs, the last 200 finished ones)`, code: ApiNoJobError.code, field: 'params.id' });
       return job;
+    });
+
+    app.get<{ Params: { id: string } }>('/api/jobs/:id/logs', {
+      config: { access: 'read' },
+      schema: {
+        summary: "A job's log lines since the controller started (as written to its log: JSON objects, secrets redacted); the last 200 jobs, 200 lines each",
+        tags: ['jobs'],
+        params: idParams,
+        response: {
+          200: { type: 'object', required: ['job_id', 'lines'], properties: { job_id: { type: 'string' }, lines: { type: 'array', items: { type: 'object', additionalProperties: true, required: ['time', 'level', 'msg'], properties: { time: isoTime, level: { type: 'string' }, msg: { type: 'string' } } } } } },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    }, async (req, reply) => {
+      const lines = logs?.get(req.params.id);
+      if (!lines) return reply.code(404).send({ error: `no log lines of job "${req.params.id}" on this controller (kept for the last 200 jobs since it started; older ones are in its log)`, code: ApiNoJobError.code, field: 'params.id' });
+      return { job_id: req.params.id, lines };
     });
   };
 }

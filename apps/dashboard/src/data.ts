@@ -101,3 +101,6 @@ export const usePrunePreview = (container: string, target: string, enabled: bool
 
 export const useLabels = (container: string, enabled: boolean) =>
   useQuery({ queryKey: ['labels', container], queryFn: ({ signal }) => apiFetch<{ labels: Record<string, string> }>(`containers/${encodeURIComponent(container)}/labels`, { signal }), staleTime: 30_000, enabled });
+
+export const useJobLogs = (id: string, enabled: boolean) =>
+  useQuery({ queryKey: ['job-logs', id], queryFn: ({ signal }) => optional(async () => (await apiFetch<{ lines: Array<Record<string, unknown>> }>(`jobs/${encodeURIComponent(id)}/logs`, { signal })).lines, undefined), staleTime: 10_000, enabled });

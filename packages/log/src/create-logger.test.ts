@@ -162,3 +162,18 @@ describe('withFields (core) over this logger and over a logger without child', (
     expect(seen).toEqual([{ container: 'c', target: 't', bytes: 1 }]);
   });
 });
+
+describe('onLine', () => {
+  it('is told each written line as its redacted object, after the level filter; a throwing listener changes nothing', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const sink = await capture({ level: 'info', redactor: createRedactor(['s3cr3t-pass-9']), onLine: (l) => {
+      seen.push({ ...l });
+      throw new Error('listener broke');
+    } }, (log) => {
+      log.debug('hidden', { job_id: 'j' });
+      log.info('using s3cr3t-pass-9', { job_id: 'j', event: 'job.started' });
+    });
+    expect(seen).toEqual([{ time: '2026-11-21T22:30:00.123Z', level: 'info', msg: 'using [redacted]', event: 'job.started', job_id: 'j' }]);
+    expect(sink.lines).toHaveLength(1);
+  });
+});

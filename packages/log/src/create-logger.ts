@@ -23,6 +23,8 @@ export interface LoggerOptions {
   env?: NodeJS.ProcessEnv;
   /** Clock for `time`; tests pin it. */
   now?: () => Date;
+  /** Told every line written, as its (redacted) JSON object, after the level filter: the controller keeps jobs' lines. */
+  onLine?: (line: Readonly<Record<string, unknown>>) => void;
 }
 
 /** The logger `createLogger` returns: core's `Logger`, with `child` always present and the level in force. */
@@ -35,6 +37,7 @@ export interface RootLogger extends Logger {
 
 // winston stores the finished line under this symbol (triple-beam's MESSAGE); the transport writes it as is.
 const MESSAGE = Symbol.for('message');
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /** A winston-backed logger writing one line per call: JSON for machines, text for people. */
 export function createLogger(options: LoggerOptions = {}): RootLogger {
@@ -48,6 +51,14 @@ export function createLogger(options: LoggerOptions = {}): RootLogger {
 
   const render = winston.format((info) => {
     const line = lineObject(now().toISOString(), info.level, String(info.message), info.fields as LogFields, redactor);
+    // winston formats before its transports filter by level: only lines that will be written are told.
+    if (options.onLine && RANK[info.level as LogLevel] <= RANK[level]) {
+      try {
+        options.onLine(line);
+      } catch {
+        // a listener that throws never stops a line
+      }
+    }
     (info as Record<symbol, unknown>)[MESSAGE] = format === 'json' ? JSON.stringify(line) : textLine(line, colors);
     return info;
   });

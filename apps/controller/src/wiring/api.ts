@@ -24,6 +24,7 @@ import { dashboardDir } from '@baqup/dashboard';
 import type { Notifier } from '@baqup/notify';
 import { catalogRoutes } from '../catalog-routes.js';
 import { notifyRoutes } from '../http/notify-routes.js';
+import type { JobLogs } from '../job-logs.js';
 import { labelsRoutes } from '../http/labels-routes.js';
 import { configRoutes } from '../http/config-routes.js';
 import { UnprotectedScanner, unprotectedRoutes } from '../http/unprotected-routes.js';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   registry: JobRegistry;
   /** What /metrics renders. */
   metrics: ControllerMetrics;
+  /** GET /api/jobs/{id}/logs. */
+  jobLogs?: Pick<JobLogs, 'get'>;
   /** POST /api/notifications/test. */
   notifier: Pick<Notifier, 'test'>;
   /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
@@ -61,7 +64,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
     logger: d.logger,
     routes: [
       stateRoutes(d.store, d.halted),
-      jobRoutes(d.registry),
+      jobRoutes(d.registry, d.jobLogs),
       backupRoutes(d.desired, d.jobs),
       restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
       historyRoutes(() => d.recorder?.history, config.timezone),

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig, type ConfigEnv, type ControllerConfig, type Logger, type Secret } from '@baqup/core';
 import { createLogger, createRedactor } from '@baqup/log';
 import { createNotifier, createPinger, type Delivery, type Notifier, type Pinger } from '@baqup/notify';
+import { JobLogs } from '../job-logs.js';
 
 export interface Runtime {
   config: ControllerConfig;
@@ -13,6 +14,8 @@ export interface Runtime {
   notifier: Notifier;
   /** Dead-man's-switch pings around each job (config `notifications.ping`, labels `backup.<type>.<name>.ping`). */
   pinger: Pinger;
+  /** Each job's log lines since start, for GET /api/jobs/{id}/logs. */
+  jobLogs: JobLogs;
 }
 
 export function loadRuntime(options: {
@@ -23,7 +26,8 @@ export function loadRuntime(options: {
 }): Runtime {
   const { config, source } = loadConfig({ ...(options.configPath ? { path: options.configPath } : {}), env: options.env });
   const redactor = createRedactor();
-  const logger = createLogger({ level: config.logging.level, format: config.logging.format, redactor });
+  const jobLogs = new JobLogs();
+  const logger = createLogger({ level: config.logging.level, format: config.logging.format, redactor, onLine: jobLogs.add });
   mkdirSync(config.staging.path, { recursive: true });
   const redact = (t: string) => redactor.redact(t);
   const onSecret = (s: Secret) => redactor.add(s);
@@ -40,5 +44,5 @@ export function loadRuntime(options: {
   for (const s of notifier.secrets) redactor.add(s);
   const pinger = createPinger({ global: config.notifications.ping, logger, redact, onSecret });
   for (const s of pinger.secrets) redactor.add(s);
-  return { config, source, redactor, logger, notifier, pinger };
+  return { config, source, redactor, logger, notifier, pinger, jobLogs };
 }

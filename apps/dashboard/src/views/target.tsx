@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch } from '../api.js';
 import { useActions } from '../actions.js';
-import { keys, useBackups, useDrills, useLabels, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
+import { keys, useBackups, useDrills, useJobLogs, useLabels, usePrunePreview, useRuns, type PrunePreview } from '../data.js';
 import { ago, bytes, duration } from '../format.js';
 import { Bars } from './chart.js';
 import { Strip } from './strip.js';
@@ -12,6 +12,22 @@ import { useRows } from './use-rows.js';
 
 export const targetHash = (container: string, target: string) => `#/target/${encodeURIComponent(container)}/${encodeURIComponent(target)}`;
 export const restoreHash = (container: string, target: string, at?: string) => `#/restore/${encodeURIComponent(container)}/${encodeURIComponent(target)}${at ? `/${encodeURIComponent(at)}` : ''}`;
+
+/** A run's log lines, fetched when opened (kept by the controller for the jobs since it started). */
+function RunLogs({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  const logs = useJobLogs(id, open);
+  return (
+    <details className="sub" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Log</summary>
+      {!open ? null : logs.isPending ? <span aria-busy="true">Reading…</span> : logs.error ? <span className="bad">{logs.error.message}</span> : !logs.data ? (
+        <span className="muted">Not kept: the controller keeps the log lines of its last 200 jobs since it started; older ones are in its log.</span>
+      ) : (
+        <pre className="labels" data-testid="run-log">{logs.data.map((l) => `${String(l.time).slice(11, 19)} ${String(l.level).padEnd(5)} ${String(l.msg)}${l.event ? ` [${String(l.event)}]` : ''}`).join('\n')}</pre>
+      )}
+    </details>
+  );
+}
 
 type VerifyResult = { side: string; ok: boolean; content?: string; error?: { message: string } };
 
@@ -175,7 +191,7 @@ export function TargetDetail({ container, target }: { container: string; target:
             <tbody>
               {runs.data!.map((r) => (
                 <tr key={r.id} data-testid="run-row" data-success={String(r.success)} data-trigger={r.trigger}>
-                  <th scope="row">{when(r.started_at ?? r.finished_at)} <div className="sub">{r.trigger} · job <code>{r.id}</code></div></th>
+                  <th scope="row">{when(r.started_at ?? r.finished_at)} <div className="sub">{r.trigger} · job <code>{r.id}</code></div><RunLogs id={r.id} /></th>
                   <td className={r.success ? 'ok' : 'bad'}>{r.success ? 'ok' : `failed${r.error_message ? `: ${r.error_message}` : ''}`}</td>
                   <td>{duration(r.duration_ms)}</td>
                   <td>{bytes(r.stored_bytes)}</td>

@@ -16,7 +16,7 @@ export function prng(seed: number): () => number {
 }
 
 export const MUTATING_ROUTES = ['/api/backups', '/api/restores', '/api/verifications', '/api/notifications/test'];
-const PATHS = ['/', '/healthz', '/readyz', '/metrics', '/api/openapi.json', '/api/containers', '/api/containers/db', '/api/events', '/api/status', '/api/jobs', '/api/jobs/x', '/api/backups?container=db', '/api/backups/prune-preview?container=db&target=x', '/api/unprotected', '/api/config', '/api/containers/db/labels', ...MUTATING_ROUTES];
+const PATHS = ['/', '/healthz', '/readyz', '/metrics', '/api/openapi.json', '/api/containers', '/api/containers/db', '/api/events', '/api/status', '/api/jobs', '/api/jobs/x', '/api/jobs/x/logs', '/api/backups?container=db', '/api/backups/prune-preview?container=db&target=x', '/api/unprotected', '/api/config', '/api/containers/db/labels', ...MUTATING_ROUTES];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT', 'PROPFIND', 'get', 'G ET', 'FOO', 'M-SEARCH', ''];
 const NASTY = ['%', '%zz', '%E0%A4%A', '%00', '%2e%2e/', '//', '/..', '\u00ff', '?', '#', '%%', '%u0041', '\\', ';', '*', '[', 'http://[', '~', ' ', '\t', '%0d%0a'];
 const BODIES = ['{', '{}', '[]', 'null', '"x"', '{"container":"db"}', '{"container":"db","wait":true}', '{"container":1}', '{"__proto__":{"a":1}}', '{"constructor":{"prototype":{}}}', '\u0000\u0001', '{"container":"db","target":"' + 'x'.repeat(300) + '"}', 'a=1&b=2'];
