@@ -51,12 +51,16 @@ export interface CatalogDeps {
   sources: BackupSources;
   config: ControllerConfig;
   desired: () => DesiredState;
+  /** The controller's redactor: listing and verify errors may quote a tool's stderr. */
+  redact?: (text: string) => string;
   /** Told about every copy a POST /api/verifications checked: the history. */
   record?: (v: VerificationRecord) => void;
 }
 
 export function catalogRoutes(deps: CatalogDeps): RouteGroup {
   const { sources } = deps;
+  const redact = deps.redact ?? ((t: string) => t);
+  const scrub = <T extends { message: string }>(p: T): T => ({ ...p, message: redact(p.message) });
   return (app: FastifyInstance) => {
     app.get<{ Querystring: { container?: string; target?: string } }>('/api/backups', {
       config: { access: 'read' },
@@ -94,7 +98,7 @@ export function catalogRoutes(deps: CatalogDeps): RouteGroup {
           ...(e.remote ? { remote_path: e.remote.path } : {}),
           ...(e.restic ? { snapshot: e.restic.shortId } : {}),
         })),
-        problems,
+        problems: problems.map(scrub),
       };
     });
 
@@ -140,7 +144,7 @@ export function catalogRoutes(deps: CatalogDeps): RouteGroup {
           ...(r.error ? { error_code: r.error.code, error_message: r.error.message } : {}),
         });
       }
-      return { results, problems };
+      return { results: results.map((r) => (r.error ? { ...r, error: scrub(r.error) } : r)), problems: problems.map(scrub) };
     });
 
     app.get<{ Querystring: { container: string; target: string } }>('/api/backups/prune-preview', {
@@ -179,7 +183,7 @@ export function catalogRoutes(deps: CatalogDeps): RouteGroup {
       });
       return {
         container, target, schedule: schedule.name, policy: schedule.retention, trigger_policies: triggerPolicies,
-        sides: sides.map((s) => ({ side: s.side, listed: s.listed, keep: s.kept.map((k) => ({ path: k.path, group: k.group, why: k.why })), deleted: s.deleted, ...(s.error ? { error: s.error } : {}) })),
+        sides: sides.map((s) => ({ side: s.side, listed: s.listed, keep: s.kept.map((k) => ({ path: k.path, group: k.group, why: k.why })), deleted: s.deleted, ...(s.error ? { error: scrub(s.error) } : {}) })),
       };
     });
   };

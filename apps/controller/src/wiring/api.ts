@@ -68,7 +68,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       backupRoutes(d.desired, d.jobs),
       restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
       historyRoutes(() => d.recorder?.history, config.timezone),
-      catalogRoutes({ sources: d.sources, config, desired: d.desired, record: (v) => d.recorder?.verification(v) }),
+      catalogRoutes({ sources: d.sources, config, desired: d.desired, redact: (t) => d.redactor.redact(t), record: (v) => d.recorder?.verification(v) }),
       unprotectedRoutes(new UnprotectedScanner(d.docker, config)),
       configRoutes(config, (t) => d.redactor.redact(t)),
       notifyRoutes(d.notifier),
