@@ -47,7 +47,8 @@ const LABEL_TEXT = {
   container: {
     enabled: 'Backs this container up. Without it (or with `false`) every other `backup.*` label is ignored.',
     stop: () =>
-      `Stops the container while its ${[...COLD_CAPABLE].map(code).join(' and ')} targets are copied (a cold, consistent copy; database servers are dumped live), and starts it again on every path. Recorded in a journal first, so a crash never leaves it stopped.`,
+      `\`true\`: stops the container while its ${[...COLD_CAPABLE].map(code).join(' and ')} targets are copied (a cold, consistent copy; database servers are dumped live), and starts it again on every path. Recorded in a journal first, so a crash never leaves it stopped. \`stack\`: the container is a member of its compose project's backup group (\`${core.COMPOSE_PROJECT_LABEL}\`, or \`backup.group\`), stopped and started with the whole group (see Groups below).`,
+    group: 'Makes the container a member of the named backup group, whatever its compose project (implies `backup.stop=stack`): the containers sharing the name are backed up as one unit (see Groups below).',
     notify_on_failure: 'Alert URLs (any form of notifications.md) also told about this container\'s failures, overdue targets and recoveries; several separated by spaces.',
     notify_on_success: 'Alert URLs told about this container\'s successful backups.',
     notify_global: '`false`: the config\'s alert channels leave this container out, only its own `notify_on_*` channels hear of it.',
@@ -77,13 +78,14 @@ const LABEL_TEXT = {
   },
 };
 
-const CONTAINER_DEFAULTS = { notify_on_failure: '—', notify_on_success: '—', notify_global: code('true') };
+const CONTAINER_DEFAULTS = { group: '—', notify_on_failure: '—', notify_on_success: '—', notify_global: code('true') };
 
 function valuesOf(property) {
   const p = core;
   const v = {
     enabled: () => expected(p.parseBoolean('maybe')),
-    stop: () => expected(p.parseBoolean('maybe')),
+    stop: () => expected(p.parseStop('maybe')),
+    group: () => expected(p.parseGroupName('')),
     cron: () => 'a cron expression, e.g. `0 3 * * *`',
     retention: () => expected(p.parseRetention('x')),
     keep_daily: () => expected(p.parsePositiveInt('0')),
@@ -230,8 +232,50 @@ function labelsDoc() {
     'container when the job runs. With a password label, only that form is used. Files are compressed as',
     '`<timestamp>.<ext>.zst` or `.gz` unless `compress` is off, and staged as `<data>/staging/<container>/<type>-<instance>/`.\n',
   );
+  out.push(...groupsSection());
   out.push(...suggestSection());
   return out.join('\n');
+}
+
+// The example's order is core's groupOrder of the example's depends_on, as the controller computes it.
+const GROUP_EXAMPLE = [
+  { service: 'web', dependsOn: ['app'] },
+  { service: 'app', dependsOn: ['db', 'cache'] },
+  { service: 'db', dependsOn: [] },
+  { service: 'cache', dependsOn: [] },
+];
+
+function groupsSection() {
+  const order = core.groupOrder('shop', GROUP_EXAMPLE);
+  return [
+    '## Groups\n',
+    'Some services are only consistent together: an app\'s uploads directory and the database that indexes them, copied',
+    'a minute apart, disagree. A backup group stops them together, copies them, and starts them again, as one unit.\n',
+    `- **Members**: the containers with \`backup.enabled=true\` and \`backup.stop=stack\` of one compose project (${code(core.COMPOSE_PROJECT_LABEL)},`,
+    '  which docker compose sets), or sharing `backup.group=<name>` across projects. Other containers of the project are',
+    '  not touched. A member needs no target of its own (an app that writes to the group\'s database is stopped with it).',
+    `- **Order**: from compose's ${code(core.COMPOSE_DEPENDS_ON_LABEL)} (the service's \`depends_on\`, \`links\` and`,
+    '  `network_mode: service:`; within the group, by service name). Members stop dependents first and start',
+    '  dependencies first, as `docker compose stop` and `up` do, so no member runs while something it needs is down: an',
+    '  app is never left writing to a database that has stopped, nor started before it (and failing, or initialising an',
+    '  empty one). A dependency on a service outside the group is not waited for. A cycle is an error naming its',
+    '  services, and the group is not stopped at all. For the example below:\n',
+    '```yaml',
+    'services:',
+    ...GROUP_EXAMPLE.flatMap((m) => [`  ${m.service}:`, '    labels: { backup.enabled: "true", backup.stop: stack }', ...(m.dependsOn.length ? [`    depends_on: [${m.dependsOn.join(', ')}]`] : [])]),
+    '```\n',
+    `  stops ${order.stop.map(code).join(' → ')} and starts ${order.start.map(code).join(' → ')}.\n`,
+    '- **A run**: hot targets (database dumps) of every member first, while everything runs; then every member that is',
+    '  running is recorded in the stop journal and stopped, in stop order; every cold target (`fs`, `sqlite` copies) of',
+    '  every member is copied; then the members are started in start order, each checked before the next: running, and',
+    '  healthy when it has a healthcheck, within a timeout. A member that was already stopped stays stopped; every path',
+    '  (a failed copy, a timeout, SIGTERM, a crash or SIGKILL, whose journal is replayed at the next start) ends with',
+    '  every member that was running started again.',
+    '- **One set**: a run in which every backup of every member succeeded writes a group manifest,',
+    '  `<staging>/.groups/<group>/<timestamp>.group.json` (uploaded beside the backups), listing each member\'s backups and',
+    '  the start order. `baqup restore --group <name> [--at <timestamp>]` restores every member to that one point, with',
+    '  the group stopped, and starts it in start order.\n',
+  ];
 }
 
 // The detection rules are core's (packages/core/src/suggest/rules.ts), and the example's labels are what
@@ -412,6 +456,7 @@ const AREA_TEXT = {
   LABEL: 'Labels',
   CONTROLLER: 'Controller',
   JOURNAL: 'Controller',
+  GROUP: 'Backup groups',
   STALENESS: 'Controller',
   UNHANDLED: 'Controller',
   FATAL: 'Controller',

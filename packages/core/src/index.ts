@@ -11,3 +11,4 @@ export * from './timestamp.js';
 export * from './target-ref.js';
 export * from './notify/index.js';
 export * from './suggest/index.js';
+export * from './groups/index.js';

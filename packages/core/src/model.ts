@@ -83,12 +83,29 @@ export interface ContainerNotify {
   global: boolean;
 }
 
+/**
+ * A container's place in a backup group (`backup.stop=stack`, `backup.group=<name>`): its group's members are
+ * stopped together (dependents first), copied, and started again in dependency order, as one unit.
+ */
+export interface GroupMembership {
+  /** The group: `backup.group`, else the compose project (`com.docker.compose.project`). */
+  name: string;
+  source: 'label' | 'compose';
+  /** The name other members' depends_on use: the compose service (`com.docker.compose.service`), else the container name. */
+  service: string;
+  /** Services this one depends on (`com.docker.compose.depends_on`); those outside the group are ignored. */
+  dependsOn: string[];
+}
+
 export interface ContainerBackupConfig {
   containerId: string;
   containerName: string;
   image: string;
   enabled: boolean;
+  /** Stopped for its cold targets: `backup.stop=true`, and every group member (stopped with its group). */
   stop: boolean;
+  /** Set for a member of a backup group; its cold copies are then taken with the whole group stopped. */
+  group?: GroupMembership;
   schedules: Record<string, ScheduleConfig>;
   targets: TargetConfig[];
   errors: LabelError[];

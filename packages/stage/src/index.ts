@@ -16,3 +16,19 @@ export {
   MANIFEST_VERSION,
 } from './manifest.js';
 export { isDiskFull, StageDiskFullError, StageInputError, StageNameTakenError, StageWriteError } from './errors.js';
+export {
+  groupManifestPath,
+  groupManifestProblem,
+  listGroupManifests,
+  parseGroupManifest,
+  readGroupManifest,
+  serializeGroupManifest,
+  writeGroupManifest,
+  GROUP_MANIFEST_SUFFIX,
+  GROUP_MANIFEST_VERSION,
+  GROUPS_DIR,
+  type GroupManifest,
+  type GroupMember,
+  type GroupMemberBackup,
+  type StagedGroupSet,
+} from './group-manifest.js';

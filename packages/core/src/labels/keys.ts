@@ -4,7 +4,12 @@ import { TARGET_TYPES } from '../model.js';
 
 export const LABEL_PREFIX = 'backup.';
 /** `backup.<key>` keys that configure the container itself. */
-export const CONTAINER_KEYS = ['enabled', 'stop', 'notify_on_failure', 'notify_on_success', 'notify_global'] as const;
+export const CONTAINER_KEYS = ['enabled', 'stop', 'group', 'notify_on_failure', 'notify_on_success', 'notify_global'] as const;
+/** Labels docker compose sets on every container it creates, read for backup groups. */
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
+/** `db:service_started:false,cache:service_healthy:true`: the service's depends_on (links and network_mode included). */
+export const COMPOSE_DEPENDS_ON_LABEL = 'com.docker.compose.depends_on';
 /** Container keys whose value is a list of alert URLs (tokens inside: never echoed). */
 export const NOTIFY_KEYS = ['notify_on_failure', 'notify_on_success'] as const;
 /** The second segment that introduces a named schedule: `backup.schedule.<name>.<property>`. */

@@ -17,7 +17,8 @@ const NO_ROUTE: ContainerNotify = { onFailure: [], onSuccess: [], global: true }
 import type { RawLabel } from './parse-schedules.js';
 import { parseSchedules } from './parse-schedules.js';
 import { parseTarget } from './parse-target.js';
-import { parseBoolean } from './values.js';
+import { resolveGroup, type GroupLabels } from './parse-group.js';
+import { parseBoolean, parseGroupName, parseStop } from './values.js';
 
 export interface ContainerRef {
   id: string;
@@ -91,13 +92,21 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
   const brokenSchedules = new Set<string>();
   const brokenTargets = new Set<string>();
   let invalidKeys = 0;
+  const grouping: GroupLabels = {};
   for (const label of raw) {
     const key = classifyKey(label.label);
     if (key.kind === 'container') {
-      if (key.key === 'stop' || key.key === 'notify_global') {
+      if (key.key === 'stop') {
+        const stop = parseStop(label.value);
+        if (!stop.ok) out.errors.push({ ...label, message: stop.message, expected: stop.expected });
+        else grouping.stop = { label, value: stop.value };
+      } else if (key.key === 'group') {
+        const name = parseGroupName(label.value);
+        grouping.group = { label, ...(name.ok ? { name: name.value } : {}) };
+        if (!name.ok) out.errors.push({ ...label, message: name.message, expected: name.expected });
+      } else if (key.key === 'notify_global') {
         const flag = parseBoolean(label.value);
         if (!flag.ok) out.errors.push({ ...label, message: flag.message, expected: flag.expected });
-        else if (key.key === 'stop') out.stop = flag.value;
         else out.notify = { ...(out.notify ?? NO_ROUTE), global: flag.value };
       } else if (key.key === 'notify_on_failure' || key.key === 'notify_on_success') {
         const urls = parseAlertUrls(label.value);
@@ -122,6 +131,11 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
     }
   }
 
+  const stopAndGroup = resolveGroup(labels as Readonly<Record<string, unknown>>, grouping, out.containerName);
+  out.stop = stopAndGroup.stop;
+  if (stopAndGroup.group) out.group = stopAndGroup.group;
+  out.errors.push(...stopAndGroup.errors);
+
   const schedules = parseSchedules(scheduleGroups, defaults.schedules);
   for (const name of brokenSchedules) {
     schedules.broken.add(name);
@@ -139,8 +153,9 @@ function parse(labels: unknown, envInput: ContainerEnvInput, defaults: Controlle
   // Code-unit order, not localeCompare: the order feeds change detection and must not depend on the host's locale.
   const order = (t: TargetConfig): string => targetName(t);
   out.targets = targets.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-  // A misspelled target key already explains why nothing is backed up.
-  if (targetGroups.size === 0 && invalidKeys === 0) {
+  // A misspelled target key already explains why nothing is backed up; a group member without targets of its own
+  // is still stopped and started with its group (an app writing to the group's database).
+  if (targetGroups.size === 0 && invalidKeys === 0 && !out.group) {
     out.errors.push({
       label: ENABLED,
       value: enabledLabel?.value ?? '',

@@ -19,6 +19,34 @@ export function parseBoolean(raw: string): Parsed<boolean> {
   return fail(`not a boolean: "${raw}"`, BOOLEAN_EXPECTED);
 }
 
+/** `backup.stop`: a boolean, or `stack` (the container is stopped with its backup group). */
+export function parseStop(raw: string): Parsed<boolean | 'stack'> {
+  if (raw.trim().toLowerCase() === 'stack') return ok('stack');
+  const bool = parseBoolean(raw);
+  return bool.ok ? bool : fail(`not a boolean or "stack": "${raw}"`, `${BOOLEAN_EXPECTED}, or stack (stop the whole compose project or backup.group together)`);
+}
+
+/** A backup group's name: it names the group's manifests' directory, so it stays path-safe. */
+export function parseGroupName(raw: string): Parsed<string> {
+  const v = raw.trim();
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(v)) return ok(v);
+  return fail(`invalid group name "${raw}"`, 'letters, digits, "_" and "-", starting with a letter or digit (max 63), e.g. nextcloud');
+}
+
+/**
+ * The services of compose's `com.docker.compose.depends_on` label: `name:condition:restart` entries, comma
+ * separated (`db:service_healthy:false,cache:service_started:true`); an empty label depends on nothing.
+ */
+export function parseDependsOn(raw: string): Parsed<string[]> {
+  const names: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const name = entry.split(':')[0]!.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) return fail(`not a service name: "${name}" in "${raw}"`, 'service:condition:restart entries separated by commas, as docker compose writes them');
+    if (!names.includes(name)) names.push(name);
+  }
+  return ok(names);
+}
+
 /** `true` means the configured default compressor; `false` and `none` mean none. */
 export function parseCompress(raw: string, defaultCompressor: Exclude<Compression, 'none'>): Parsed<Compression> {
   const v = raw.trim().toLowerCase();
