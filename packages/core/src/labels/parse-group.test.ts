@@ -46,7 +46,7 @@ describe('backup groups: backup.stop=stack and backup.group', () => {
 
   // Every case: the error names the label, says what would be valid, and the container is still stopped on its own
   // for its cold copies (never copied hot because its group label was wrong), without joining any group.
-  it.each([
+  it.each<{ name: string; labels: Record<string, string>; label: string; message: RegExp; expected: RegExp; stop?: boolean }>([
     {
       name: 'stack outside compose, without backup.group',
       labels: { 'backup.stop': 'stack' },
