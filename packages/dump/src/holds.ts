@@ -13,7 +13,7 @@ import { HoldRefusedError, JobAbortedError, errorCode, errorMessage, silentLogge
 import { backoff, DockerNotFoundError, type DockerClient } from '@baqup/docker';
 import { RestartFailedError, StopFailedError } from './errors.js';
 import { ContainerGate } from './gate.js';
-import { StopJournal } from './journal.js';
+import { StopJournal, type GroupPlace } from './journal.js';
 import { replayJournal, type ReplayReport } from './replay-journal.js';
 import { withRetry } from './retry.js';
 
@@ -73,6 +73,13 @@ interface Held {
   aborts: Set<(reason: Error) => void>;
   status: 'stopping' | 'stopped';
   since: string;
+  /** Held for its backup group: releaseAll() starts a group's members one after another, in start order. */
+  group?: GroupPlace;
+}
+
+export interface HoldOptions {
+  /** The member's place in its group's start order, journaled with the stop. */
+  group?: GroupPlace;
 }
 
 interface Failed {
@@ -148,7 +155,7 @@ export class ContainerHolds {
    * Stop the container (if running) for a cold backup; resolves once it is down. Call the release on every path.
    * `abort` ends the holder's job when releaseAll() must start the container before the job is done (shutdown).
    */
-  async hold(containerId: string, containerName: string, signal?: AbortSignal, abort?: (reason: Error) => void): Promise<Release> {
+  async hold(containerId: string, containerName: string, signal?: AbortSignal, abort?: (reason: Error) => void, options: HoldOptions = {}): Promise<Release> {
     if (this.#closed) throw new HoldRefusedError(`not stopping container ${containerName}: ${this.#closed}`);
     if (this.#failed.has(containerId)) {
       throw new HoldRefusedError(`container ${containerName} is down after a failed start; baqup keeps trying to start it and backs it up after that`);
@@ -160,7 +167,7 @@ export class ContainerHolds {
     }
     let held = this.#held.get(containerId);
     if (!held) {
-      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, aborts: new Set(), status: 'stopping', since: new Date().toISOString() };
+      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, aborts: new Set(), status: 'stopping', since: new Date().toISOString(), ...(options.group ? { group: options.group } : {}) };
       // A start still in progress for a previous hold finishes before this one stops the container again.
       const previous = this.#releasing.get(containerId) ?? Promise.resolve();
       fresh.ready = previous.catch(() => {}).then(() => this.#stop(containerId, fresh));
@@ -201,38 +208,51 @@ export class ContainerHolds {
    */
   async releaseAll(reason = 'the controller is stopping'): Promise<void> {
     const all = [...this.#held.entries()];
-    await Promise.all(
-      all.map(async ([id, held]) => {
-        held.forced = true;
-        // Their jobs end first: Docker does not start a container while an archive read of it is still streaming.
-        const error = new JobAbortedError(`job aborted: ${reason}; container ${held.name} is started again`);
-        for (const abort of held.aborts) {
-          try {
-            abort(error);
-          } catch {
-            // an abort that throws must not keep the container down
-          }
-        }
-        held.aborts.clear();
-        // Listed as releasing until started, so a concurrent releaseAll() (a second signal) waits for this start.
-        const starting = (async () => {
-          await held.ready.catch(() => {});
-          if (held.stoppedByUs) await this.#start(id, held.name).catch(() => {});
-        })();
-        const mine = this.#releasing.get(id);
-        const chained = mine ? Promise.all([mine.catch(() => {}), starting]).then(() => {}) : starting;
-        this.#releasing.set(id, chained);
-        if (this.#held.get(id) === held) this.#held.delete(id);
+    for (const [, held] of all) {
+      held.forced = true;
+      // Their jobs end first: Docker does not start a container while an archive read of it is still streaming.
+      const error = new JobAbortedError(`job aborted: ${reason}; container ${held.name} is started again`);
+      for (const abort of held.aborts) {
         try {
-          await chained;
-        } finally {
-          if (this.#releasing.get(id) === chained) this.#releasing.delete(id);
+          abort(error);
+        } catch {
+          // an abort that throws must not keep the container down
         }
+      }
+      held.aborts.clear();
+    }
+    // Each group's members one after another in start order (dependencies first); everything else at once.
+    const lanes = new Map<string, Array<[string, Held]>>();
+    for (const entry of all) {
+      const lane = entry[1].group ? `group:${entry[1].group.name}` : `container:${entry[0]}`;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), entry]);
+    }
+    for (const lane of lanes.values()) lane.sort((a, b) => (a[1].group?.rank ?? 0) - (b[1].group?.rank ?? 0));
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const [id, held] of lane) await this.#forceStart(id, held);
       }),
     );
     await Promise.all([...this.#failed.keys()].map((id) => this.#retryNow(id)));
     await Promise.all([...this.#releasing.values()].map((p) => p.catch(() => {})));
     this.#changed();
+  }
+
+  /** releaseAll's start of one held container, listed as releasing until started (a second signal waits for it). */
+  async #forceStart(id: string, held: Held): Promise<void> {
+    const starting = (async () => {
+      await held.ready.catch(() => {});
+      if (held.stoppedByUs) await this.#start(id, held.name).catch(() => {});
+    })();
+    const mine = this.#releasing.get(id);
+    const chained = mine ? Promise.all([mine.catch(() => {}), starting]).then(() => {}) : starting;
+    this.#releasing.set(id, chained);
+    if (this.#held.get(id) === held) this.#held.delete(id);
+    try {
+      await chained;
+    } finally {
+      if (this.#releasing.get(id) === chained) this.#releasing.delete(id);
+    }
   }
 
   /** Stop retrying in the background (tests, shutdown after releaseAll). The journal keeps what is still down. */
@@ -275,7 +295,13 @@ export class ContainerHolds {
     const info = await this.#docker.inspect(id);
     if (!info.state.running) return; // smart stop: not ours to start afterwards
     // Recorded first: if we die between this line and the start, the next controller start repairs it.
-    await this.journal.add({ containerId: id, containerName: held.name, stoppedAt: new Date().toISOString(), reason: 'stopped by baqup for a backup' });
+    await this.journal.add({
+      containerId: id,
+      containerName: held.name,
+      stoppedAt: new Date().toISOString(),
+      reason: held.group ? `stopped by baqup with its backup group ${held.group.name}` : 'stopped by baqup for a backup',
+      ...(held.group ? { group: held.group } : {}),
+    });
     try {
       await this.#docker.stop(id);
     } catch (err) {

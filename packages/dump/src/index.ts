@@ -1,11 +1,13 @@
 export { dump } from './operator.js';
 export { startDump, type DumpDeps } from './start-dump.js';
 export { dryRunPlan, restorePlan, type DumpPlan } from './plan.js';
-export { ContainerHolds, type HoldsDeps, type Release, type HeldContainer, type HeldStatus, type StartEvent } from './holds.js';
+export { ContainerHolds, type HoldOptions, type HoldsDeps, type Release, type HeldContainer, type HeldStatus, type StartEvent } from './holds.js';
+export { runGroup, type GroupRunDeps, type GroupRunMember, type GroupRunResult } from './group-run.js';
+export { holdGroup, type GroupHoldDeps, type GroupHoldMember, type GroupHoldOptions, type HeldGroup, type MemberStart } from './group-hold.js';
 export { ContainerGate, type GateMode } from './gate.js';
 export { longTimeout, MAX_TIMER_MS, type LongTimeout } from './long-timeout.js';
-export { replayJournal, type ReplayDeps, type ReplayReport } from './replay-journal.js';
-export { StopJournal, type JournalEntry } from './journal.js';
+export { replayJournal, startOrder, type ReplayDeps, type ReplayReport } from './replay-journal.js';
+export { StopJournal, type GroupPlace, type JournalEntry } from './journal.js';
 export { resolveCredential, MAX_CREDENTIAL_BYTES, type ResolveOptions } from './credentials.js';
 export { excludeMatcher, relativeToRoot, type ExcludeMatcher } from './exclude.js';
 export { filterTar, type FilterStats } from './filter-tar.js';

@@ -14,6 +14,14 @@ export interface JournalEntry {
   stoppedAt: string;
   /** Why, for a human reading the file: "stopped by baqup". */
   reason: string;
+  /** Stopped with its backup group: the replay starts a group's members in start order (`rank` 0 first). */
+  group?: GroupPlace;
+}
+
+/** A member's place in its group's start order. */
+export interface GroupPlace {
+  name: string;
+  rank: number;
 }
 
 interface JournalFile {

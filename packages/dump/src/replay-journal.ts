@@ -35,7 +35,7 @@ export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
     logger.error('stop journal unreadable', { error: { code: errorCode(err), message: errorMessage(err) } });
     return report;
   }
-  for (const entry of entries) {
+  for (const entry of startOrder(entries)) {
     if (deps.isHeld(entry.containerId)) continue;
     try {
       const running = await docker.isRunning(entry.containerId);
@@ -59,4 +59,11 @@ export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
     }
   }
   return report;
+}
+
+/** Containers of no group as listed; then each group's members in its start order (dependencies first). */
+export function startOrder(entries: readonly JournalEntry[]): JournalEntry[] {
+  const alone = entries.filter((e) => !e.group);
+  const grouped = entries.filter((e) => e.group).sort((a, b) => (a.group!.name < b.group!.name ? -1 : a.group!.name > b.group!.name ? 1 : a.group!.rank - b.group!.rank));
+  return [...alone, ...grouped];
 }
