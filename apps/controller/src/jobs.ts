@@ -1,7 +1,7 @@
 // Desired state → cron ticks → jobs → the one backup pipeline → results, through one queue that manual triggers share.
 import { targetName } from '@baqup/core';
 import { Subject, Subscription, type Observable, type OperatorFunction } from 'rxjs';
-import { share, takeUntil } from 'rxjs/operators';
+import { filter, share, takeUntil } from 'rxjs/operators';
 import type { BackupJob, BackupResult, DesiredState, Logger } from '@baqup/core';
 import { nextRuns, runPipeline, schedule, toJobs, type JobQueueControl, type JobSkipped } from '@baqup/scheduler';
 import type { StateStore } from '@baqup/state';
@@ -16,6 +16,8 @@ export interface JobsOptions {
   /** The backup pipeline, built once and subscribed once for the controller's life. */
   pipeline: (queue: JobQueueControl) => OperatorFunction<BackupJob, BackupResult | JobSkipped>;
   onResult: (result: BackupResult) => void;
+  /** Takes a scheduled job out of the queue's way (a backup group member's: its group runs instead); true when taken. */
+  divert?: (job: BackupJob) => boolean;
 }
 
 export interface Jobs {
@@ -54,6 +56,7 @@ export function startJobs(o: JobsOptions): Jobs {
   const results$ = schedule(desired$, { timezone: o.timezone, logger: o.logger }).pipe(
     takeUntil(stopping$),
     toJobs(),
+    filter((job) => !o.divert?.(job)),
     runPipeline(o.pipeline, {
       concurrency: o.concurrency,
       queueLimit: o.queueLimit,

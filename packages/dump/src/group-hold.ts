@@ -108,7 +108,8 @@ export async function holdGroup(deps: GroupHoldDeps, group: string, members: rea
   return { stopped, leftStopped, release };
 }
 
-async function waitReady(docker: DockerClient, group: string, m: GroupHoldMember, options: GroupHoldOptions): Promise<void> {
+/** Resolves once the member is running (and healthy when it has a healthcheck); GroupStartError past the timeout. */
+export async function waitReady(docker: DockerClient, group: string, m: GroupHoldMember, options: Pick<GroupHoldOptions, 'startTimeoutMs' | 'pollMs'>): Promise<void> {
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

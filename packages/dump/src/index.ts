@@ -3,7 +3,7 @@ export { startDump, type DumpDeps } from './start-dump.js';
 export { dryRunPlan, restorePlan, type DumpPlan } from './plan.js';
 export { ContainerHolds, type HoldOptions, type HoldsDeps, type Release, type HeldContainer, type HeldStatus, type StartEvent } from './holds.js';
 export { runGroup, type GroupRunDeps, type GroupRunMember, type GroupRunResult } from './group-run.js';
-export { holdGroup, type GroupHoldDeps, type GroupHoldMember, type GroupHoldOptions, type HeldGroup, type MemberStart } from './group-hold.js';
+export { holdGroup, waitReady as waitMemberReady, type GroupHoldDeps, type GroupHoldMember, type GroupHoldOptions, type HeldGroup, type MemberStart } from './group-hold.js';
 export { ContainerGate, type GateMode } from './gate.js';
 export { longTimeout, MAX_TIMER_MS, type LongTimeout } from './long-timeout.js';
 export { replayJournal, startOrder, type ReplayDeps, type ReplayReport } from './replay-journal.js';

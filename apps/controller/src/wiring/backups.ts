@@ -8,12 +8,13 @@ import type { StateStore } from '@baqup/state';
 import type { Redactor } from '@baqup/log';
 import type { Notifier, Pinger } from '@baqup/notify';
 import type { UploadBackend } from '@baqup/upload';
-import type { Observable } from 'rxjs';
+import { defer, EMPTY, type Observable } from 'rxjs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { JobRegistry } from '../job-registry.js';
 import { startJobs, type Jobs } from '../jobs.js';
 import type { ControllerMetrics } from '../observe/metrics.js';
 import { startStaleWatch } from '../observe/stale-watch.js';
+import { groupRuns } from '../group-runs.js';
 import { backupPipeline, refusedByShutdown, stagesOf, type PipelineDeps } from '../pipeline.js';
 import { stagingHalt } from '../halt.js';
 
@@ -87,7 +88,20 @@ export function startBackups(d: BackupsDeps): Backups {
     pings.delete(r.job.id);
     if (!refusedByShutdown(r, d.holds)) void started.then(() => d.pinger.finish(r));
   };
+  // Scheduled jobs of backup group members run as their group's run (group-runs.ts), through this same queue.
+  let draining = false;
+  const groups = groupRuns({
+    docker: d.docker, holds: d.holds, logger, stagingRoot: config.staging.path, desired: d.desired,
+    trigger: (job) => {
+      if (draining || !jobs) return false;
+      jobs.trigger(job);
+      return true;
+    },
+    results$: defer(() => jobs?.results$ ?? EMPTY),
+    startTimeoutMs: Number(d.env.BAQUP_GROUP_START_TIMEOUT_MS) || undefined,
+  });
   let jobs: Jobs | undefined = startJobs({
+    divert: (job) => groups.divert(job),
     desired$: d.desired$,
     store: d.store,
     logger,
@@ -118,6 +132,7 @@ export function startBackups(d: BackupsDeps): Backups {
   return {
     jobs: () => jobs,
     drain: async () => {
+      draining = true;
       await jobs?.drain();
     },
     stop: () => {

@@ -53,6 +53,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'BAQUP_API_URL', readBy: 'cli', description: 'The controller\'s API base URL (default from `api.listen`), e.g. `http://127.0.0.1:8080`.' },
   { name: 'BAQUP_STALE_CHECK_MS', readBy: 'controller', description: 'Milliseconds between staleness checks (default 30000). For tests and impatient operators.' },
   { name: 'BAQUP_SPACE_CHECK_MS', readBy: 'controller', description: 'Milliseconds between free-space checks while jobs are halted by a full staging disk (default 30000).' },
+  { name: 'BAQUP_GROUP_START_TIMEOUT_MS', readBy: 'controller', description: 'How long each member of a backup group may take to be running (and healthy) after the group\'s start, before the run is reported as not one set (default 120000).' },
   { name: 'BAQUP_SHUTDOWN_GRACE_MS', readBy: 'controller', description: 'How long SIGTERM waits for running jobs before aborting them (default 60000).' },
   { name: 'BAQUP_SHUTDOWN_HOLD_GRACE_MS', readBy: 'controller', description: 'How long SIGTERM waits for a job that holds a stopped container before aborting it and starting the container (default 5000: within Docker\'s 10 s stop timeout).' },
   { name: 'NO_COLOR', readBy: 'cli', description: 'Set and not empty: no colour in the CLI\'s progress bar (https://no-color.org).' },
