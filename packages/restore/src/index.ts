@@ -20,3 +20,4 @@ export { splitTargetKey, targetMatches, normalizeAt, pickAt, compressionOfName }
 export { resolveDestination, type Destination } from './destination.js';
 export { LOADERS, unexpectedErrors, type Loader, type LoadContext } from './loaders/index.js';
 export * from './errors.js';
+export { restoreGroup, type GroupRestoreDeps, type GroupRestoreMember, type GroupRestorePlan, type GroupRestoreReport, type GroupRestoreRequest } from './restore-group.js';

@@ -35,6 +35,8 @@ export interface RestoreRequest {
   dryRun?: boolean;
   /** Skip the safety copy of the state the restore replaces (the restore then cannot be undone by baqup). */
   noSafetyCopy?: boolean;
+  /** The safety copy already taken of this target (a group restore takes them all before it stops the group). */
+  safety?: SafetyCopyReport;
 }
 
 /** A backup taken of the state a restore replaces. */
@@ -211,6 +213,7 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
 }
 
 async function takeSafetyCopy(deps: RestoreDeps, req: RestoreRequest, container: string, target: string): Promise<SafetyCopyReport> {
+  if (req.safety) return req.safety;
   if (req.noSafetyCopy) return { taken: false, why: NO_SAFETY_COPY_MEANING };
   if (!deps.safetyCopy) throw new SafetyCopyFailedError('this caller cannot take a safety copy; nothing was touched; restore with --no-safety-copy (the restore then cannot be undone)');
   try {

@@ -8,6 +8,8 @@
 import { createInterface } from 'node:readline/promises';
 import { errorCode, errorMessage } from '@baqup/core';
 import { NO_SAFETY_COPY_MEANING, restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
+import { restoreGroupCommand } from '../restore/group.js';
+import { interruptions } from '../restore/interruptions.js';
 import { cliContext, humanSize } from '../restore/cli-context.js';
 import { recordInHistory } from '../restore/history.js';
 import { safetyCopyThroughController } from '../restore/safety-copy.js';
@@ -52,43 +54,16 @@ function reportText(r: RestoreReport): string {
   ].join('\n');
 }
 
-/**
- * Signals during a restore never leave a container stopped:
- *   - the first SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal went away: a closed `docker exec -it`) aborts the
- *     running step; the holds start what was stopped (the finally below), then the command exits 1;
- *   - a second one does not wait for that: it starts every container this command holds stopped now (at most
- *     8 s), then exits 130. Node's default for a signal without a handler is to die at once, container down.
- * Output to a terminal that is gone fails (EIO, EPIPE): those errors are ignored, never fatal.
- * Returns the function that removes the handlers.
- */
-function interruptions(holds: { releaseAll(): Promise<void> }, abort: AbortController): () => void {
-  let count = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    count++;
-    if (count === 1) return void abort.abort(new Error(`interrupted (${signal})`));
-    if (count > 2) return;
-    const sleep = new Promise<void>((r) => setTimeout(r, 8_000).unref());
-    void Promise.race([holds.releaseAll(), sleep]).finally(() => process.exit(130));
-  };
-  const quiet = () => {};
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const s of signals) process.on(s, onSignal);
-  process.stdout.on('error', quiet);
-  process.stderr.on('error', quiet);
-  return () => {
-    for (const s of signals) process.off(s, onSignal);
-  };
-}
-
 export const restoreCommand: Command = {
   summary: 'restore a backup into its container (or --into another), verified first; asks unless --yes',
   arguments: [
-    { name: '<container>', description: 'the container whose backup to restore (see `baqup ls`)' },
-    { name: '<target>', description: 'its target: postgres-main, or main' },
+    { name: '[container]', description: 'the container whose backup to restore (see `baqup ls`); not with --group' },
+    { name: '[target]', description: 'its target: postgres-main, or main' },
   ],
   options: [
     { flags: '--at <timestamp>', description: 'which backup: a timestamp from `baqup ls`, or latest (default)' },
     { flags: '--from <side>', description: 'where to read it from', choices: ['staging', 'remote'] },
+    { flags: '--group <name>', description: 'restore every member of this backup group to one group set (--at: the set\'s timestamp), stopping the group in order and starting it again' },
     { flags: '--into <container>', description: 'restore into another container (same engine) instead' },
     { flags: '-y, --yes', description: 'do not ask before overwriting', default: false },
     { flags: '--dry-run', description: 'verify and print the steps; touch nothing', default: false },
@@ -97,11 +72,19 @@ export const restoreCommand: Command = {
     jsonOption,
   ],
   details: 'Output: the plan (with --dry-run) or what was done, with the checksum check and a content summary; progress on stderr.\n--json: the restore report, or { error: { code, message } }.\nExit codes: 0 restored (or planned), 1 failed (nothing left worse), 2 usage error or no terminal to confirm on without --yes.',
-  examples: ['gitea-db postgres-main', 'gitea-db main --at 20260101T030000Z --yes', 'gitea-db postgres-main --into gitea-db-copy --from remote --yes', 'gitea fs-data --dry-run'],
+  examples: ['--group nextcloud --dry-run', '--group nextcloud --at 20260101T030000Z --yes', 'gitea-db postgres-main', 'gitea-db main --at 20260101T030000Z --yes', 'gitea-db postgres-main --into gitea-db-copy --from remote --yes', 'gitea fs-data --dry-run'],
   async run({ args: [container, target], opts }) {
     const values = { config: str(opts, 'config'), at: str(opts, 'at'), from: str(opts, 'from'), into: str(opts, 'into'), yes: bool(opts, 'yes'), 'dry-run': bool(opts, 'dryRun'), 'no-safety-copy': opts.safetyCopy === false, json: bool(opts, 'json') };
+    const group = str(opts, 'group');
+    if (group !== undefined) {
+      if (container || values.into) {
+        console.error('baqup restore: --group restores the members of the group set; give no <container>, <target> or --into with it');
+        return 2;
+      }
+      return restoreGroupCommand({ group, ...values });
+    }
     if (!container || !target) {
-      console.error('baqup restore: <container> and <target> are required (see `baqup ls`)');
+      console.error(`baqup restore: missing required argument '${container ? 'target' : 'container'}': <container> and <target> are required (see \`baqup ls\`), or --group <name>`);
       return 2;
     }
     const dryRun = values['dry-run'];

@@ -1,0 +1,174 @@
+// Backup groups against the real engine, with a compose-like project made through the API (the labels docker compose
+// sets: com.docker.compose.project/service/depends_on; network none): a postgres "db" and an fs "app" that depends
+// on it. The BUILT controller runs the group on its schedule (db dumped hot, then app and db stopped in that order,
+// app copied cold, db and app started in that order, a group manifest written); the BUILT CLI restores the group
+// from that set after damage, stopping and starting it in order, with safety copies. Orders are read from Docker's
+// own events. A controller SIGKILLed while the group is down, and one SIGTERMed then, start it again in start order.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureImage, execIn, psql, runId, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { recordEvents, until } from './dump-fixtures.js';
+import { journalEntries, startCtl, TOKEN, useCtlCleanup, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
+import { expectOk, fileSha, running, runCli } from './restore-fixtures.js';
+
+useCleanup();
+useCtlCleanup();
+
+// Its files are made once (a restart keeps them, as an app's data would be).
+const APP = ['sh', '-c', "mkdir -p /data && { [ -f /data/b.bin ] || { echo hello > /data/a.txt && head -c 30000 /dev/urandom > /data/b.bin; }; } && trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
+/** Ignores SIGTERM: `docker stop` takes its whole timeout (10 s) before the SIGKILL, a window with the group down. */
+const STUBBORN = ['sh', '-c', "mkdir -p /data && echo db > /data/d.txt && trap '' TERM; while :; do sleep 1; done"];
+
+const compose = (project: string, service: string, dependsOn?: string) => ({
+  'com.docker.compose.project': project,
+  'com.docker.compose.service': service,
+  ...(dependsOn ? { 'com.docker.compose.depends_on': `${dependsOn}:service_started:false` } : {}),
+  'backup.enabled': 'true',
+  'backup.stop': 'stack',
+});
+
+/** A 6-field cron that fires once, `seconds` from now (UTC: the config's timezone). */
+function onceIn(seconds: number): string {
+  const t = new Date(Date.now() + seconds * 1000);
+  return `${t.getUTCSeconds()} ${t.getUTCMinutes()} ${t.getUTCHours()} * * *`;
+}
+const groupConfig = (cron: string) => ({ timezone: 'UTC', defaults: { schedules: { gtick: { cron, retention: 10 } } } });
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string };
+}
+/** `stop`/`start` of the given containers, in the engine's order, as `<name> <action>`. */
+function stopsAndStarts(log: string, containers: TestContainer[]): string[] {
+  const names = new Map(containers.map((c) => [c.id, c.name]));
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as RawEvent)
+    .filter((e) => e.Type === 'container' && names.has(e.Actor?.ID ?? '') && (e.Action === 'stop' || e.Action === 'start'))
+    .map((e) => `${names.get(e.Actor!.ID!)} ${e.Action}`);
+}
+
+const cli = (ctl: Ctl, args: string[]) => runCli([...args, '--config', join(ctl.root, 'config.yml')], { BAQUP_DATA_DIR: join(ctl.root, 'data'), BAQUP_API_URL: `http://${ctl.api}`, BAQUP_API_TOKEN: TOKEN });
+const SUM = 'SELECT count(*) || \':\' || md5(string_agg(name, \',\' ORDER BY id)) FROM items';
+
+describe('a compose project backed up and restored as one group (real engine, built controller and CLI)', () => {
+  it('group backup in order → damage → restore --group → the data back, every member running, orders seen in Docker events', async () => {
+    const project = `e2e-${runId}-shop`;
+    const pw = `grp-${Date.now().toString(36)}`;
+    const db = await startContainer({
+      image: await ensureImage('postgres'),
+      name: `${project}-db-1`,
+      env: { POSTGRES_PASSWORD: pw },
+      labels: { ...compose(project, 'db'), 'backup.postgres.main.password_env': 'POSTGRES_PASSWORD', 'backup.postgres.main.schedule': 'gtick' },
+    });
+    await psql(db, 'CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 2000) g;');
+    const app = await startContainer({
+      image: await ensureImage('base'),
+      name: `${project}-app-1`,
+      cmd: APP,
+      labels: { ...compose(project, 'app', 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': 'gtick' },
+    });
+    const want = { sum: await psql(db, SUM), a: await fileSha(app, '/data/a.txt'), b: await fileSha(app, '/data/b.bin') };
+
+    const backupEvents = await recordEvents();
+    const ctl = await startCtl({ config: groupConfig(onceIn(25)) });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+    const done = await ctl.waitForLog((l) => l.event === 'group.succeeded' || l.event === 'group.failed', 120_000);
+    expect(done, JSON.stringify(done)).toMatchObject({ event: 'group.succeeded', group: project, schedule: 'gtick' });
+    expect(ctl.logs().find((l) => l.event === 'group.started')).toMatchObject({ group: project, members: ['db', 'app'] });
+    // Hot first: the database dump started before the group's first stop.
+    const at = (p: (l: (typeof lines)[number]) => boolean) => lines.findIndex(p);
+    const lines = ctl.logs();
+    const dbStarted = at((l) => l.event === 'job.started' && l.container === db.name);
+    const firstStop = at((l) => l.event === 'container.stopped' && (l.container === db.name || l.container === app.name));
+    expect(dbStarted).toBeGreaterThanOrEqual(0);
+    expect(dbStarted).toBeLessThan(firstStop);
+    expect(stopsAndStarts(await backupEvents.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+
+    // The set: one manifest naming both members' backups, in start order.
+    const dir = join(ctl.staging, '.groups', project);
+    const sets = readdirSync(dir).filter((f) => f.endsWith('.group.json'));
+    expect(sets).toHaveLength(1);
+    const manifest = JSON.parse(readFileSync(join(dir, sets[0]!), 'utf8')) as { startOrder: string[]; members: { service: string; backups: { type: string; path: string; sha256: string }[] }[] };
+    expect(manifest.startOrder).toEqual(['db', 'app']);
+    expect(manifest.members.map((m) => [m.service, m.backups.map((b) => b.type)])).toEqual([['db', ['postgres']], ['app', ['fs']]]);
+    for (const m of manifest.members) for (const b of m.backups) expect(readFileSync(join(ctl.staging, `${b.path}.sha256`), 'utf8')).toContain(b.sha256);
+
+    // Damage both members.
+    await psql(db, 'DELETE FROM items WHERE id > 10; UPDATE items SET name = \'x\';');
+    expect((await execIn(app, ['sh', '-c', 'rm /data/a.txt && echo broken > /data/b.bin'])).exitCode).toBe(0);
+
+    const dry = expectOk(await cli(ctl, ['restore', '--group', project, '--dry-run']));
+    expect(dry.stdout).toContain('dry run, nothing touched');
+    expect(dry.stdout).toContain('stop:    app → db');
+    expect(dry.stdout).toContain('start:   db → app');
+    expect(await psql(db, 'SELECT count(*) FROM items')).toBe('10');
+
+    const restoreEvents = await recordEvents();
+    const r = expectOk(await cli(ctl, ['restore', '--group', project, '--yes']));
+    expect(r.stdout).toContain(`restored group ${project}`);
+    expect(r.stdout.match(/to undo: baqup restore /g)).toHaveLength(2);
+    expect({ sum: await psql(db, SUM), a: await fileSha(app, '/data/a.txt'), b: await fileSha(app, '/data/b.bin') }).toEqual(want);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    // First the safety copies, taken while the group runs (the controller backs up running containers only): app's
+    // cold fs copy stops app alone for a moment, as any backup.stop copy does; then the restore's own stop and start.
+    expect(stopsAndStarts(await restoreEvents.stop(), [db, app])).toEqual([`${app.name} stop`, `${app.name} start`, `${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect((await ctl.stop()).code).toBe(0);
+  }, 300_000);
+});
+
+describe('a group stopped by the controller is started again in start order on every path', () => {
+  async function stubbornGroup(tag: string) {
+    const project = `e2e-${runId}-${tag}`;
+    const image = await ensureImage('base');
+    // db ignores SIGTERM: its stop lasts Docker's 10 s timeout, the controller is signalled meanwhile.
+    const db = await startContainer({ image, name: `${project}-db-1`, cmd: STUBBORN, labels: { ...compose(project, 'db'), 'backup.fs.d.path': '/data', 'backup.fs.d.schedule': 'gtick' } });
+    const app = await startContainer({ image, name: `${project}-app-1`, cmd: APP, labels: { ...compose(project, 'app', 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': 'gtick' } });
+    return { project, db, app };
+  }
+
+  it('SIGKILL while the group is down: the next start replays the journal, db before app', async () => {
+    const { db, app } = await stubbornGroup('kill');
+    const events = await recordEvents();
+    const ctl = await startCtl({ config: groupConfig(onceIn(20)) });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+    await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === app.name, 90_000);
+    // db's stop is under way (it takes 10 s): the controller dies now, both journaled.
+    await until('db journaled', async () => journalEntries(ctl.root).some((e) => e.containerId === db.id));
+    ctl.kill('SIGKILL');
+    await ctl.exit;
+    await until('db down', async () => !(await running(db)));
+    expect(await running(app)).toBe(false);
+    const next = await startCtl({ root: ctl.root });
+    await next.waitForLogs((l) => l.event === 'container.started' && (l.container === db.name || l.container === app.name), 2, 60_000);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    expect(stopsAndStarts(await events.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect((await next.stop()).code).toBe(0);
+  }, 240_000);
+
+  it('SIGTERM while the group is down: the controller starts db, then app, before it exits 0', async () => {
+    const { db, app } = await stubbornGroup('term');
+    const events = await recordEvents();
+    const ctl = await startCtl({ config: groupConfig(onceIn(20)), env: { BAQUP_SHUTDOWN_HOLD_GRACE_MS: '1000' } });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+    await ctl.waitForLog((l) => l.event === 'container.stopped' && l.container === app.name, 90_000);
+    // db's stop under way (10 s): the shutdown's releaseAll waits for it, then starts db, then app.
+    await until('db journaled', async () => journalEntries(ctl.root).some((e) => e.containerId === db.id));
+    ctl.kill('SIGTERM');
+    expect((await ctl.exit).code).toBe(0);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    expect(stopsAndStarts(await events.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect(ctl.logs().some((l) => l.event === 'group.succeeded')).toBe(false);
+  }, 240_000);
+});
