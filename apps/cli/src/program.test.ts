@@ -21,6 +21,8 @@ describe('the baqup grammar', () => {
     ['an unknown option, with did-you-mean', ['plan', '--jsn'], /unknown option '--jsn'[\s\S]*Did you mean --json\?/],
     ['a missing argument', ['backup'], /missing required argument 'container'/],
     ['a second missing argument', ['restore', 'db'], /missing required argument 'target'/],
+    ['restore without a container or --group', ['restore'], /missing required argument 'container'.*or --group <name>/],
+    ['restore --group with a container', ['restore', 'db', '--group', 'shop'], /--group restores the members of the group set; give no <container>/],
     ['too many arguments', ['plan', 'extra'], /too many arguments/],
     ['an option without its value', ['healthcheck', '--timeout'], /option '--timeout <seconds>' argument missing/],
     ['a value outside the choices', ['restore', 'db', 'main', '--from', 'elsewhere', '--yes'], /Allowed choices are staging, remote/],

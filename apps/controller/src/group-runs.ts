@@ -5,7 +5,7 @@
 // while its group runs is covered by that run. A run in which every backup succeeded and every member came back is
 // one set: its group manifest is written to staging.
 import { relative } from 'node:path';
-import { errorCode, errorMessage, groupOrder, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
+import { ApiStoppingError, errorCode, errorMessage, GroupIncompleteError, groupOrder, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { runGroup, type ContainerHolds, type GroupRunMember } from '@baqup/dump';
 import { newJobId, type JobSkipped } from '@baqup/scheduler';
@@ -41,9 +41,9 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
 
   const runJob = async (job: BackupJob): Promise<BackupResult> => {
     const result = firstValueFrom(d.results$.pipe(filter((r) => r.job.id === job.id)));
-    if (!d.trigger(job)) return { job, success: false, durationSeconds: 0, error: { code: 'BAQUP_API_STOPPING', message: 'the controller is stopping; the job was not queued' } };
+    if (!d.trigger(job)) return { job, success: false, durationSeconds: 0, error: { code: ApiStoppingError.code, message: 'the controller is stopping; the job was not queued' } };
     const r = await result;
-    return 'kind' in r ? { job, success: false, durationSeconds: 0, error: { code: 'BAQUP_JOB_SKIPPED', message: r.message } } : r;
+    return 'kind' in r ? { job, success: false, durationSeconds: 0, error: { code: r.reason === 'stopping' ? ApiStoppingError.code : GroupIncompleteError.code, message: `${job.container.containerName}: not run in the group's run: ${r.message}` } } : r;
   };
 
   const run = async (name: string, tick: BackupJob): Promise<void> => {
@@ -73,7 +73,7 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
       const failed = r.members.flatMap((m) => m.results.filter((x) => !x.success).map((x) => `${m.member.containerName}: ${x.error?.message ?? 'failed'}`));
       const down = r.starts.filter((s) => s.result === 'failed').map((s) => `${s.containerName} did not come back: ${s.error?.message ?? ''}`);
       const why = r.error?.message ?? [...failed, ...down].join('; ');
-      logger.error('backup group run is no set: not every backup succeeded', { ...fields, event: 'group.failed', error: { code: r.error?.code ?? 'BAQUP_GROUP_INCOMPLETE', message: why } });
+      logger.error('backup group run is no set: not every backup succeeded', { ...fields, event: 'group.failed', error: { code: r.error?.code ?? GroupIncompleteError.code, message: why } });
       return;
     }
     const manifest: GroupManifest = {

@@ -18,3 +18,9 @@ export class GroupManifestError extends defineError('GroupManifestError', {
   retryable: false,
   when: 'a group manifest cannot be read (not JSON, another version, a member without a backup) or names no backup that exists; a group restore refuses it before touching anything.',
 }) {}
+
+export class GroupIncompleteError extends defineError('GroupIncompleteError', {
+  code: 'BAQUP_GROUP_INCOMPLETE',
+  retryable: true,
+  when: "a backup group's run is no set: a member's backup failed or a member did not come back (the message names them); its successful backups stay ordinary backups and no group manifest is written.",
+}) {}

@@ -53,4 +53,4 @@ export { CronInvalidError, NotifyDeliveryError, NotifyUrlError, ScheduleUnknownE
 export { ApiBadRequestError, ApiBadUrlError, ApiBodyEmptyError, ApiBodyInvalidJsonError, ApiBodyLengthError, ApiBodyTooLargeError, ApiHeadersTooLargeError, ApiInvalidInputError, ApiMalformedRequestError, ApiNotFoundError, ApiRequestTimeoutError, ApiUnsupportedMediaTypeError, ApiDisabledError, ApiUnauthorizedError, ApiNoContainerError, ApiNoTargetError, ApiNoJobError, ApiNoJobsError, ApiWaitTimeoutError, ApiStoppingError, ApiConfirmRequiredError, ApiRestoreDisabledError, ApiStreamLimitError } from './api.js';
 export { ControllerLockedError, UnhandledRejectionError, FatalExceptionError, HoldRefusedError, JobAbortedError, LockHeldError, LockUnavailableError } from './runtime.js';
 export { HistoryCorruptError, HistoryUnavailableError, HistoryWriteError } from './history.js';
-export { GroupManifestError, GroupOrderError, GroupStartError } from './group.js';
+export { GroupIncompleteError, GroupManifestError, GroupOrderError, GroupStartError } from './group.js';
