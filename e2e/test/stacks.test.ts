@@ -4,7 +4,7 @@
 // app copied cold, db and app started in that order, a group manifest written); the BUILT CLI restores the group
 // from that set after damage, stopping and starting it in order, with safety copies. Orders are read from Docker's
 // own events. A controller SIGKILLed while the group is down, and one SIGTERMed then, start it again in start order.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, execIn, psql, runId, startContainer, useCleanup, type TestContainer } from '../src/index.js';
@@ -122,6 +122,27 @@ describe('a compose project backed up and restored as one group (real engine, bu
     expect(stopsAndStarts(await restoreEvents.stop(), [db, app])).toEqual([`${app.name} stop`, `${app.name} start`, `${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
     expect((await ctl.stop()).code).toBe(0);
   }, 300_000);
+
+  it('a member backup that fails: no group manifest (group.failed names it), the group started again in order', async () => {
+    const project = `e2e-${runId}-fail`;
+    const image = await ensureImage('base');
+    const db = await startContainer({ image, name: `${project}-db-1`, cmd: APP, labels: { ...compose(project, 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': 'gtick' } });
+    const app = await startContainer({ image, name: `${project}-app-1`, cmd: APP, labels: { ...compose(project, 'app', 'db'), 'backup.fs.gone.path': '/nowhere', 'backup.fs.gone.schedule': 'gtick' } });
+    const events = await recordEvents();
+    const ctl = await startCtl({ config: groupConfig(onceIn(20)) });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+    const done = await ctl.waitForLog((l) => (l.event === 'group.succeeded' || l.event === 'group.failed') && l.group === project, 120_000);
+    expect(done).toMatchObject({ event: 'group.failed', group: project, error: { code: 'BAQUP_GROUP_INCOMPLETE' } });
+    expect((done.error as { message: string }).message).toContain(app.name);
+    expect(existsSync(join(ctl.staging, '.groups', project))).toBe(false);
+    // db's own backup succeeded and stays an ordinary backup.
+    expect(ctl.logs().some((l) => l.event === 'job.succeeded' && l.container === db.name)).toBe(true);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    expect(stopsAndStarts(await events.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect((await ctl.stop()).code).toBe(0);
+  }, 240_000);
 });
 
 describe('a group stopped by the controller is started again in start order on every path', () => {
