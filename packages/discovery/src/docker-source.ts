@@ -9,6 +9,13 @@ import { DockerNotFoundError, backoff } from '@baqup/docker';
 // outage (e2e/test/discovery-restart.test.ts). A refused connect to the socket costs next to nothing.
 const reconnectDelay = (attempt: number): number => backoff(attempt, { maxMs: 2_000, random: Math.random });
 
+/**
+ * The only container events discovery acts on: a container starts running, stops, is removed (a held one), is
+ * renamed. Not `create` (a created container is not running, so not kept) nor `health_status` (not part of the
+ * desired state): each event the engine sends costs an inspect.
+ */
+export const DISCOVERY_ACTIONS = ['start', 'die', 'destroy', 'rename'] as const;
+
 export interface DockerSourceOptions {
   /** List stopped containers too (the CLI's prune: a stopped container's labels still say how long its backups are kept). */
   includeStopped?: boolean;
@@ -18,9 +25,11 @@ export function dockerDiscoverySource(docker: DockerClient, options: DockerSourc
   const all = options.includeStopped === true;
   return {
     triggers: () =>
-      docker.events({ backoff: reconnectDelay }).pipe(
+      // Labels are fixed when a container is created, so the engine may drop every event of containers without
+      // `backup.enabled`: discovery never keeps those (the full re-list asks for the same label).
+      docker.events({ backoff: reconnectDelay, actions: DISCOVERY_ACTIONS, labels: ['backup.enabled'] }).pipe(
         map((e): DockerTrigger => {
-          if (e.kind === 'event') return { kind: 'event', id: e.id, action: e.action };
+          if (e.kind === 'event') return { kind: 'event', id: e.id, action: e.action, attributes: e.attributes };
           if (e.kind === 'resync') return { kind: 'resync' };
           return { kind: 'disconnected', error: e.error };
         }),

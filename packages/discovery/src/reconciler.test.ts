@@ -145,4 +145,119 @@ describe('discover', () => {
     expect(c.last().size).toBe(0);
     c.sub.unsubscribe();
   });
+
+  describe('a start event with attributes', () => {
+    /** A world whose inspects wait until released. */
+    function gated() {
+      const w = world();
+      const waiting: Array<() => void> = [];
+      const inspect = w.source.inspect;
+      const source: DiscoverySource = {
+        ...w.source,
+        inspect: async (id, signal) => {
+          await new Promise<void>((r) => waiting.push(r));
+          return inspect(id, signal);
+        },
+      };
+      const release = () => waiting.splice(0).forEach((r) => r());
+      return { ...w, source, release, waiting };
+    }
+    const attrs = (name: string, labels: Record<string, string> = { 'backup.enabled': 'true' }) => ({ ...labels, name, image: 'img' });
+    const start = (id: string, name: string, labels?: Record<string, string>): DockerTrigger => ({ kind: 'event', id, action: 'start', attributes: attrs(name, labels) });
+
+    it('shows the container before its inspect answers, and the inspect that confirms it emits nothing more', async () => {
+      const w = gated();
+      const c = collect(w.source);
+      w.put('a', 'alpha');
+      w.triggers.next(start('a', 'alpha'));
+      await eventually(() => expect(names(c.last())).toEqual(['alpha']));
+      expect(w.waiting).toHaveLength(1); // its inspect is still unanswered
+      const shown = c.last().get('a');
+      const count = c.states.length;
+      w.release();
+      await eventually(() => expect(w.waiting).toHaveLength(0));
+      await settle();
+      expect(c.states.length).toBe(count);
+      expect(c.last().get('a')).toBe(shown); // the same object: consumers compare configs by identity
+      c.sub.unsubscribe();
+    });
+
+    it('is corrected by the inspect: a container that stopped again is removed, a renamed one renamed', async () => {
+      const w = gated();
+      const c = collect(w.source);
+      w.put('a', 'alpha', undefined, false); // already stopped when the inspect answers
+      w.put('b', 'beta-renamed');
+      w.triggers.next(start('a', 'alpha'));
+      w.triggers.next(start('b', 'beta'));
+      await eventually(() => expect(names(c.last())).toEqual(['alpha', 'beta']));
+      w.release();
+      await eventually(() => expect(names(c.last())).toEqual(['beta-renamed']));
+      c.sub.unsubscribe();
+    });
+
+    it('waits for the inspect when the config needs the env, and ignores attributes without backup.enabled', async () => {
+      const w = gated();
+      // A derive that reads the env, as a database target's credentials do.
+      const reads = (x: InspectedContainer): ContainerBackupConfig => {
+        const env = x.env instanceof Map ? x.env : new Map((x.env as readonly string[]).map((e) => e.split('=') as [string, string]));
+        return { ...derive(x), image: env.get('TAG') ?? 'none' };
+      };
+      const states: DesiredState[] = [];
+      const sub = discover(w.source, { derive: reads, logger: silentLogger, resyncIntervalMs: 0 }).subscribe((s) => states.push(s));
+      w.containers.set('a', { id: 'a', name: 'alpha', image: 'img', running: true, labels: { 'backup.enabled': 'true' }, env: ['TAG=from-env'] });
+      w.put('b', 'beta', { 'com.example': 'x' });
+      w.triggers.next(start('a', 'alpha'));
+      w.triggers.next(start('b', 'beta', { 'com.example': 'x' }));
+      await eventually(() => expect(w.waiting).toHaveLength(2));
+      await settle();
+      expect(states[states.length - 1]!.size).toBe(0);
+      w.release();
+      await eventually(() => expect(states[states.length - 1]!.get('a')?.image).toBe('from-env'));
+      expect(names(states[states.length - 1]!)).toEqual(['alpha']);
+      sub.unsubscribe();
+    });
+
+    it('does not act on attributes while a full re-list runs (replayed events after a reconnect may be stale)', async () => {
+      const w = gated();
+      const c = collect(w.source);
+      w.put('a', 'alpha');
+      w.triggers.next({ kind: 'resync' });
+      await eventually(() => expect(w.waiting).toHaveLength(1));
+      w.triggers.next(start('gone', 'ghost')); // a replayed start of a container destroyed since
+      await settle();
+      expect(c.last().size).toBe(0);
+      expect(w.waiting).toHaveLength(2); // the ghost is still inspected: that inspect decides
+      w.release();
+      await eventually(() => expect(names(c.last())).toEqual(['alpha']));
+      await settle();
+      expect(names(c.last())).toEqual(['alpha']);
+      c.sub.unsubscribe();
+    });
+  });
+
+  it('bounds the inspects a full re-list has in flight', async () => {
+    const w = world();
+    let inFlight = 0;
+    let max = 0;
+    const inspect = w.source.inspect;
+    const source: DiscoverySource = {
+      ...w.source,
+      inspect: async (id, signal) => {
+        max = Math.max(max, ++inFlight);
+        try {
+          return await inspect(id, signal);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    for (let i = 0; i < 40; i++) w.put(`c${i}`, `n${String(i).padStart(2, '0')}`);
+    const states: DesiredState[] = [];
+    const sub = discover(source, { derive, logger: silentLogger, resyncIntervalMs: 0, relistConcurrency: 4 }).subscribe((s) => states.push(s));
+    w.triggers.next({ kind: 'resync' });
+    await eventually(() => expect(states[states.length - 1]!.size).toBe(40));
+    expect(max).toBe(4);
+    sub.unsubscribe();
+  });
 });
+

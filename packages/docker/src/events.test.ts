@@ -15,7 +15,13 @@ const raw = (action: string, extra: Record<string, unknown> = {}) =>
 
 describe('parseEvent', () => {
   it('maps a container event', () => {
-    expect(parseEvent(raw('start'))).toEqual({ kind: 'event', action: 'start', id: 'abc123', name: 'db', time: 1700000000123 });
+    expect(parseEvent(raw('start'))).toEqual({ kind: 'event', action: 'start', id: 'abc123', name: 'db', time: 1700000000123, attributes: { name: 'db', image: 'postgres' } });
+  });
+
+  it("carries the actor's attributes (the container's labels, name, image), and an empty set when there are none", () => {
+    const labelled = raw('start', { Actor: { ID: 'abc123', Attributes: { name: 'db', image: 'postgres:16', 'backup.enabled': 'true', 'backup.fs.data.path': '/data' } } });
+    expect(parseEvent(labelled)).toMatchObject({ name: 'db', attributes: { image: 'postgres:16', 'backup.enabled': 'true', 'backup.fs.data.path': '/data' } });
+    expect(parseEvent(JSON.stringify({ Type: 'container', Action: 'die', id: 'old', time: 1 }))).toEqual({ kind: 'event', action: 'die', id: 'old', name: '', time: 1000, attributes: {} });
   });
 
   it('normalises health_status: healthy to a prefix action with detail', () => {
@@ -32,9 +38,9 @@ describe('parseEvent', () => {
 
 /** A scripted engine: each connect takes the next entry — a stream to serve, or an error to reject with. */
 function scripted(script: (PassThrough | Error)[]) {
-  const calls: { since: string | undefined }[] = [];
-  const connect: EventsConnect = async (_filters, since) => {
-    calls.push({ since });
+  const calls: { since: string | undefined; filters: Record<string, string[]> }[] = [];
+  const connect: EventsConnect = async (filters, since) => {
+    calls.push({ since, filters });
     const next = script.shift();
     if (!next) return new PassThrough() as Readable; // stays open forever
     if (next instanceof Error) throw next;
@@ -60,6 +66,17 @@ function collect(obs: ReturnType<typeof eventStream>, until: (items: DockerEvent
 }
 
 describe('eventStream', () => {
+  it('asks the engine for container events of the wanted actions, and of labelled containers only when told', async () => {
+    const { connect, calls } = scripted([new PassThrough(), new PassThrough()]);
+    const all = eventStream(connect, 'unix:///x', { backoff: () => 0 }).subscribe();
+    const some = eventStream(connect, 'unix:///x', { backoff: () => 0, actions: ['start', 'die'], labels: ['backup.enabled'] }).subscribe();
+    while (calls.length < 2) await new Promise((r) => setImmediate(r));
+    all.unsubscribe();
+    some.unsubscribe();
+    expect(calls[0]!.filters).toEqual({ type: ['container'], event: ['create', 'start', 'die', 'destroy', 'rename', 'health_status'] });
+    expect(calls[1]!.filters).toEqual({ type: ['container'], event: ['start', 'die'], label: ['backup.enabled'] });
+  });
+
   it('emits resync on connect, then events split across chunks', async () => {
     const s = new PassThrough();
     const { connect } = scripted([s]);

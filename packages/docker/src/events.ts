@@ -21,6 +21,11 @@ export type DockerEvent =
       name: string;
       /** Event time in ms since the epoch. */
       time: number;
+      /**
+       * The event's `Actor.Attributes` as the engine sent them: every label of the container, plus `name` and
+       * `image` (which win over labels of those names) and the action's own keys (`exitCode` on die, …).
+       */
+      attributes: Readonly<Record<string, string>>;
     }
   | { kind: 'resync' }
   | { kind: 'disconnected'; address: string; error: string; code: string };
@@ -31,6 +36,11 @@ export type EventsConnect = (filters: Record<string, string[]>, since: string | 
 export interface EventsOptions {
   /** Container actions to receive; default CONTAINER_ACTIONS. Prefix-matched (`health_status` ⊃ `health_status: healthy`). */
   actions?: readonly string[];
+  /**
+   * Only events of containers carrying these labels (`key` or `key=value`, all must match), filtered by the
+   * engine: a container's labels are fixed at creation, so nothing is lost for a consumer that ignores the rest.
+   */
+  labels?: readonly string[];
   backoff?: (attempt: number) => number;
 }
 
@@ -60,7 +70,8 @@ export function parseEvent(line: string, actions: readonly string[] = CONTAINER_
   const id = raw.Actor?.ID ?? raw.id;
   if (!id) return null;
   const time = raw.timeNano !== undefined ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
-  const event: DockerEvent = { kind: 'event', action, id, name: (raw.Actor?.Attributes?.name ?? '').replace(/^\//, ''), time };
+  const attributes = raw.Actor?.Attributes ?? {};
+  const event: DockerEvent = { kind: 'event', action, id, name: (attributes.name ?? '').replace(/^\//, ''), time, attributes };
   if (colon >= 0) event.detail = full.slice(colon + 1).trim();
   return event;
 }
@@ -72,6 +83,8 @@ export function parseEvent(line: string, actions: readonly string[] = CONTAINER_
  */
 export function eventStream(connect: EventsConnect, address: string, options: EventsOptions = {}): Observable<DockerEvent> {
   const actions = options.actions ?? CONTAINER_ACTIONS;
+  const filters: Record<string, string[]> = { type: ['container'], event: [...actions] };
+  if (options.labels?.length) filters.label = [...options.labels];
   const delay = options.backoff ?? ((n: number) => defaultBackoff(n, { random: Math.random }));
   let lastTimeMs: number | undefined;
   let down = false; // shared across resubscriptions: report an outage once, not once per retry
@@ -97,7 +110,7 @@ export function eventStream(connect: EventsConnect, address: string, options: Ev
     };
     // Re-read from one second before the last event seen: duplicates are harmless (triggers carry keys only).
     const since = lastTimeMs === undefined ? undefined : String(Math.floor(lastTimeMs / 1000) - 1);
-    connect({ type: ['container'], event: [...actions] }, since, abort.signal).then(
+    connect(filters, since, abort.signal).then(
       (s) => {
         stream = s;
         if (subscriber.closed) {

@@ -18,13 +18,17 @@ interface Account {
   password: string;
 }
 
-/** The accounts an image's env defines, best first; a username label picks the matching one. */
+/**
+ * The accounts an image's env defines, best first; a username label picks the matching one. The env is read only
+ * for the engines that have accounts: discovery derives a `start` event's config before the inspect answers when
+ * the parse did not look at the env at all (fs, volume, sqlite targets), so reading it needlessly costs that.
+ */
 function accounts(type: TargetType, env: ReadonlyMap<string, string>): Account[] {
-  const mariadb: Account[] = [
+  const mariadb = (): Account[] => [
     { user: 'root', password: 'MARIADB_ROOT_PASSWORD' },
     { user: env.get('MARIADB_USER'), password: 'MARIADB_PASSWORD' },
   ];
-  const mysql: Account[] = [
+  const mysql = (): Account[] => [
     { user: 'root', password: 'MYSQL_ROOT_PASSWORD' },
     { user: env.get('MYSQL_USER'), password: 'MYSQL_PASSWORD' },
   ];
@@ -32,10 +36,14 @@ function accounts(type: TargetType, env: ReadonlyMap<string, string>): Account[]
     case 'postgres':
       return [{ user: env.get('POSTGRES_USER') || 'postgres', password: 'POSTGRES_PASSWORD' }];
     // The mariadb image accepts the MYSQL_* names too (and people label mariadb containers `mysql`).
-    case 'mariadb':
-      return [mariadb[0]!, mysql[0]!, mariadb[1]!, mysql[1]!];
-    case 'mysql':
-      return [mysql[0]!, mariadb[0]!, mysql[1]!, mariadb[1]!];
+    case 'mariadb': {
+      const [ma, my] = [mariadb(), mysql()];
+      return [ma[0]!, my[0]!, ma[1]!, my[1]!];
+    }
+    case 'mysql': {
+      const [ma, my] = [mariadb(), mysql()];
+      return [my[0]!, ma[0]!, my[1]!, ma[1]!];
+    }
     case 'mongo':
       return [{ user: env.get('MONGO_INITDB_ROOT_USERNAME'), password: 'MONGO_INITDB_ROOT_PASSWORD' }];
     case 'redis':
