@@ -9,6 +9,7 @@
 // burst and its RSS idle before and after. Removes every container it created.
 //
 //   node bench/pickup.mjs [--count 100] [--concurrency 8] [--mode poll|log] [--poll-ms 5] [--image TAG] [--probe] [--profile DIR] [--dry-run]
+//                         [--main OTHER/apps/controller/dist/main.js] [--node-args='--max-semi-space-size=1']
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,6 +35,10 @@ const { values: opt } = parseArgs({
     profile: { type: 'string' },
     /** Start the controller with --dry-run (no scheduler/jobs: isolates discovery + state + API). */
     'dry-run': { type: 'boolean', default: false },
+    /** Another build's main.js (an A/B against an older commit checked out elsewhere). */
+    main: { type: 'string' },
+    /** Node flags for the controller, space-separated (`--node-args='--max-semi-space-size=1'`). */
+    'node-args': { type: 'string', default: '' },
   },
 });
 const COUNT = Number(opt.count);
@@ -42,7 +47,7 @@ const MODE = opt.mode;
 const POLL_MS = Number(opt['poll-ms']);
 if (!['log', 'poll'].includes(MODE)) throw new Error('--mode is log or poll');
 
-const MAIN = join(root, 'apps/controller/dist/main.js');
+const MAIN = opt.main ? resolve(opt.main) : join(root, 'apps/controller/dist/main.js');
 if (!existsSync(MAIN)) {
   console.error(`missing ${MAIN}: pnpm exec turbo run build --filter=@baqup/controller...`);
   process.exit(2);
@@ -96,7 +101,7 @@ function startController() {
   writeFileSync(config, JSON.stringify({ api: { listen: '127.0.0.1:0' }, resync_interval: 300, logging: { level: 'info', format: 'json' } }));
   const env = { ...process.env, BAQUP_DATA_DIR: join(dir, 'data') };
   delete env.BAQUP_CONFIG;
-  const nodeArgs = opt.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opt.profile)] : [];
+  const nodeArgs = [...opt['node-args'].split(' ').filter(Boolean), ...(opt.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opt.profile)] : [])];
   const child = spawn(process.execPath, [...nodeArgs, MAIN, '--config', config, ...(opt['dry-run'] ? ['--dry-run'] : [])], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const discovered = new Map(); // name → ms since epoch (the log line's time)
   let api;
