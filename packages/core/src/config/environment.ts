@@ -63,6 +63,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'HOME', readBy: 'image', description: 'The image sets `/data/home` (the root filesystem may be read-only); the entrypoint creates it.' },
   { name: 'XDG_CACHE_HOME', readBy: 'image', description: "restic's cache lives here; the image sets `/data/cache`." },
   { name: 'TMPDIR', readBy: 'image', description: 'Temporary files; the image sets `/data/tmp`.' },
+  { name: 'MALLOC_ARENA_MAX', readBy: 'image', description: "glibc's own variable: the entrypoint sets `2` unless given (7 MiB less memory for an idle controller, bench/README.md)." },
 ];
 
 const get = (tree: Tree, path: string[]): unknown => path.reduce<unknown>((node, k) => (isObject(node) ? node[k] : undefined), tree);
