@@ -43,6 +43,14 @@ describe('deriveWithoutEnv', () => {
     expect(configFingerprint(early!)).toBe(configFingerprint(derive(inspected)));
   });
 
+  it("keeps a compose group member's compose labels, so its group is the inspect's too", () => {
+    const labels = { 'backup.enabled': 'true', 'backup.stop': 'stack', 'backup.fs.data.path': '/data', 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'app', 'com.docker.compose.depends_on': 'db:service_started:false' };
+    const early = deriveWithoutEnv(derive, fromEvent(labels));
+    expect(early).not.toBeNull();
+    expect(early!.group).toBeDefined();
+    expect(configFingerprint(early!)).toBe(configFingerprint(derive({ id: 'abc', name: 'app', image: 'img:1', running: true, labels, env: ['A=b'] })));
+  });
+
   it('is null when the parse reads the env (a database target takes its user and password from it)', () => {
     expect(deriveWithoutEnv(derive, fromEvent({ 'backup.enabled': 'true', 'backup.postgres.main.password_env': 'POSTGRES_PASSWORD' }))).toBeNull();
     expect(deriveWithoutEnv(derive, fromEvent({ 'backup.enabled': 'true', 'backup.postgres.main.databases': 'app' }))).toBeNull();

@@ -60,7 +60,7 @@ export class EnvProbe extends Map<string, string> {
  * The container a `start` event describes, as an inspect would (running, env left out), or null when the event
  * does not carry `backup.enabled`. The engine writes every label of the container into the attributes, then
  * `name` and `image` over them (a label literally called `name` or `image` is lost here: the inspect that follows
- * restores it, and the parse reads only `backup.*` labels anyway).
+ * restores it; the parse reads `backup.*` and `com.docker.compose.*` labels, never those).
  */
 export function containerFromAttributes(id: string, attributes: Readonly<Record<string, string>>): InspectedContainer | null {
   if (!('backup.enabled' in attributes)) return null;
