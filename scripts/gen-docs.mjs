@@ -490,6 +490,7 @@ const AREA_TEXT = {
   REMOTE: 'Upload (rclone)',
   RESTIC: 'Upload (restic)',
   RESTORE: 'Restore, verify, ls',
+  DRILL: 'Drills',
   SCHEDULE: 'Scheduler',
   NOTIFY: 'Notifications',
   CLI: 'Command line',

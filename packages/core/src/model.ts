@@ -153,7 +153,37 @@ export interface BackupManifest {
   databases?: string[];
   toolVersions: Record<string, string>;
   durations: { dumpMs: number; totalMs: number };
+  /** What a drill checks the restored backup against, recorded at dump time (absent in older manifests). */
+  checks?: DrillChecks;
 }
+
+/** A table's (collection's) row count at dump time; `estimated` above the exact-count limit (checked with a tolerance). */
+export interface RowCount {
+  rows: number;
+  estimated?: true;
+}
+
+/**
+ * Recorded at dump time for drills. Row counts are exact up to DRILL_EXACT_ROW_LIMIT rows (by the engine's own
+ * estimate); above it the estimate is recorded and a drill accepts ±DRILL_ESTIMATE_TOLERANCE of it.
+ */
+export interface DrillChecks {
+  /** postgres, mariadb/mysql, mongo: database → `schema.table` (mongo: collection) → rows. */
+  databases?: Record<string, Record<string, RowCount>>;
+  /** redis: `db0` → keys, and how many of them carry a TTL (those may expire before a drill counts). */
+  keyspace?: Record<string, { keys: number; expires: number }>;
+  /** sqlite: table → rows (always exact). */
+  tables?: Record<string, number>;
+  /** fs: regular files in the archive and their total bytes. */
+  files?: { count: number; bytes: number };
+  /** What could not be recorded, and why (a drill reports these as not checked). */
+  notes?: string[];
+}
+
+/** Tables whose estimate is above this are not counted exactly at dump time (a count(*) of them costs a full scan). */
+export const DRILL_EXACT_ROW_LIMIT = 1_000_000;
+/** How far an estimated row count may be from the restored table's exact count. */
+export const DRILL_ESTIMATE_TOLERANCE = 0.1;
 
 export interface BackupResult {
   job: BackupJob;

@@ -1,7 +1,7 @@
 // The values that flow between pipeline stages. Errors are values: a stage that fails emits a JobFailed,
 // and every later stage passes a JobFailed through untouched.
 import type { Readable } from 'node:stream';
-import type { BackupJob, BackupManifest, BackupResult, Compression } from './model.js';
+import type { BackupJob, BackupManifest, BackupResult, Compression, DrillChecks } from './model.js';
 
 /**
  * Output of the dump stage. Stream contract: the stream ends only after the dump tool's exit code is known;
@@ -16,6 +16,8 @@ export interface DumpedJob {
   databases?: string[];
   toolVersions: Record<string, string>;
   startedAt: Date;
+  /** What a drill will check, known once the stream has ended (fs counts its entries as they pass). Never rejects. */
+  checks?: () => Promise<DrillChecks | undefined>;
 }
 
 export interface CompressedJob extends Omit<DumpedJob, 'kind'> {

@@ -43,3 +43,5 @@ export {
 export { parseInfo, parseConfigGet, saveState, saveFinished, type SaveState } from './engines/redis-info.js';
 export { retar, type EntryDecision } from './retar.js';
 export { postExecEnv, postExecHooks, type PostExecDeps, type PostExecHooks, type PostExecOutcome } from './post-exec.js';
+export * from './checks/index.js';
+export { SQLITE_HOST_COUNT_LIMIT } from './checks/sqlite-tap.js';

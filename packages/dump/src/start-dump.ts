@@ -109,6 +109,7 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
       extension: out.extension,
       ...(out.databases ? { databases: out.databases } : {}),
       toolVersions: out.toolVersions,
+      ...(out.checks ? { checks: out.checks } : {}),
       startedAt,
     };
   } catch (err) {

@@ -1,7 +1,7 @@
 // The manifest beside each staged (and uploaded) file: built, written, read and judged here only, so every reader
 // (upload, prune, restore, the CLI) checks the same version and knows the same trigger rules.
 import { readFile } from 'node:fs/promises';
-import type { BackupManifest, BackupTrigger, CompressedJob } from '@baqup/core';
+import type { BackupManifest, BackupTrigger, CompressedJob, DrillChecks } from '@baqup/core';
 import { MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
 
 /** The manifest format this code writes and reads; a file of another version is treated as absent (incomplete). */
@@ -14,6 +14,7 @@ export interface ManifestFacts {
   sha256: string;
   dumpMs: number;
   totalMs: number;
+  checks?: DrillChecks;
 }
 
 /** The manifest written beside a staged file (core BackupManifest, version 1). */
@@ -38,6 +39,7 @@ export function buildManifest(job: CompressedJob, facts: ManifestFacts): BackupM
     ...(job.databases ? { databases: job.databases } : {}),
     toolVersions: job.toolVersions,
     durations: { dumpMs: facts.dumpMs, totalMs: facts.totalMs },
+    ...(facts.checks ? { checks: facts.checks } : {}),
   };
 }
 

@@ -77,6 +77,8 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
     const sidecars = sidecarNames(file);
     await writeFileAtomic(dir, sidecars.sha256, sha256Line(written.sha256, file));
     published.push(join(dir, sidecars.sha256));
+    // Known once the stream ended (fs counts its entries as they passed); never rejects, never fails the backup.
+    const checks = await job.checks?.().catch(() => undefined);
     const manifest = buildManifest(job, {
       file,
       timestamp,
@@ -84,6 +86,7 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
       sha256: written.sha256,
       dumpMs: dumpDoneAt.getTime() - job.startedAt.getTime(),
       totalMs: now().getTime() - job.startedAt.getTime(),
+      ...(checks ? { checks } : {}),
     });
     await writeFileAtomic(dir, sidecars.manifest, serializeManifest(manifest));
     return { kind: 'staged', job: job.job, stagingPath: join(dir, file), manifest };

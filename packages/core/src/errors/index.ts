@@ -54,3 +54,4 @@ export { ApiBadRequestError, ApiBadUrlError, ApiBodyEmptyError, ApiBodyInvalidJs
 export { ControllerLockedError, UnhandledRejectionError, FatalExceptionError, HoldRefusedError, JobAbortedError, LockHeldError, LockUnavailableError } from './runtime.js';
 export { HistoryCorruptError, HistoryUnavailableError, HistoryWriteError } from './history.js';
 export { GroupIncompleteError, GroupManifestError, GroupOrderError, GroupStartError } from './group.js';
+export { DrillBusyError, DrillContainerError, DrillDisabledError, DrillFailedError, DrillNoManifestError } from './drill.js';

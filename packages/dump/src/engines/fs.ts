@@ -1,6 +1,9 @@
 // Filesystem: the archive API's tar of `path` (entries rooted at its basename, e.g. `config/...`), rewritten
 // without the `exclude` matches. With `backup.stop=true` the container is held stopped while the tar is read.
 import { posix } from 'node:path';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { tarCounter } from '../checks/tar-count.js';
 import type { TargetConfig } from '@baqup/core';
 import { statFollow } from '../archive-file.js';
 import { DumpFailedError, SourceMissingError } from '../errors.js';
@@ -14,6 +17,17 @@ function sourcePath(target: TargetConfig): string {
   return target.path;
 }
 
+/** The tar as it goes out, with its files counted on the way for the drill (the bytes are not changed). */
+function counted(stream: Readable) {
+  const counter = tarCounter();
+  const out = pipeline(stream, counter.tap, () => {});
+  const checks = async () => {
+    const r = await counter.result;
+    return 'error' in r ? { notes: [`file count not recorded at dump time: ${r.error}`] } : { files: r };
+  };
+  return { stream: out, extension: 'tar', toolVersions: {}, checks };
+}
+
 export const fs: Engine = {
   extension: 'tar',
 
@@ -24,11 +38,11 @@ export const fs: Engine = {
     const archive = await withRetry(() => ctx.docker.getArchive(ctx.containerId, stat.path, ctx.signal), { signal: ctx.signal });
     // Without excludes Docker's tar is passed on as it is: parsing and re-packing every entry cost more CPU
     // than the rest of the uncompressed path (bench/throughput.mjs).
-    if (!ctx.target.exclude?.length) return { stream: archive, extension: 'tar', toolVersions: {} };
+    if (!ctx.target.exclude?.length) return counted(archive);
     const stats = { entries: 0, excluded: 0 };
     const stream = filterTar(archive, excludeMatcher(ctx.target.exclude), stats);
     stream.once('end', () => ctx.logger.debug('fs archive read', { path, entries: stats.entries, excluded: stats.excluded }));
-    return { stream, extension: 'tar', toolVersions: {} };
+    return counted(stream);
   },
 
   plan(target, container): PlanStep[] {

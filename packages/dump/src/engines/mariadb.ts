@@ -4,9 +4,11 @@
 //
 // The dump tool's version goes into the manifest: MariaDB 10.11+/11 dumps start with a
 // `/*M!999999\- enable the sandbox mode */` line that older clients (and MySQL's) reject on restore.
-import type { TargetConfig } from '@baqup/core';
+import { DRILL_EXACT_ROW_LIMIT, type TargetConfig } from '@baqup/core';
+import { collectChecks, ready } from '../checks/collect.js';
+import { mysqlRowCounts } from '../checks/mysql.js';
 import { ToolMissingError } from '../errors.js';
-import { findTool, output, type ToolEnv } from '../tool.js';
+import { findTool, output, run, type ToolEnv } from '../tool.js';
 import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
 
 const FLAGS = ['--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', '--default-character-set=utf8mb4'];
@@ -43,11 +45,18 @@ function mysqlEngine(flavour: 'mariadb' | 'mysql'): Engine {
       const found = await findTool(ctx, candidates);
       if (!found) throw new ToolMissingError(candidates, ctx.containerName);
       const { target } = ctx;
+      const checks = await collectChecks('row counts', ctx.logger, async () => {
+        const client = await findTool(ctx, mysqlClients(flavour));
+        if (!client) throw new Error(`none of ${mysqlClients(flavour).join(', ')} in the container`);
+        const dbs = Array.isArray(target.databases) ? target.databases : 'all';
+        return { databases: await mysqlRowCounts((argv, e) => run(ctx, argv, e), client.tool, target, dbs, DRILL_EXACT_ROW_LIMIT, ctx.password) };
+      });
       return {
         stream: output(ctx, mysqlDumpArgv(found.tool, target), env(ctx)),
         extension: 'sql',
         ...(Array.isArray(target.databases) ? { databases: target.databases } : {}),
         toolVersions: { [found.tool]: found.version },
+        checks: ready(checks),
       };
     },
 

@@ -5,7 +5,9 @@
 // --password would be broadcast in Docker's exec events): it goes in a YAML config file (`password:` key, which
 // mongodump's --config reads) written with mode 0600 to /tmp in the container and removed after the dump.
 import { randomBytes } from 'node:crypto';
-import type { TargetConfig } from '@baqup/core';
+import { DRILL_EXACT_ROW_LIMIT, type TargetConfig } from '@baqup/core';
+import { collectChecks, ready } from '../checks/collect.js';
+import { mongoCounts } from '../checks/mongo.js';
 import { ToolMissingError } from '../errors.js';
 import { findTool, output, run } from '../tool.js';
 import { writeFile } from '../archive-file.js';
@@ -48,11 +50,16 @@ export const mongo: Engine = {
       await writeFile(ctx.files, ctx.tmpDir, name, Buffer.from(`password: ${JSON.stringify(ctx.password.reveal())}\n`), 0o600);
     }
     const { target } = ctx;
+    const checks = await collectChecks('document counts', ctx.logger, async () => {
+      if (!(await findTool(ctx, ['mongosh']))) throw new Error('no mongosh in the container');
+      return { databases: await mongoCounts((argv, e) => run(ctx, argv, e), target, Array.isArray(target.databases) ? target.databases : 'all', DRILL_EXACT_ROW_LIMIT, ctx.password) };
+    });
     return {
       stream: output(ctx, mongodumpArgv(target, configPath)),
       extension: 'archive',
       ...(Array.isArray(target.databases) ? { databases: target.databases } : {}),
       toolVersions: { mongodump: found.version },
+      checks: ready(checks),
     };
   },
 

@@ -6,8 +6,10 @@
 // password is actually checked (the official image trusts the local socket, which would accept any password and
 // hide a wrong one until the day it matters). Without a password, the local socket, like `docker exec pg_dumpall`.
 import { Transform, type Readable } from 'node:stream';
-import type { TargetConfig } from '@baqup/core';
-import { concatStream, output, runOk, toolVersion, type ToolEnv } from '../tool.js';
+import { DRILL_EXACT_ROW_LIMIT, type TargetConfig } from '@baqup/core';
+import { collectChecks, ready } from '../checks/collect.js';
+import { pgRowCounts } from '../checks/postgres.js';
+import { concatStream, output, run, runOk, toolVersion, type ToolEnv } from '../tool.js';
 import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
 
 const IS_SUPERUSER = 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user';
@@ -122,11 +124,17 @@ export const postgres: Engine = {
       wanted === 'all'
         ? [() => output(ctx, pgDumpallArgv(target), env(ctx))]
         : [() => output(ctx, pgRolesArgv(target, superuser === 't'), env(ctx)), ...wanted.map((db) => () => output(ctx, pgDumpArgv(target, db), env(ctx)))];
+    const databases = wanted === 'all' ? existing : wanted;
+    // Counted just before the dump: an app writing meanwhile makes a drill report the tables that moved.
+    const checks = await collectChecks('row counts', ctx.logger, async () => ({
+      databases: await pgRowCounts((argv, e) => run(ctx, argv, e), pgConnection(target), databases, DRILL_EXACT_ROW_LIMIT, ctx.password),
+    }));
     return {
       stream: concatStream(ctx, parts),
       extension: 'sql',
-      databases: wanted === 'all' ? existing : wanted,
+      databases,
       toolVersions: { pg_dump: version },
+      checks: ready(checks),
     };
   },
 

@@ -8,6 +8,8 @@ import { openFile } from '../archive-file.js';
 import { DumpFailedError, SnapshotFailedError } from '../errors.js';
 import { execFailure } from '@baqup/docker';
 import { run, toolVersion, type ToolEnv } from '../tool.js';
+import { collectChecks, ready } from '../checks/collect.js';
+import { redisKeyspace } from '../checks/redis.js';
 import { parseConfigGet, parseInfo, saveFinished, saveState, type SaveState } from './redis-info.js';
 import type { Engine, EngineContext, PlanStep, RestorePlan } from './types.js';
 
@@ -80,10 +82,12 @@ export const redis: Engine = {
   async dump(ctx) {
     const cliVersion = await toolVersion(ctx, ['redis-cli', '--version']);
     const server = parseInfo(await cli(ctx, 'INFO', 'server')).get('redis_version') ?? 'unknown';
+    // Just before the snapshot: keys written or expired in between are why a drill allows `expires` fewer keys.
+    const checks = await collectChecks('key counts', ctx.logger, async () => ({ keyspace: await redisKeyspace((argv, e) => run(ctx, argv, e), ctx.target, ctx.password) }));
     await snapshot(ctx);
     const path = await rdbPath(ctx);
     const file = await openFile(ctx.files, path);
-    return { stream: file.stream, extension: 'rdb', toolVersions: { 'redis-cli': cliVersion, redis: server } };
+    return { stream: file.stream, extension: 'rdb', toolVersions: { 'redis-cli': cliVersion, redis: server }, checks: ready(checks) };
   },
 
   plan(target): PlanStep[] {

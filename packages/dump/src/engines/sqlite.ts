@@ -6,7 +6,11 @@
 // killed) is reported, not copied.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { pipeline } from 'node:stream';
 import type { TargetConfig } from '@baqup/core';
+import { collectChecks } from '../checks/collect.js';
+import { sqliteRowCounts } from '../checks/sqlite.js';
+import { SQLITE_HOST_COUNT_LIMIT, sqliteCountingTap } from '../checks/sqlite-tap.js';
 import { openFile, statFollow } from '../archive-file.js';
 import { DumpFailedError, SourceMissingError } from '../errors.js';
 import { findTool, run, runOk } from '../tool.js';
@@ -32,8 +36,10 @@ async function hot(ctx: EngineContext, db: string, version: string): Promise<Eng
     await run({ ...ctx, signal: AbortSignal.timeout(30_000) }, ['rm', '-f', tmp]);
   });
   await runOk(ctx, sqliteBackupArgv(db, tmp));
+  // Counted on the consistent copy itself: exactly what the backup holds.
+  const checks = await collectChecks('row counts', ctx.logger, async () => ({ tables: await sqliteRowCounts((argv, e) => run(ctx, argv, e), tmp) }));
   const file = await openFile(ctx.files, tmp);
-  return { stream: file.stream, extension: 'db', toolVersions: { sqlite3: version } };
+  return { stream: file.stream, extension: 'db', toolVersions: { sqlite3: version }, checks: () => Promise.resolve(checks) };
 }
 
 async function cold(ctx: EngineContext, db: string): Promise<EngineOutput> {
@@ -48,7 +54,13 @@ async function cold(ctx: EngineContext, db: string): Promise<EngineOutput> {
     ctx.logger.warn('sqlite WAL file not empty after stop: its last transactions are not in the copied file', { path: `${db}-wal`, bytes: wal.size });
   }
   const file = await openFile(ctx.files, db);
-  return { stream: file.stream, extension: 'db', toolVersions: {} };
+  const size = file.size;
+  if (size > SQLITE_HOST_COUNT_LIMIT) {
+    const notes = [`row counts not recorded at dump time: the database (${size} bytes) is above the ${SQLITE_HOST_COUNT_LIMIT}-byte limit for counting a cold copy on the host`];
+    return { stream: file.stream, extension: 'db', toolVersions: {}, checks: () => Promise.resolve({ notes }) };
+  }
+  const counter = await sqliteCountingTap();
+  return { stream: pipeline(file.stream, counter.tap, () => {}), extension: 'db', toolVersions: {}, checks: counter.checks };
 }
 
 export const sqlite: Engine = {

@@ -1,7 +1,7 @@
 // The shape every engine module has: dump (stream out), plan (what --dry-run prints), restore (the command shape
 // a restore runs; executed by the restore issue).
 import type { Readable } from 'node:stream';
-import type { BackupJob, ContainerBackupConfig, Logger, Secret, TargetConfig } from '@baqup/core';
+import type { BackupJob, ContainerBackupConfig, DrillChecks, Logger, Secret, TargetConfig } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import type { FileSource } from '../archive-file.js';
 import type { ContainerHolds } from '../holds.js';
@@ -37,6 +37,8 @@ export interface EngineOutput {
   extension: string;
   databases?: string[];
   toolVersions: Record<string, string>;
+  /** What a drill will check (checks/): resolves once the stream ended; never rejects (a failure is a note). */
+  checks?: () => Promise<DrillChecks | undefined>;
 }
 
 /** One step of a plan, with argv as it will run (no secret is ever in argv) and the names of env variables set. */
