@@ -54,6 +54,12 @@ export const LOG_EVENTS = [
   'history.adopted',
   'history.adopt_failed',
   'history.pruned',
+  'drill.started',
+  'drill.passed',
+  'drill.failed',
+  'drill.recovered',
+  'drill.cleanup_failed',
+  'drill.swept',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -12,6 +12,7 @@ import { execStream, execToCompletion, type ExecResult, type ExecStreamOptions }
 import { startExec, type ExecHandle, type ExecOptions } from './exec.js';
 import { killExec } from './kill-exec.js';
 import { DockerNotFoundError } from './errors.js';
+import { createThrowaway, removeContainer, type ThrowawaySpec } from './throwaway.js';
 import { inspect, start, stop, wait } from './lifecycle.js';
 
 export interface ListOptions {
@@ -78,6 +79,16 @@ export class DockerClient {
 
   execToCompletion(id: string, cmd: string[], options: ExecOptions & { maxBytes?: number } = {}): Promise<ExecResult> {
     return execToCompletion(this.#ctx, id, cmd, options);
+  }
+
+  /** A container from another's image and command, with none of its volumes, ports or networks (drills). */
+  createThrowaway(spec: ThrowawaySpec): Promise<string> {
+    return createThrowaway(this.#ctx, spec);
+  }
+
+  /** Removes a container (forced) with its anonymous volumes; one already gone is fine. */
+  removeContainer(id: string): Promise<void> {
+    return removeContainer(this.#ctx, id);
   }
 
   /** Signal the process tree of an exec this client started; resolves to how many processes were signalled. */

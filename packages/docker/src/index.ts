@@ -12,3 +12,4 @@ export * from './ndjson.js';
 export * from './tail-buffer.js';
 export * from './client.js';
 export * from './host.js';
+export type { ThrowawaySpec } from './throwaway.js';

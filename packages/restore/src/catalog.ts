@@ -1,8 +1,8 @@
 // Every backup the sources hold, one entry per backup file: the staged copy and the rclone copy of the same file
 // are one entry (local, remote or both); restic snapshots are their own entries (the repository holds the data
-// under `/{container}/{type}-{instance}.{ext}`, no manifest).
+// under `/{container}/{type}-{instance}.{ext}`; the manifest rides on the snapshot as its `manifest:` tag).
 import { compactTimestamp, listStaged } from '@baqup/stage';
-import { readUploadMarker, type UploadMarker } from '@baqup/upload';
+import { manifestFromTags, readUploadMarker, type UploadMarker } from '@baqup/upload';
 import { TARGET_TYPES, targetKey, targetName, type BackupManifest, type Compression, type TargetType } from '@baqup/core';
 import type { BackupSources } from './sources.js';
 import { compressionOfName, splitTargetKey, targetMatches } from './select.js';
@@ -141,6 +141,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
         const path = snap.paths[0];
         if (!container || !split || !path || !wanted(container, split.type, split.instance)) continue;
         const file = path.split('/').at(-1) ?? path;
+        const manifest = manifestFromTags(snap.tags);
         entries.push({
           container,
           ...split,
@@ -148,6 +149,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
           date: snap.time,
           file,
           compression: compressionOfName(file),
+          ...(manifest ? { manifest } : {}),
           restic: { snapshotId: snap.id, shortId: snap.shortId, path, host: snap.host },
           snapshotId: snap.id,
         });

@@ -12,6 +12,7 @@ import type { UploadReport } from './rclone-upload.js';
 import type { ResticBackupReport } from './restic/restic-backup.js';
 import { openResticRepository } from './restic/restic-queue.js';
 import type { ResticRepository } from './restic/restic-repository.js';
+import { manifestTag } from './restic/manifest-tag.js';
 import { writeUploadMarker } from './upload-marker.js';
 
 /** One target × schedule: what retention and restic tags are about. */
@@ -128,7 +129,8 @@ export function resticBackend(repo: ResticRepository, logger: Logger, display = 
       const ext = m.file.slice(m.timestamp.length + 1);
       const report = await repo.backupStdin(createReadStream(r.file), {
         stdinFilename: `${m.container}/${m.type}-${m.instance}.${ext}`,
-        tags: resticTags(ref),
+        // The manifest rides along as a tag: the repository keeps no manifest file, and a drill checks against it.
+        tags: [...resticTags(ref), manifestTag(m)],
         ...(r.retry ? timeOf(m) : {}),
         ...(r.signal ? { signal: r.signal } : {}),
       });

@@ -21,3 +21,4 @@ export {
   type BackupRef, type FilesSide, type ForgetRequest, type RestoreSource, type StoreReport, type StoreRequest, type UploadBackend,
 } from './backend.js';
 export { openResticRepository, queuedRepository } from './restic/restic-queue.js';
+export { manifestTag, manifestFromTags, MANIFEST_TAG_PREFIX } from './restic/manifest-tag.js';

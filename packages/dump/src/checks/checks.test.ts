@@ -35,8 +35,8 @@ describe('drill checks', () => {
     const bytes = await tarOf({ a: 'hello', b: '', c: 'x'.repeat(5000) });
     const counter = tarCounter();
     const out: Buffer[] = [];
-    await pipeline(Readable.from([bytes.subarray(0, 700), bytes.subarray(700)]), counter.tap, async function* (src) {
-      for await (const c of src) out.push(c as Buffer);
+    await pipeline(Readable.from([bytes.subarray(0, 700), bytes.subarray(700)]), counter.tap, async (src: AsyncIterable<Buffer>) => {
+      for await (const c of src) out.push(c);
     });
     expect(Buffer.concat(out).equals(bytes)).toBe(true);
     expect(await counter.result).toEqual({ count: 3, bytes: 5005 });

@@ -1,0 +1,62 @@
+// Throwaway containers (drills): a new container from the image another one runs, with its command and
+// environment but none of its volumes, mounts, ports or networks; removed with its anonymous volumes.
+import { call, type DockerContext } from './context.js';
+
+export interface ThrowawaySpec {
+  /** The container whose image, command, entrypoint, user, working dir and environment are reused. */
+  sourceId: string;
+  name: string;
+  labels: Record<string, string>;
+  memoryBytes: number;
+  /** CPUs in units of 1e-9 (Docker's NanoCpus). */
+  nanoCpus: number;
+  signal?: AbortSignal;
+}
+
+/** Creates (not starts) the throwaway container; resolves its id. Network `none`, no ports, no binds, no mounts. */
+export async function createThrowaway(ctx: DockerContext, spec: ThrowawaySpec): Promise<string> {
+  const src = await call(ctx, `container ${spec.sourceId}`, () => ctx.docker.getContainer(spec.sourceId).inspect(spec.signal ? { abortSignal: spec.signal } : {}));
+  const c = src.Config;
+  const created = await call(ctx, `create ${spec.name}`, () =>
+    ctx.docker.createContainer({
+      name: spec.name,
+      // The image id the source runs, not its tag: a tag moved since is not what was backed up.
+      Image: src.Image,
+      ...(c.Cmd ? { Cmd: c.Cmd } : {}),
+      ...(c.Entrypoint ? { Entrypoint: c.Entrypoint as string[] } : {}),
+      ...(c.Env ? { Env: c.Env } : {}),
+      ...(c.User ? { User: c.User } : {}),
+      ...(c.WorkingDir ? { WorkingDir: c.WorkingDir } : {}),
+      Labels: spec.labels,
+      ExposedPorts: {},
+      NetworkDisabled: false,
+      HostConfig: {
+        NetworkMode: 'none',
+        Memory: spec.memoryBytes,
+        MemorySwap: spec.memoryBytes,
+        NanoCpus: spec.nanoCpus,
+        PortBindings: {},
+        PublishAllPorts: false,
+        Binds: [],
+        Mounts: [],
+        RestartPolicy: { Name: 'no' },
+        AutoRemove: false,
+      },
+      ...(spec.signal ? { abortSignal: spec.signal } : {}),
+    }),
+  );
+  return created.id;
+}
+
+/** Removes a container and its anonymous volumes, running or not; a container already gone is fine. */
+export async function removeContainer(ctx: DockerContext, id: string): Promise<void> {
+  try {
+    await ctx.docker.getContainer(id).remove({ force: true, v: true });
+  } catch (err) {
+    const status = (err as { statusCode?: number } | null)?.statusCode;
+    if (status === 404) return;
+    // 409: removal already in progress.
+    if (status === 409 && /already in progress/i.test(String((err as Error).message))) return;
+    await call(ctx, `remove ${id}`, () => Promise.reject(err));
+  }
+}

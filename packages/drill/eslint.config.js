@@ -1,0 +1,1 @@
+export { default } from '@baqup/eslint-config';

@@ -1,0 +1,4 @@
+export { runDrill, type DrillDeps, type DrillReport, type DrillRequest } from './drill.js';
+export { sweepDrillContainers, createDrillContainer, DRILL_LABEL, DRILL_SOURCE_LABEL, DRILL_TARGET_LABEL, DEFAULT_DRILL_LIMITS, type DrillLimits } from './container.js';
+export { compareDatabases, compareFiles, compareKeyspace, compareTables, type Comparison } from './compare.js';
+export { drillOwner } from './owner.js';
