@@ -58,6 +58,8 @@ export interface TargetConfig {
   path?: string;
   /** fs: glob patterns relative to path. */
   exclude?: string[];
+  /** `backup.<type>.<instance>.drill`: false opts the target out of drills; a cron expression is its own drill schedule. */
+  drill?: false | { cron: string };
   /** Every label property as written, for engine-specific options not modelled above. */
   properties: Record<string, string>;
 }

@@ -192,6 +192,21 @@ export const CONFIG_SCHEMA = {
     concurrency: { ...positiveInt, default: 2 },
     queue_limit: { ...positiveInt, default: 100 },
     staleness_factor: { type: 'number', minimum: 1, default: 2, description: 'A target is stale after factor × its interval.' },
+    drills: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      description: 'Drills: the newest backup of each target restored into a throwaway container and checked, on a schedule.',
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        cron: { ...nonEmpty, default: '30 4 * * 0', description: 'When targets are drilled (one at a time); a target label `drill=<cron>` overrides it.' },
+        from: { enum: ['remote', 'staging'], default: 'remote', description: 'The copy a scheduled drill loads.' },
+        max_age_days: { type: 'number', minimum: 1, default: 8, description: 'A target whose last passed drill is older than this is "not verified".' },
+        memory_mb: { ...positiveInt, default: 1024 },
+        cpus: { type: 'number', exclusiveMinimum: 0, default: 1 },
+        ready_timeout: { ...positiveInt, default: 180, description: 'Seconds a drill waits for the engine in its throwaway container.' },
+      },
+    },
     journal: { ...nonEmpty, description: 'Record of containers stopped for a backup. Default: <data_dir>/journal.json.' },
     api: {
       type: 'object',

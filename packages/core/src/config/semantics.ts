@@ -34,6 +34,12 @@ export function checkSemantics(tree: Tree): string[] {
     problems.push(`/timezone: unknown time zone "${tree.timezone}" (an IANA name such as Europe/Paris, or UTC)`);
   }
 
+  const drills = obj(tree.drills);
+  if (typeof drills.cron === 'string') {
+    const problem = cronProblem(drills.cron);
+    if (problem) problems.push(`/drills/cron: ${problem}`);
+  }
+
   const upload = obj(tree.upload);
   const restic = obj(upload.restic);
   if (typeof restic.check_cron === 'string') {

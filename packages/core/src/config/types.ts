@@ -67,6 +67,8 @@ export interface ControllerConfig {
   concurrency: number;
   queue_limit: number;
   staleness_factor: number;
+  /** Scheduled drills (restore into a throwaway container and check). */
+  drills: { enabled: boolean; cron: string; from: 'remote' | 'staging'; max_age_days: number; memory_mb: number; cpus: number; ready_timeout: number };
   /** File recording containers stopped for a backup, replayed at start. */
   journal: string;
   api: { listen: string; token?: Secret; token_file?: string; protect_reads: boolean; /** Enables POST /api/restores. */ allow_restore: boolean };

@@ -18,7 +18,7 @@ export const SCHEDULE_PROPERTIES = ['cron', 'retention', 'keep_daily', 'keep_wee
 export type ScheduleProperty = (typeof SCHEDULE_PROPERTIES)[number];
 
 export const CREDENTIAL_PROPERTIES = ['password', 'password_env', 'password_file'] as const;
-const COMMON = ['schedule', 'compress', 'timeout', 'pre_exec', 'post_exec', 'ping'] as const;
+const COMMON = ['schedule', 'compress', 'timeout', 'pre_exec', 'post_exec', 'ping', 'drill'] as const;
 const SQL = ['port', 'username', ...CREDENTIAL_PROPERTIES, 'databases'] as const;
 
 /** Properties valid per target type; anything else is an error with a did-you-mean. */

@@ -89,6 +89,7 @@ const cases: InvalidCase[] = [
   { name: 'fs path relative', labels: { 'backup.fs.config.path': 'config' }, label: 'backup.fs.config.path', message: /must be absolute/, suggestion: undefined },
   { name: 'fs path climbing', labels: { 'backup.fs.config.path': '/config/../etc' }, label: 'backup.fs.config.path', message: /must not contain ".."/, suggestion: undefined },
   { name: 'fs exclude empty', labels: { 'backup.fs.config.path': '/c', 'backup.fs.config.exclude': ' , ' }, label: 'backup.fs.config.exclude', message: /no patterns/, suggestion: undefined },
+  { name: 'drill neither boolean nor cron', labels: { 'backup.fs.config.path': '/c', 'backup.fs.config.drill': 'weekly' }, label: 'backup.fs.config.drill', message: /not a boolean nor a cron expression/, suggestion: undefined },
   { name: 'fs path misspelled', labels: { 'backup.fs.config.pth': '/config' }, label: 'backup.fs.config.pth', message: /unknown property "pth"/, suggestion: 'backup.fs.config.path' },
   { name: 'redis path relative', labels: { 'backup.redis.cache.path': 'data' }, label: 'backup.redis.cache.path', message: /must be absolute/, suggestion: undefined },
 ];

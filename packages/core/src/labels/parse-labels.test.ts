@@ -183,6 +183,9 @@ const targetCases: TargetCase[] = [
   { name: 'redis REDIS_PASSWORD and a data dir', labels: { 'backup.redis.cache.path': '/var/lib/redis/' }, env: { REDIS_PASSWORD: 'rp' }, id: 'redis-cache', expected: { path: '/var/lib/redis' }, password: 'rp' },
   { name: 'sqlite file', labels: { 'backup.sqlite.app.path': '/data/app.db' }, id: 'sqlite-app', expected: { path: '/data/app.db', databases: undefined, username: undefined } },
   { name: 'fs every property', labels: { 'backup.fs.config.path': '/config', 'backup.fs.config.exclude': '*.log, cache/*,', 'backup.fs.config.compress': 'false', 'backup.fs.config.pre_exec': 'sync', 'backup.fs.config.schedule': 'weekly', 'backup.fs.config.timeout': '600' }, id: 'fs-config', expected: { path: '/config', exclude: ['*.log', 'cache/*'], compress: 'none', compressionLevel: undefined, preExec: 'sync', schedule: 'weekly', timeoutSeconds: 600 } },
+  { name: 'drill=false opts out', labels: { 'backup.sqlite.app.path': '/data/app.db', 'backup.sqlite.app.drill': 'false' }, id: 'sqlite-app', expected: { drill: false } },
+  { name: 'drill=<cron> is its own drill schedule', labels: { 'backup.fs.a.path': '/a', 'backup.fs.a.drill': '0 3 * * 1' }, id: 'fs-a', expected: { drill: { cron: '0 3 * * 1' } } },
+  { name: 'drill=true is the default (no field)', labels: { 'backup.fs.a.path': '/a', 'backup.fs.a.drill': 'true' }, id: 'fs-a', expected: { drill: undefined } },
   // compress and defaults
   { name: 'compress=true is the default compressor', labels: { 'backup.fs.a.path': '/a', 'backup.fs.a.compress': 'TRUE' }, id: 'fs-a', expected: { compress: 'zstd', compressionLevel: 3 } },
   { name: 'compress=zstd', labels: { 'backup.fs.a.path': '/a', 'backup.fs.a.compress': 'zstd' }, id: 'fs-a', expected: { compress: 'zstd' } },

@@ -8,8 +8,10 @@ import { REDACTED } from '../redact/index.js';
 import { CREDENTIAL_PROPERTIES, isSecretProperty } from './keys.js';
 import type { RawLabel } from './parse-schedules.js';
 import type { Parsed } from './values.js';
+import { cronProblem } from '../cron.js';
 import {
   parseAbsolutePath,
+  parseBoolean,
   parseCompress,
   parseDatabases,
   parseDuration,
@@ -83,6 +85,8 @@ export function parseTarget(type: TargetType, instance: string, props: ReadonlyM
   }
   const exclude = read('exclude', parseGlobList);
   if (exclude !== undefined) target.exclude = exclude;
+  const drill = read('drill', parseDrill);
+  if (drill !== undefined && drill !== true) target.drill = drill;
 
   for (const [property, raw] of props) target.properties[property] = shown(property, raw.value, ctx.env);
   return errors.length > 0 ? { errors } : { target, errors };
@@ -135,4 +139,13 @@ function checkSchedule(name: string, raw: RawLabel, ctx: TargetContext, errors: 
 function suggest(raw: RawLabel, name: string, known: string[]): { suggestion?: string } {
   const fix = didYouMean(name, known);
   return fix === undefined ? {} : { suggestion: `${raw.label}=${fix}` };
+}
+
+/** `true`/`false` (drills on or off), or a cron expression: this target's drill schedule. */
+function parseDrill(raw: string): Parsed<true | false | { cron: string }> {
+  const bool = parseBoolean(raw);
+  if (bool.ok) return bool.value ? { ok: true, value: true } : { ok: true, value: false };
+  const problem = cronProblem(raw.trim());
+  if (!problem) return { ok: true, value: { cron: raw.trim() } };
+  return { ok: false, message: `not a boolean nor a cron expression: "${raw}" (${problem})`, expected: 'false to opt out of drills, true, or a 5-field cron expression such as "30 4 * * 0"' };
 }
