@@ -75,6 +75,7 @@ const LABEL_TEXT = {
     databases: 'Which databases to dump.',
     path: 'Inside the container: the directory to archive (fs), the database file (sqlite), the data directory holding dump.rdb (redis).',
     exclude: 'Globs of files under `path` left out of the archive.',
+    drill: 'Drills of this target (restore of its newest backup into a throwaway container, checked against the manifest): `false` opts out; a cron expression is its own drill schedule instead of config `drills.cron`.',
   },
 };
 
@@ -108,6 +109,7 @@ function valuesOf(property) {
     databases: () => expected(p.parseDatabases('a,,b')),
     path: () => expected(p.parseAbsolutePath('x')),
     exclude: () => expected(p.parseGlobList('')),
+    drill: () => 'true, false, or a cron expression such as `30 4 * * 0`',
   }[property];
   if (v) return v();
   console.error(`gen-docs: label property "${property}" has no value parser mapped in scripts/gen-docs.mjs`);

@@ -18,6 +18,7 @@ import { recoverFromCrash } from './wiring/recovery.js';
 import { loadRuntime } from './wiring/runtime.js';
 import { deferSignals, shutdown } from './wiring/shutdown.js';
 import { startMaintenance } from './maintenance.js';
+import { wireDrills } from './drills/wire-drills.js';
 
 export interface ControllerOptions {
   configPath?: string | undefined;
@@ -51,9 +52,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
   // when its start fails and when it runs again.
   const holds = new ContainerHolds({ docker, journal: config.journal, logger, onChange: (held) => store.setHeld(held), onStartEvent: (e) => void rt.notifier.notify(containerNotice(e)) });
   const postExec = postExecHooks({ docker, logger });
+  const drills = wireDrills({ config, docker, holds, logger });
 
   if (!options.dryRun) {
     await recoverFromCrash({ holds, journal: config.journal, stagingRoot: config.staging.path, logger });
+    // Drill containers a crash left, once the journal replay has started what it held.
+    await drills.sweep();
     recorder = startHistory({ config, logger, redact: (t) => rt.redactor.redact(t), store, sources });
   }
   const watch = watchDocker({ docker, store, config, defaults: controllerDefaults(config), holds, logger, redactor: rt.redactor, onDesired: (d) => recorder?.desired(d) });
@@ -64,13 +68,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
     ? undefined
     : startBackups({
         config, env: options.env, docker, holds, store, backend, logger, notifier: rt.notifier, pinger: rt.pinger, postExec, recorder,
-        redactor: rt.redactor, desired$: watch.desired$, desired: watch.desired, registry, metrics,
+        redactor: rt.redactor, desired$: watch.desired$, desired: watch.desired, registry, metrics, lockJob: (job) => drills.lockJob(job),
       });
   const halted = () => backups?.halted();
+  if (!options.dryRun) drills.start({ desired: watch.desired, notify: (e) => void rt.notifier.notify(e) });
   const maintenance = options.dryRun
     ? undefined
     : startMaintenance({ backend, checkCron: config.upload.restic.check_cron, timezone: config.timezone, logger, notify: (e) => void rt.notifier.notify(e) });
-  const api = await startApi({ config, docker, holds, store, logger, redactor: rt.redactor, notifier: rt.notifier, jobLogs: rt.jobLogs, sources, desired: watch.desired, jobs: () => backups?.jobs(), halted, registry, metrics, recorder });
+  const api = await startApi({ config, docker, holds, store, logger, redactor: rt.redactor, notifier: rt.notifier, jobLogs: rt.jobLogs, sources, desired: watch.desired, jobs: () => backups?.jobs(), halted, registry, metrics, recorder, drills });
 
   const stop = shutdown({
     graceMs: options.graceMs ?? Number(options.env.BAQUP_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS),
@@ -78,7 +83,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     logger,
     holds,
     drain: backups ? () => backups.drain() : undefined,
-    stopWork: [() => watch.stop(), () => backups?.stop(), () => maintenance?.stop()],
+    stopWork: [() => watch.stop(), () => backups?.stop(), () => maintenance?.stop(), () => drills.stop()],
     // Jobs the shutdown cut off run their post_exec once their containers were started again.
     close: [() => holds.releaseAll(), () => postExec.runAborted(), () => holds.stopRetries(), () => rt.notifier.close(), () => api.close(), () => recorder?.close(), () => logger.flush()],
   });

@@ -2,7 +2,7 @@
 // all the way (each stage catches inside its own inner stream; a failed job passes the later stages untouched), and
 // come out as one BackupResult each (or the queue's JobSkipped for a job the stopping controller did not start).
 // The controller only composes; each stage's logic lives in its package.
-import { concat, from, ignoreElements, map, mergeMap, of, pipe, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { concat, from, identity, ignoreElements, map, mergeMap, of, pipe, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, targetName, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
@@ -63,6 +63,11 @@ export function backupPipeline(
     onStarted?: (job: BackupJob) => void;
     /** Waited for (to its end) for each result before it leaves the pipeline (post_exec, then the end ping); never errors. */
     onFinished?: (result: BackupResult) => ObservableInput<unknown>;
+    /**
+     * Taken before a job waits for its dump slot, released once its result left onFinished: the target's lock, so a
+     * drill of the target never runs beside its backup (the wait is not the job's: onStarted comes after it).
+     */
+    lock?: (job: BackupJob) => Promise<() => void>;
   },
   stages: Stages,
 ): (queue: JobQueueControl) => OperatorFunction<BackupJob, BackupResult | JobSkipped> {
@@ -83,8 +88,18 @@ export function backupPipeline(
     logger.info('backup started', { event: 'job.started', ...jobFields(job), trigger: job.trigger });
     return undefined;
   };
+  const lock = deps.lock;
+  const releases = new Map<string, () => void>();
+  const release = (job: BackupJob) => {
+    releases.get(job.id)?.();
+    releases.delete(job.id);
+  };
+  const locked: OperatorFunction<BackupJob, BackupJob> = lock
+    ? mergeMap((job) => from(lock(job)).pipe(map((r) => (releases.set(job.id, r), job))))
+    : identity;
   return (queue) => (jobs$) =>
     jobs$.pipe(
+      locked,
       stages.dump(onStart(queue)),
       stages.compress,
       stages.stage,
@@ -92,6 +107,7 @@ export function backupPipeline(
       stages.prune,
       map((flow) => (flow.kind === 'failed' && skipped.get(flow.result.job)) || report(flow, logger, deps.holds)),
       mergeMap((r) => (finished === undefined || 'kind' in r ? of(r) : concat(from(finished(r)).pipe(ignoreElements()), of(r)))),
+      tap((r) => release(r.job)),
     );
 }
 

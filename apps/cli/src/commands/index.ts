@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { backup } from './backup.js';
+import { drill } from './drill.js';
 import { healthcheck } from './healthcheck.js';
 import { history } from './history.js';
 import { jobs } from './jobs.js';
@@ -13,4 +14,4 @@ import { status } from './status.js';
 import { suggest } from './suggest.js';
 import { verify } from './verify.js';
 
-export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, history, healthcheck, ls, restore: restoreCommand, verify, prune, 'migrate-remote': migrateRemote, suggest };
+export const commands: Record<string, Command> = { plan, lint, status, backup, jobs, history, healthcheck, ls, restore: restoreCommand, verify, prune, drill, 'migrate-remote': migrateRemote, suggest };

@@ -28,6 +28,7 @@ import type { JobLogs } from '../job-logs.js';
 import { labelsRoutes } from '../http/labels-routes.js';
 import { configRoutes } from '../http/config-routes.js';
 import { UnprotectedScanner, unprotectedRoutes } from '../http/unprotected-routes.js';
+import type { WiredDrills } from '../drills/wire-drills.js';
 
 export interface ApiDeps {
   config: ControllerConfig;
@@ -51,6 +52,8 @@ export interface ApiDeps {
   notifier: Pick<Notifier, 'test'>;
   /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
   recorder?: HistoryRecorder | undefined;
+  /** POST/GET /api/drills and the drill families on /metrics. */
+  drills: Pick<WiredDrills, 'routes' | 'metrics'>;
 }
 
 export async function startApi(d: ApiDeps): Promise<{ address: string; close: () => Promise<void> }> {
@@ -67,6 +70,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       jobRoutes(d.registry, d.jobLogs),
       backupRoutes(d.desired, d.jobs),
       restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
+      d.drills.routes,
       historyRoutes(() => d.recorder?.history, config.timezone),
       catalogRoutes({ sources: d.sources, config, desired: d.desired, redact: (t) => d.redactor.redact(t), record: (v) => d.recorder?.verification(v) }),
       unprotectedRoutes(new UnprotectedScanner(d.docker, config)),
@@ -75,7 +79,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       labelsRoutes(d.store, d.docker, (t) => d.redactor.redact(t)),
       dashboardRoutes(dashboardDir),
       streamRoutes(controllerStream(d.store, d.registry, d.halted)),
-      healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),
+      healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics, extraMetrics: d.drills.metrics }),
     ],
   });
 }

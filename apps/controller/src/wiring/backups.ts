@@ -40,6 +40,8 @@ export interface BackupsDeps {
   registry: JobRegistry;
   /** Counts each result for /metrics. */
   metrics: ControllerMetrics;
+  /** A job's target lock, shared with the drills (never a backup beside a drill of its target). */
+  lockJob?: (job: BackupJob) => Promise<() => void>;
 }
 
 export interface Backups {
@@ -108,7 +110,7 @@ export function startBackups(d: BackupsDeps): Backups {
     timezone: config.timezone,
     concurrency: config.concurrency,
     queueLimit: config.queue_limit,
-    pipeline: backupPipeline({ ...deps, holds: d.holds, onStarted, onFinished }, stagesOf(deps)),
+    pipeline: backupPipeline({ ...deps, holds: d.holds, onStarted, onFinished, ...(d.lockJob ? { lock: d.lockJob } : {}) }, stagesOf(deps)),
     onResult: (r) => {
       d.recorder?.result(r, d.store.snapshot().targets.get(jobKey(r.job))?.lastRun);
       if (r.error?.code === StageDiskFullError.code) halt.diskFull(r.error, jobKey(r.job));

@@ -12,7 +12,10 @@ import { listSnapshots, type ResticSnapshot } from './restic-snapshots.js';
 export interface ForgetOptions {
   /** Only snapshots carrying all these tags (one target × schedule). */
   tags?: string[];
-  /** Default `host,tags`: retention per host and target × schedule. */
+  /**
+   * Default `host,paths`: with the tag filter (container, target, schedule) that is retention per host and
+   * target × schedule. Not `tags`: every snapshot carries its own manifest tag, so each would be a group of one.
+   */
   groupBy?: string;
   /** Also `restic prune` when something was forgotten (default true). */
   prune?: boolean;
@@ -74,7 +77,7 @@ async function init(ctx: ResticContext): Promise<'created' | 'exists'> {
 async function forget(ctx: ResticContext, policy: RetentionPolicy, o: ForgetOptions = {}): Promise<ForgetReport> {
   const flags = forgetPolicyArgs(policy);
   if (flags === null) return { removed: [], kept: (await listSnapshots(ctx, { tags: o.tags })).map((s) => s.id) };
-  const args = ['forget', '--json', '--group-by', o.groupBy ?? 'host,tags', ...tagFilterArgs(o.tags ?? []), ...flags];
+  const args = ['forget', '--json', '--group-by', o.groupBy ?? 'host,paths', ...tagFilterArgs(o.tags ?? []), ...flags];
   if (o.dryRun) args.push('--dry-run');
   const groups = JSON.parse((await ctx.run(args)) || '[]') as Array<{ keep?: Array<{ id: string }> | null; remove?: Array<{ id: string }> | null }> | null;
   const report: ForgetReport = {

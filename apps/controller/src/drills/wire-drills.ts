@@ -1,0 +1,50 @@
+// The controller's drills, composed in one place (controller.ts calls this): the per-target locks shared with the
+// backup jobs, the sweep of drill containers a crashed run left, the scheduler, the routes and the metrics.
+import type { BackupJob, ControllerConfig, DesiredState, Logger } from '@baqup/core';
+import { errorCode, errorMessage } from '@baqup/core';
+import type { DockerClient } from '@baqup/docker';
+import { drillOwner, sweepDrillContainers, type DrillReport } from '@baqup/drill';
+import type { ContainerHolds } from '@baqup/dump';
+import type { NotifyEvent } from '@baqup/notify';
+import { dirname } from 'node:path';
+import type { RouteGroup } from '../http/server.js';
+import { renderDrillMetrics } from './drill-metrics.js';
+import { drillRoutes } from './drill-routes.js';
+import { startDrills, type Drills } from './drills.js';
+import { jobLock, TargetLocks } from './target-lock.js';
+
+export interface WiredDrills {
+  /** A backup job's target lock (a drill of the target never runs beside it): resolves to its release. */
+  lockJob(job: BackupJob): Promise<() => void>;
+  /** Removes this controller's drill containers a crash left (after the journal replay: it may have started one). */
+  sweep(): Promise<void>;
+  /** Starts the schedule (not in a dry run). */
+  start(o: { desired: () => DesiredState; notify: (e: NotifyEvent) => void; record?: (r: DrillReport) => void }): void;
+  routes: RouteGroup;
+  metrics(): string;
+  stop(): Promise<void>;
+}
+
+export function wireDrills(o: { config: ControllerConfig; docker: DockerClient; holds: ContainerHolds; logger: Logger }): WiredDrills {
+  const locks = new TargetLocks();
+  // One id per host and data directory (the journal lives there).
+  const owner = drillOwner(dirname(o.config.journal));
+  let drills: Drills | undefined;
+  return {
+    lockJob: jobLock(locks),
+    async sweep() {
+      try {
+        const swept = await sweepDrillContainers(o.docker, owner);
+        if (swept.length > 0) o.logger.warn('removed drill containers an interrupted run left', { event: 'drill.swept', containers: swept });
+      } catch (err) {
+        o.logger.error('could not sweep drill containers; retried at the next start', { event: 'drill.cleanup_failed', error: { code: errorCode(err), message: errorMessage(err) } });
+      }
+    },
+    start(s) {
+      drills = startDrills({ config: o.config, docker: o.docker, holds: o.holds, logger: o.logger, locks, owner, desired: s.desired, notify: s.notify, ...(s.record ? { record: s.record } : {}) });
+    },
+    routes: drillRoutes(() => drills),
+    metrics: () => (drills ? `${renderDrillMetrics(drills.states())}\n` : ''),
+    stop: async () => drills?.stop(),
+  };
+}

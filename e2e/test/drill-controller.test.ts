@@ -1,0 +1,105 @@
+// Drills through the running controller: `baqup drill` (POST /api/drills) prints the result and the restore time,
+// /metrics carries the last passed drill, a failed drill alerts and the next passed one alerts its recovery,
+// `drill=false` opts out. A controller SIGKILLed mid-drill leaves its throwaway container; the next start sweeps it.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, ensureImage, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
+import { startControllerProcess, useControllerCleanup } from '../src/controller-process.js';
+import { DRILL_LABEL } from '@baqup/drill';
+import { appIdle } from './dump-fixtures.js';
+import { findFiles, flip } from './drill-fixtures.js';
+import { startFakeNtfy, type FakeNtfy } from './notify-fixtures.js';
+import { expectOk, startBaqup, type Baqup } from './restore-fixtures.js';
+
+useCleanup();
+useControllerCleanup();
+
+let ntfy: FakeNtfy;
+let baqup: Baqup;
+let app: TestContainer;
+let pg: TestContainer;
+
+const drillContainers = async () => (await docker().listContainers({ all: true, filters: { label: [DRILL_LABEL] } })).filter((c: { Labels: Record<string, string> }) => c.Labels['baqup.drill.source'] === pg.name);
+
+beforeAll(async () => {
+  ntfy = await startFakeNtfy();
+  baqup = await startBaqup({ staging: { cleanup_after_upload: false }, notifications: { on_failure: [ntfy.url('/alerts')] } });
+  app = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
+  await appIdle(app);
+  await sqliteSql(app, '/data/app.db', "INSERT INTO items (name) VALUES ('a'), ('b'), ('c');");
+  pg = await startContainer({ image: await ensureImage('postgres'), env: { POSTGRES_PASSWORD: 'drill-pw' }, labels: { 'backup.enabled': 'true', 'backup.postgres.main.password_env': 'POSTGRES_PASSWORD', 'backup.postgres.main.drill': 'false' } });
+  await baqup.waitTargets(app.name, 1);
+  await baqup.waitTargets(pg.name, 1);
+  await baqup.backup(app.name);
+  await baqup.backup(pg.name);
+}, 600_000);
+
+afterAll(async () => {
+  await baqup?.ctl.stop();
+  await ntfy?.close();
+});
+
+describe('baqup drill through the controller', () => {
+  it('prints PASSED and the restore time; /metrics has the drill; a failed drill alerts, the next pass alerts recovery', async () => {
+    const ok = expectOk(await baqup.cli(['drill', app.name]));
+    expect(ok.stdout).toMatch(/^PASSED .*\/sqlite-app at \d{8}T\d{6}Z from remote/m);
+    expect(ok.stdout).toMatch(/^restore time: \d+\.\d s \(fetch \d+\.\d s, start \d+\.\d s, check \d+\.\d s, total \d+\.\d s\)$/m);
+    expect(ok.stdout).toContain('ok: PRAGMA integrity_check: ok');
+    expect(ok.stdout).toContain('ok: 1 table row counts equal');
+    const metrics = (await baqup.ctl.request('/metrics')).text;
+    expect(metrics).toMatch(new RegExp(`^baqup_drill_last_success_timestamp_seconds\\{container="${app.name}",target="sqlite-app"\\} \\d+`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^baqup_drill_failures_total\\{container="${app.name}",target="sqlite-app"\\} 0$`, 'm'));
+
+    const remote = (await findFiles(join(baqup.dataDir, 'remote'), '.db.zst')).find((p) => p.includes(`/${app.name}/`))!;
+    const original = await readFile(remote);
+    await writeFile(remote, flip(Buffer.from(original)));
+    const bad = await baqup.cli(['drill', app.name, 'app']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^FAILED /m);
+    expect(bad.stdout).toMatch(/error: .*is corrupt.* \(BAQUP_RESTORE_CHECKSUM\)/);
+    const [alert] = await ntfy.waitFor(1, 30_000);
+    expect(alert!.body).toContain('sqlite-app drill');
+    expect(alert!.body).toContain('BAQUP_RESTORE_CHECKSUM');
+    expect((await baqup.ctl.request('/metrics')).text).toMatch(new RegExp(`^baqup_drill_failures_total\\{container="${app.name}",target="sqlite-app"\\} 1$`, 'm'));
+
+    await writeFile(remote, original);
+    expectOk(await baqup.cli(['drill', app.name, 'sqlite-app', '--from', 'remote']));
+    const recovered = await ntfy.waitFor(2, 30_000);
+    expect(recovered[1]!.body).toMatch(/sqlite-app drill: recovered/);
+    const status = await baqup.ctl.getJson<{ targets: { key: string; status: string }[] }>('/api/drills');
+    expect(status.targets.find((t) => t.key === `${app.name}/sqlite-app`)?.status).toBe('verified');
+  });
+
+  it('drill=false: refused with its reason', async () => {
+    const r = await baqup.cli(['drill', pg.name]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/opted out of drills \(backup\.postgres\.main\.drill=false\).*BAQUP_DRILL_DISABLED.*HTTP 409/);
+  });
+
+  it('a controller killed mid-drill leaves its drill container; the next start with the same data dir sweeps it', async () => {
+    // A second controller on the same data dir would fight the first over the lock: this one has its own.
+    const ctl = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: 't0k' }, staging: { cleanup_after_upload: false }, logging: { level: 'info', format: 'json' } } });
+    const dataDir = join(ctl.dataDir, 'data');
+    const labelled = await startContainer({ image: await ensureImage('postgres'), env: { POSTGRES_PASSWORD: 'kill-pw' }, labels: { 'backup.enabled': 'true', 'backup.postgres.main.password_env': 'POSTGRES_PASSWORD' } });
+    pg = labelled;
+    await ctl.waitFor((l) => l.some((c) => c.name === labelled.name && c.targets.length === 1), 60_000);
+    const post = (path: string, body: unknown) => fetch(`http://${ctl.api}${path}`, { method: 'POST', headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });
+    const b = await post('/api/backups', { container: labelled.name, wait: true });
+    expect(b.status).toBe(200);
+    const drilling = post('/api/drills', { container: labelled.name }).catch(() => undefined);
+    for (let i = 0; i < 300 && (await drillContainers()).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await drillContainers()).toHaveLength(1);
+    process.kill(ctl.pid, 'SIGKILL');
+    await drilling;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await drillContainers()).toHaveLength(1);
+
+    const next = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0' }, logging: { level: 'info', format: 'json' } }, env: { BAQUP_DATA_DIR: dataDir } });
+    const swept = await next.waitForLog((l) => l.event === 'drill.swept', 60_000);
+    expect(swept.containers).toHaveLength(1);
+    expect(await drillContainers()).toEqual([]);
+    await next.stop();
+    expect((await labelled.container.inspect()).State.Running).toBe(true);
+  });
+});
