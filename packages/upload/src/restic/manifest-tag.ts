@@ -4,6 +4,7 @@
 // one argv string (MAX_ARG_STRLEN is 128 KiB) is tagged without its drill row counts, with a note saying so.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { BackupManifest } from '@baqup/core';
+import { parseManifest } from '@baqup/stage';
 
 export const MANIFEST_TAG_PREFIX = 'manifest:';
 const MAX_TAG = 100 * 1024;
@@ -22,8 +23,8 @@ export function manifestFromTags(tags: readonly string[]): BackupManifest | unde
   const tag = tags.find((t) => t.startsWith(MANIFEST_TAG_PREFIX));
   if (!tag) return undefined;
   try {
-    const m = JSON.parse(inflateRawSync(Buffer.from(tag.slice(MANIFEST_TAG_PREFIX.length), 'base64url')).toString('utf8')) as BackupManifest;
-    return m?.version === 1 ? m : undefined;
+    // stage's one reader: the same version check as a manifest file.
+    return parseManifest(inflateRawSync(Buffer.from(tag.slice(MANIFEST_TAG_PREFIX.length), 'base64url')).toString('utf8'));
   } catch {
     return undefined;
   }
