@@ -1,12 +1,15 @@
 // Drills through the running controller: `baqup drill` (POST /api/drills) prints the result and the restore time,
 // /metrics carries the last passed drill, a failed drill alerts and the next passed one alerts its recovery,
 // `drill=false` opts out. A controller SIGKILLed mid-drill leaves its throwaway container; the next start sweeps it.
+// Every drill is a row of the history (fetch and restore time, bytes, result, reason), and after a restart /metrics
+// and GET /api/drills start from those rows.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, ensureImage, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
 import { startControllerProcess, useControllerCleanup } from '../src/controller-process.js';
 import { DRILL_LABEL } from '@baqup/drill';
+import { repoRoot } from '../src/paths.js';
 import { appIdle } from './dump-fixtures.js';
 import { findFiles, flip } from './drill-fixtures.js';
 import { startFakeNtfy, type FakeNtfy } from './notify-fixtures.js';
@@ -47,9 +50,13 @@ describe('baqup drill through the controller', () => {
     expect(ok.stdout).toMatch(/^restore time: \d+\.\d s \(fetch \d+\.\d s, start \d+\.\d s, check \d+\.\d s, total \d+\.\d s\)$/m);
     expect(ok.stdout).toContain('ok: PRAGMA integrity_check: ok');
     expect(ok.stdout).toContain('ok: 1 table row counts equal');
+    // docs/drills.md shows this output: the same lines, up to names, numbers and sizes.
+    const shape = (text: string) => text.trim().split('\n').map((l) => l.replace(/\d+(\.\d+)? (B|KiB|MiB|GiB)\b/g, 'SIZE').replace(/\d+(\.\d+)?/g, 'N'));
+    const documented = /```\n(PASSED [^`]*)```/.exec(await readFile(join(repoRoot, 'docs/drills.md'), 'utf8'))![1]!;
+    expect(shape(ok.stdout.replaceAll(app.name, 'gitea'))).toEqual(shape(documented));
     const metrics = (await baqup.ctl.request('/metrics')).text;
-    expect(metrics).toMatch(new RegExp(`^baqup_drill_last_success_timestamp_seconds\\{container="${app.name}",target="sqlite-app"\\} \\d+`, 'm'));
-    expect(metrics).toMatch(new RegExp(`^baqup_drill_failures_total\\{container="${app.name}",target="sqlite-app"\\} 0$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^baqup_drill_last_success_timestamp_seconds\\{baqup_container="${app.name}",target="sqlite-app"\\} \\d+`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^baqup_drill_failures_total\\{baqup_container="${app.name}",target="sqlite-app"\\} 0$`, 'm'));
 
     const remote = (await findFiles(join(baqup.dataDir, 'remote'), '.db.zst')).find((p) => p.includes(`/${app.name}/`))!;
     const original = await readFile(remote);
@@ -61,7 +68,7 @@ describe('baqup drill through the controller', () => {
     const [alert] = await ntfy.waitFor(1, 30_000);
     expect(alert!.body).toContain('sqlite-app drill');
     expect(alert!.body).toContain('BAQUP_RESTORE_CHECKSUM');
-    expect((await baqup.ctl.request('/metrics')).text).toMatch(new RegExp(`^baqup_drill_failures_total\\{container="${app.name}",target="sqlite-app"\\} 1$`, 'm'));
+    expect((await baqup.ctl.request('/metrics')).text).toMatch(new RegExp(`^baqup_drill_failures_total\\{baqup_container="${app.name}",target="sqlite-app"\\} 1$`, 'm'));
 
     await writeFile(remote, original);
     expectOk(await baqup.cli(['drill', app.name, 'sqlite-app', '--from', 'remote']));
@@ -101,5 +108,46 @@ describe('baqup drill through the controller', () => {
     expect(await drillContainers()).toEqual([]);
     await next.stop();
     expect((await labelled.container.inspect()).State.Running).toBe(true);
+  });
+
+  it('history: every drill recorded (fetch time, restore time, bytes, result, reason); after a restart /metrics and /api/drills start from it', async () => {
+    type Rec = Record<string, unknown>;
+    const { records } = await baqup.ctl.getJson<{ records: Rec[] }>(`/api/history/drills?container=${app.name}`);
+    // Newest first: the recovery, the damaged one, the first pass.
+    expect(records.map((r) => r.success)).toEqual([true, false, true]);
+    for (const r of records) expect(r).toMatchObject({ container: app.name, target: 'sqlite-app', source: 'remote', backup: expect.stringMatching(/^\d{8}T\d{6}Z$/) });
+    for (const r of [records[0]!, records[2]!]) {
+      expect(r.fetch_ms).toEqual(expect.any(Number));
+      expect(r.restore_ms).toEqual(expect.any(Number));
+      expect(r.bytes).toBeGreaterThan(0);
+      expect(r).not.toHaveProperty('error_code');
+      expect((r.detail as { checked: string[] }).checked).toContain('PRAGMA integrity_check: ok');
+    }
+    expect(records[1]).toMatchObject({ error_code: 'BAQUP_RESTORE_CHECKSUM', error_message: expect.stringContaining('is corrupt') });
+    expect(records[1]).not.toHaveProperty('restore_ms');
+    // The alert and the recovery notice were recorded as notifications of the drill target.
+    const notes = (await baqup.ctl.getJson<{ records: Rec[] }>(`/api/history/notifications?container=${app.name}`)).records;
+    expect(notes.filter((n) => n.target === 'sqlite-app drill' && n.delivered === true).length).toBeGreaterThanOrEqual(2);
+
+    const drillLines = (text: string) => text.split('\n').filter((l) => l.startsWith('baqup_drill_') && l.includes(`baqup_container="${app.name}"`)).sort();
+    const before = drillLines((await baqup.ctl.request('/metrics')).text);
+    expect(before.find((l) => l.startsWith('baqup_drill_failures_total'))).toMatch(/ 1$/);
+    expect(before.find((l) => l.startsWith('baqup_drill_last_success{'))).toMatch(/ 1$/);
+    expect(before.filter((l) => /^baqup_drill_last_(fetch|restore)_seconds/.test(l))).toHaveLength(2);
+
+    // A clean stop (SIGTERM) and a new controller on the same data directory: same drill series, same status.
+    process.kill(baqup.ctl.pid, 'SIGTERM');
+    for (let i = 0; i < 600 && !baqup.ctl.exited; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(baqup.ctl.exited).toBe(true);
+    const next = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0' }, logging: { level: 'info', format: 'json' } }, env: { BAQUP_DATA_DIR: baqup.dataDir } });
+    try {
+      expect(drillLines((await next.request('/metrics')).text)).toEqual(before);
+      await next.waitFor((l) => l.some((c) => c.name === app.name), 60_000);
+      const status = await next.getJson<{ targets: { key: string; status: string; failures: number; last?: { ok: boolean; restoreMs?: number } }[] }>('/api/drills');
+      expect(status.targets.find((t) => t.key === `${app.name}/sqlite-app`)).toMatchObject({ status: 'verified', failures: 1, last: { ok: true, restoreMs: records[0]!.restore_ms } });
+      expect(drillLines((await next.request('/metrics')).text)).toEqual(before);
+    } finally {
+      await next.stop();
+    }
   });
 });

@@ -64,6 +64,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   // What GET /api/jobs shows and /metrics counts: every job the scheduler ran, skipped or finished.
   const registry = new JobRegistry({ expectedBytes: (j) => store.snapshot().targets.get(targetKey(j.container.containerName, j.target))?.lastBytes });
   const metrics = new ControllerMetrics({ state: () => store.snapshot(), held: () => holds.held() });
+  drills.registerMetrics(metrics.registry);
   const backups = options.dryRun
     ? undefined
     : startBackups({
@@ -71,7 +72,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
         redactor: rt.redactor, desired$: watch.desired$, desired: watch.desired, registry, metrics, lockJob: (job) => drills.lockJob(job),
       });
   const halted = () => backups?.halted();
-  if (!options.dryRun) drills.start({ desired: watch.desired, notify: (e) => void rt.notifier.notify(e) });
+  if (!options.dryRun) drills.start({ desired: watch.desired, notify: (e) => void rt.notifier.notify(e), history: recorder });
   const maintenance = options.dryRun
     ? undefined
     : startMaintenance({ backend, checkCron: config.upload.restic.check_cron, timezone: config.timezone, logger, notify: (e) => void rt.notifier.notify(e) });

@@ -147,6 +147,23 @@ describe('recording', () => {
     expect(h.recent('discovery_events')[0]).toMatchObject({ action: 'seen', container: 'db' });
     h.close();
   });
+
+  it('drillTargets: per target the failures, the first drill, the newest passed one and the newest record', () => {
+    const h = open();
+    const drill = (at: number, success: boolean, extra: object = {}) => h.recordDrill({ container: 'db', target: 'postgres-main', backup: `b${at}`, source: 'remote', started_at: at - 5, finished_at: at, success, ...extra });
+    drill(NOW - 3000, true);
+    drill(NOW - 2000, true);
+    drill(NOW - 1000, false, { error_code: 'BAQUP_RESTORE_CHECKSUM', error_message: 'corrupt', detail: { problems: ['x'] } });
+    h.recordDrill({ container: 'app', target: 'sqlite-app', backup: 'a', source: 'staging', started_at: NOW - 50, finished_at: NOW, success: false });
+    expect(h.drillTargets()).toEqual([
+      { container: 'app', target: 'sqlite-app', failures: 1, first_started_at: NOW - 50, last: expect.objectContaining({ success: false, backup: 'a' }) },
+      {
+        container: 'db', target: 'postgres-main', failures: 1, first_started_at: NOW - 3005, last_success_started_at: NOW - 2005,
+        last: { container: 'db', target: 'postgres-main', backup: `b${NOW - 1000}`, source: 'remote', started_at: NOW - 1005, finished_at: NOW - 1000, success: false, error_code: 'BAQUP_RESTORE_CHECKSUM', error_message: 'corrupt', detail: { problems: ['x'] } },
+      },
+    ]);
+    h.close();
+  });
 });
 
 describe('queries', () => {

@@ -3,7 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { HistoryWriteError, errorMessage, type Logger } from '@baqup/core';
 import { openDatabase } from './open-database.js';
-import type { DaySummary, DiscoveryRecord, DrillRecord, NotificationRecord, RestoreRecord, RunPage, RunQuery, RunRecord, SeriesPoint, TargetSummary, VerificationRecord } from './records.js';
+import type { DaySummary, DiscoveryRecord, DrillRecord, DrillTargetSummary, NotificationRecord, RestoreRecord, RunPage, RunQuery, RunRecord, SeriesPoint, TargetSummary, VerificationRecord } from './records.js';
 
 export interface HistoryOptions {
   /** The database file, `<data_dir>/baqup.db`. */
@@ -163,6 +163,34 @@ export class History {
    * One summary per target that has runs: last run and success, failure streak and count, last error and size.
    * One grouped pass, then three indexed look-ups a target (what a restart reads: milliseconds for 200 targets).
    */
+  /** Per target its drills: failures, first drill, newest passed one and the newest record. */
+  drillTargets(): DrillTargetSummary[] {
+    this.flush();
+    const groups = this.#db
+      .prepare(
+        `SELECT container, target, SUM(success = 0) AS failures, MIN(started_at) AS first_started_at, MAX(CASE WHEN success = 1 THEN started_at END) AS last_success_started_at
+         FROM drills GROUP BY container, target ORDER BY container, target`,
+      )
+      .all() as Row[];
+    const last = this.#db.prepare('SELECT * FROM drills WHERE container = ? AND target = ? ORDER BY finished_at DESC, id DESC LIMIT 1');
+    return groups.map((g) => {
+      const l = last.get(g.container, g.target) as Row;
+      const rec: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(l)) {
+        if (v === null || k === 'id') continue;
+        rec[k] = k === 'detail' && typeof v === 'string' ? JSON.parse(v) : k === 'success' ? v === 1 : v;
+      }
+      return {
+        container: g.container as string,
+        target: g.target as string,
+        failures: g.failures as number,
+        first_started_at: g.first_started_at as number,
+        ...(g.last_success_started_at !== null ? { last_success_started_at: g.last_success_started_at as number } : {}),
+        last: rec as unknown as DrillRecord,
+      };
+    });
+  }
+
   targets(): TargetSummary[] {
     this.flush();
     const groups = this.#db

@@ -113,6 +113,20 @@ export interface RunPage {
 }
 
 /** Per target: what state needs right after a restart. */
+/** A target's drills as the history holds them: what the drill state starts from after a restart. */
+export interface DrillTargetSummary {
+  container: string;
+  target: string;
+  /** Failed drills the history holds (within its retention). */
+  failures: number;
+  /** The first drill the history holds: "not verified for more than N days" counts from it when none passed. */
+  first_started_at: number;
+  /** Start of the newest passed drill. */
+  last_success_started_at?: number | undefined;
+  /** The newest drill, as recorded (detail parsed). */
+  last: DrillRecord;
+}
+
 export interface TargetSummary {
   container: string;
   target: string;

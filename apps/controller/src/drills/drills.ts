@@ -9,6 +9,7 @@ import type { ContainerHolds } from '@baqup/dump';
 import type { NotifyEvent } from '@baqup/notify';
 import { sourcesFromConfig } from '@baqup/restore';
 import { nextRun } from '@baqup/scheduler';
+import type { DrillSeed } from './drill-record.js';
 import type { TargetLocks } from './target-lock.js';
 
 export type DrillStatus = 'verified' | 'failed' | 'not_verified' | 'never';
@@ -35,8 +36,10 @@ export interface DrillsOptions {
   locks: TargetLocks;
   owner: string;
   notify: (event: NotifyEvent) => void;
-  /** History: called with every finished drill. The seam for packages/history's drill table. */
-  record?: (report: DrillReport) => void;
+  /** History: called with every finished drill and the copy it was asked to load (the history's drills table). */
+  record?: (report: DrillReport, from: 'staging' | 'remote') => void;
+  /** Each target's drills as the history holds them: the state after a restart starts from them. */
+  seeds?: readonly DrillSeed[];
   now?: () => Date;
   /** How often the schedule and the verification age are checked; default 60 s. */
   tickMs?: number;
@@ -66,6 +69,12 @@ export function startDrills(o: DrillsOptions): Drills {
   let current: string | undefined;
   let stopped = false;
   const maxAgeMs = o.config.drills.max_age_days * DAY;
+  for (const seed of o.seeds ?? []) {
+    states.set(seed.key, {
+      key: seed.key, container: seed.container, target: seed.target, status: seed.last.ok ? 'verified' : 'failed',
+      last: seed.last, failures: seed.failures, since: seed.since, ...(seed.lastSuccess ? { lastSuccess: seed.lastSuccess } : {}),
+    });
+  }
 
   const cronOf = (t: TargetConfig) => (t.drill && typeof t.drill === 'object' ? t.drill.cron : o.config.drills.cron);
   const stateOf = (key: string, container: string, target: string): TargetDrillState => {
@@ -74,7 +83,7 @@ export function startDrills(o: DrillsOptions): Drills {
     return s;
   };
 
-  const finish = (s: TargetDrillState, r: DrillReport) => {
+  const finish = (s: TargetDrillState, r: DrillReport, from: 'staging' | 'remote') => {
     const was = s.status;
     s.last = r;
     if (r.ok) {
@@ -88,7 +97,7 @@ export function startDrills(o: DrillsOptions): Drills {
       o.notify({ kind: 'result', container: s.container, target: noticeKey(s.key), success: false, ...(r.error ? { error: r.error } : {}) });
     }
     try {
-      o.record?.(r);
+      o.record?.(r, from);
     } catch (err) {
       o.logger.warn('could not record a drill in history', { error: { code: errorCode(err), message: errorMessage(err) } });
     }
@@ -116,7 +125,7 @@ export function startDrills(o: DrillsOptions): Drills {
             readyTimeoutMs: o.config.drills.ready_timeout * 1000, signal: abort.signal,
           }, { container, target: targetName(t), from }),
         );
-        finish(s, r);
+        finish(s, r, from);
         return r;
       } finally {
         current = undefined;
@@ -158,7 +167,9 @@ export function startDrills(o: DrillsOptions): Drills {
         }
       }
     }
-    for (const key of states.keys()) if (!live.has(key)) states.delete(key);
+    // Targets gone from the labels are forgotten; not before discovery's first listing (an empty map until then),
+    // which would drop the states the history seeded.
+    if (o.desired().size > 0) for (const key of states.keys()) if (!live.has(key)) states.delete(key);
   };
 
   const timer = setInterval(tick, o.tickMs ?? 60_000);

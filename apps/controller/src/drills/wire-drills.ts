@@ -3,12 +3,15 @@
 import type { BackupJob, ControllerConfig, DesiredState, Logger } from '@baqup/core';
 import { errorCode, errorMessage } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
-import { drillOwner, sweepDrillContainers, type DrillReport } from '@baqup/drill';
+import { drillOwner, sweepDrillContainers } from '@baqup/drill';
+import type { DrillRecord, History } from '@baqup/history';
 import type { ContainerHolds } from '@baqup/dump';
 import type { NotifyEvent } from '@baqup/notify';
+import type { Registry } from 'prom-client';
 import { dirname } from 'node:path';
 import type { RouteGroup } from '../http/server.js';
-import { renderDrillMetrics } from './drill-metrics.js';
+import { registerDrillMetrics } from './drill-metrics.js';
+import { drillRecord, drillSeeds } from './drill-record.js';
 import { drillRoutes } from './drill-routes.js';
 import { startDrills, type Drills } from './drills.js';
 import { jobLock, TargetLocks } from './target-lock.js';
@@ -18,11 +21,21 @@ export interface WiredDrills {
   lockJob(job: BackupJob): Promise<() => void>;
   /** Removes this controller's drill containers a crash left (after the journal replay: it may have started one). */
   sweep(): Promise<void>;
-  /** Starts the schedule (not in a dry run). */
-  start(o: { desired: () => DesiredState; notify: (e: NotifyEvent) => void; record?: (r: DrillReport) => void }): void;
+  /**
+   * Starts the schedule (not in a dry run). With the history, each target's drill state starts from its recorded
+   * drills and every finished drill is recorded.
+   */
+  start(o: { desired: () => DesiredState; notify: (e: NotifyEvent) => void; history?: DrillHistory | undefined }): void;
   routes: RouteGroup;
-  metrics(): string;
+  /** The drill families on the controller's /metrics registry. */
+  registerMetrics(registry: Registry): void;
   stop(): Promise<void>;
+}
+
+/** The part of the controller's history recorder the drills use. */
+export interface DrillHistory {
+  readonly history: History | undefined;
+  drill(d: DrillRecord): void;
 }
 
 export function wireDrills(o: { config: ControllerConfig; docker: DockerClient; holds: ContainerHolds; logger: Logger }): WiredDrills {
@@ -41,10 +54,20 @@ export function wireDrills(o: { config: ControllerConfig; docker: DockerClient; 
       }
     },
     start(s) {
-      drills = startDrills({ config: o.config, docker: o.docker, holds: o.holds, logger: o.logger, locks, owner, desired: s.desired, notify: s.notify, ...(s.record ? { record: s.record } : {}) });
+      const h = s.history;
+      let seeds: ReturnType<typeof drillSeeds> = [];
+      try {
+        seeds = h?.history ? drillSeeds(h.history.drillTargets()) : [];
+      } catch (err) {
+        o.logger.warn('history: could not read the recorded drills; drill state starts empty', { error: { code: errorCode(err), message: errorMessage(err) } });
+      }
+      drills = startDrills({
+        config: o.config, docker: o.docker, holds: o.holds, logger: o.logger, locks, owner, desired: s.desired, notify: s.notify, seeds,
+        ...(h ? { record: (r, from) => h.drill(drillRecord(r, from)) } : {}),
+      });
     },
     routes: drillRoutes(() => drills),
-    metrics: () => (drills ? `${renderDrillMetrics(drills.states())}\n` : ''),
+    registerMetrics: (registry) => registerDrillMetrics(registry, () => drills?.states() ?? []),
     stop: async () => drills?.stop(),
   };
 }

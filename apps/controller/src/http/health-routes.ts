@@ -25,7 +25,7 @@ const readyBody = {
   },
 } as const;
 
-export type HealthOptions = Omit<ReadinessOptions, 'staleTargets'> & { probe?: CachedProbeOptions; metrics?: ControllerMetrics; /** More families for /metrics (drills). */ extraMetrics?: () => string };
+export type HealthOptions = Omit<ReadinessOptions, 'staleTargets'> & { probe?: CachedProbeOptions; metrics?: ControllerMetrics };
 
 export function healthRoutes(store: StateStore, readiness: HealthOptions): RouteGroup {
   const staleTargets = () => [...store.snapshot().targets].filter(([, t]) => t.stale).map(([key]) => key);
@@ -53,6 +53,6 @@ export function healthRoutes(store: StateStore, readiness: HealthOptions): Route
     app.get('/metrics', {
       config: { access: 'read' },
       schema: { summary: 'Prometheus text exposition (0.0.4)', tags: ['health'], response: { 200: { type: 'string' }, ...errors(401, 403) } },
-    }, async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).serializer((s) => String(s)).send((await metrics.render()) + (readiness.extraMetrics?.() ?? '')));
+    }, async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).serializer((s) => String(s)).send(await metrics.render()));
   };
 }

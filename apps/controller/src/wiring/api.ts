@@ -52,8 +52,8 @@ export interface ApiDeps {
   notifier: Pick<Notifier, 'test'>;
   /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
   recorder?: HistoryRecorder | undefined;
-  /** POST/GET /api/drills and the drill families on /metrics. */
-  drills: Pick<WiredDrills, 'routes' | 'metrics'>;
+  /** POST/GET /api/drills. */
+  drills: Pick<WiredDrills, 'routes'>;
 }
 
 export async function startApi(d: ApiDeps): Promise<{ address: string; close: () => Promise<void> }> {
@@ -79,7 +79,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       labelsRoutes(d.store, d.docker, (t) => d.redactor.redact(t)),
       dashboardRoutes(dashboardDir),
       streamRoutes(controllerStream(d.store, d.registry, d.halted)),
-      healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics, extraMetrics: d.drills.metrics }),
+      healthRoutes(d.store, { ping: (signal) => d.docker.ping(signal), stagingPath: config.staging.path, staleUnready: config.health.stale_targets_unready, halted: d.halted, metrics: d.metrics }),
     ],
   });
 }
