@@ -106,8 +106,11 @@ function imageReads(): string[] {
 /** The variables post_exec finds in its environment (set for the child, documented in docs/labels.md). */
 const POST_EXEC_ENV = ['BAQUP_RESULT', 'BAQUP_ERROR_CODE', 'BAQUP_ERROR_MESSAGE', 'BAQUP_BYTES', 'BAQUP_DURATION_MS', 'BAQUP_FILE', 'BAQUP_CONTAINER', 'BAQUP_TARGET', 'BAQUP_SCHEDULE', 'BAQUP_TRIGGER', 'BAQUP_JOB_ID'];
 
-/** Variables that are set for children, not read: the exec marker (docker), restic's own (restic-exec), post_exec's. */
-const SET_NOT_READ = new Set(['BAQUP_EXEC_TOKEN', 'RESTIC_CACHE_DIR', 'NODE_ENV', ...POST_EXEC_ENV]);
+/**
+ * Variables that are set for children, not read: the exec marker (docker), restic's own (restic-exec), post_exec's,
+ * and the password the mongo count script reads inside the target's mongosh (dump checks, never in its argv).
+ */
+const SET_NOT_READ = new Set(['BAQUP_EXEC_TOKEN', 'RESTIC_CACHE_DIR', 'NODE_ENV', 'MONGO_CHECK_PASSWORD', ...POST_EXEC_ENV]);
 
 describe('environment variables in docs/config.md', () => {
   const docs = readFileSync(join(root, 'docs/config.md'), 'utf8');

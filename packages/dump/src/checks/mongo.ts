@@ -8,7 +8,7 @@ export function mongoCountScript(target: TargetConfig, limit: number, databases:
   const lim = Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER;
   return [
     `const d0 = connect(${JSON.stringify(`mongodb://127.0.0.1:${target.port ?? 27017}/admin`)});`,
-    target.username ? `d0.auth(${JSON.stringify(target.username)}, process.env.BAQUP_MONGO_PASSWORD);` : '',
+    target.username ? `d0.auth(${JSON.stringify(target.username)}, process.env.MONGO_CHECK_PASSWORD);` : '',
     `const wanted = ${JSON.stringify(databases)};`,
     'const out = {};',
     "for (const d of d0.adminCommand({ listDatabases: 1 }).databases) {",
@@ -22,7 +22,7 @@ export function mongoCountScript(target: TargetConfig, limit: number, databases:
 }
 
 export async function mongoCounts(run: CheckRun, target: TargetConfig, databases: readonly string[] | 'all', limit: number, password?: Secret): Promise<Record<string, Record<string, RowCount>>> {
-  const text = await checkOutput(run, ['mongosh', '--nodb', '--quiet', '--eval', mongoCountScript(target, limit, databases)], password ? { BAQUP_MONGO_PASSWORD: password } : {});
+  const text = await checkOutput(run, ['mongosh', '--nodb', '--quiet', '--eval', mongoCountScript(target, limit, databases)], password ? { MONGO_CHECK_PASSWORD: password } : {});
   const line = text.trim().split('\n').at(-1) ?? '{}';
   return JSON.parse(line) as Record<string, Record<string, RowCount>>;
 }
