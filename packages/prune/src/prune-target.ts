@@ -2,10 +2,10 @@
 // A side whose listing failed is never pruned: deciding on a partial view could delete the only good copy.
 // Manual runs and restore safety copies are groups of their own (groups.ts) with their own policies.
 // The remote side is this controller's host directory only: another host's files are never listed, so never judged.
-import type { BackupManifest, BackupTrigger, Logger, RetentionPolicy } from '@baqup/core';
+import type { BackupTrigger, Logger, RetentionPolicy } from '@baqup/core';
 import { errorCode, errorMessage, targetName } from '@baqup/core';
 import { backupFiles, NAME_AHEAD_MAX_MS, targetPath } from '@baqup/stage';
-import { removeStaged, stagedBackups, type RcloneRemote } from '@baqup/upload';
+import { removeStaged, stagedBackups, type RcloneRemote, type RetentionFacts } from '@baqup/upload';
 import { DEFAULT_TRIGGER_RETENTION, keepText, policyOf, retentionGroupOf, type TriggerRetention } from './groups.js';
 import { selectForDeletion, type KeepReason, type KeepSlot } from './retention.js';
 import { parseCompactTimestamp } from './timestamp.js';
@@ -85,7 +85,7 @@ export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResul
 export async function pruneSide(
   o: PruneTargetOptions,
   side: PruneSide,
-  list: () => Promise<Array<{ path: string; manifest?: BackupManifest }>>,
+  list: () => Promise<Array<{ path: string; manifest?: RetentionFacts; time?: Date }>>,
   remove: (path: string) => Promise<void>,
 ): Promise<SidePruneResult> {
   const dryRun = o.dryRun ?? false;
@@ -97,7 +97,7 @@ export async function pruneSide(
       // Only complete backups take part (of this schedule, or manual/safety ones of this target); the rest is not ours to judge.
       const group = b.manifest === undefined ? undefined : retentionGroupOf(b.manifest, o.schedule);
       if (b.manifest === undefined || group === undefined) return [];
-      const time = parseCompactTimestamp(b.manifest.timestamp) ?? parseCompactTimestamp(b.path.split('/').at(-1) ?? '');
+      const time = (b.manifest.timestamp === undefined ? null : parseCompactTimestamp(b.manifest.timestamp)) ?? b.time ?? parseCompactTimestamp(b.path.split('/').at(-1) ?? '');
       return time === null ? [] : [{ id: b.path, time, success: true, group }];
     });
   } catch (err) {

@@ -12,7 +12,7 @@ import type { UploadReport } from './rclone-upload.js';
 import type { ResticBackupReport } from './restic/restic-backup.js';
 import { openResticRepository } from './restic/restic-queue.js';
 import type { ResticRepository } from './restic/restic-repository.js';
-import { manifestTag } from './restic/manifest-tag.js';
+import { manifestFromTags, manifestTag } from './restic/manifest-tag.js';
 import { writeUploadMarker } from './upload-marker.js';
 
 /** One target × schedule: what retention and restic tags are about. */
@@ -39,16 +39,22 @@ export interface StoreRequest {
 
 export type StoreReport = UploadReport | ResticBackupReport;
 
-/** A side of plain files that this process prunes itself (prune's retention arithmetic decides what goes). */
+/** What retention needs to know of a backup: its schedule and trigger (its group), and when it was made. */
+export type RetentionFacts = Pick<BackupManifest, 'schedule' | 'trigger'> & { timestamp?: string };
+
+/**
+ * A side this process prunes itself, by prune's one retention arithmetic (the same for staging, an rclone remote
+ * and a restic repository): its backups (path: a file, or a restic snapshot id) and how to remove one.
+ */
 export interface FilesSide {
-  list(): Promise<Array<{ path: string; manifest?: BackupManifest }>>;
+  list(): Promise<Array<{ path: string; manifest?: RetentionFacts; time?: Date }>>;
   remove(path: string): Promise<void>;
 }
 
 export interface ForgetRequest {
   /** Added to `prune.*` log lines. */
   fields: LogFields;
-  /** Retention over listed files: a backend of plain files (rclone) hands its side to it; restic forgets natively. */
+  /** Retention over a listed side: each backend hands its side (rclone files, restic snapshots) to prune's arithmetic. */
   byFiles: (side: FilesSide) => Promise<unknown>;
   signal?: AbortSignal;
 }
@@ -146,13 +152,45 @@ export function resticBackend(repo: ResticRepository, logger: Logger, display = 
         return { path, remotePath: path, size: 0, modTime: s.time, hasSha256: false };
       });
     },
-    forget: async (ref, policy, r) => {
-      await repo.forget(policy, { tags: resticTags(ref), fields: r.fields }).catch((err: unknown) =>
-        logger.warn('restic forget failed', { event: 'prune.failed', ...r.fields, error: { code: errorCode(err), message: errorMessage(err) } }),
+    // Retention by prune's arithmetic, not restic's --keep-*: restic would count manual runs and safety copies in the
+    // schedule's buckets (seven manual backups would evict a week of dailies), and it cannot tell this host's
+    // snapshots of a container from another host's of the same name. Each snapshot's manifest tag says its group.
+    forget: async (ref, _policy, r) => {
+      const side = resticRetentionSide(repo, ref);
+      await r.byFiles(side);
+      await side.finish().catch((err: unknown) =>
+        logger.warn('restic prune failed', { event: 'prune.failed', ...r.fields, error: { code: errorCode(err), message: errorMessage(err) } }),
       );
     },
     check: () => repo.check(),
     source: { kind: 'restic', repo },
+  };
+}
+
+/**
+ * One target's snapshots of this host as a side for prune's retention: each with its manifest (from its manifest tag;
+ * a snapshot from before manifest tags is taken as a scheduled one of its `schedule:` tag, dated by restic), removed
+ * by `restic forget <id>`; finish() runs one `restic prune` when anything was forgotten.
+ */
+export function resticRetentionSide(repo: ResticRepository, ref: Omit<BackupRef, 'schedule'>): FilesSide & { finish(): Promise<void> } {
+  let forgotten = 0;
+  return {
+    list: async () => {
+      const snaps = await repo.snapshots({ tags: [`container:${ref.container}`, `target:${ref.type}-${ref.instance}`], host: repo.host });
+      return snaps.flatMap((s) => {
+        const manifest = manifestFromTags(s.tags);
+        if (manifest) return [{ path: s.id, manifest, time: s.time }];
+        const schedule = s.tags.find((t) => t.startsWith('schedule:'))?.slice('schedule:'.length);
+        return schedule ? [{ path: s.id, manifest: { schedule }, time: s.time }] : [];
+      });
+    },
+    remove: async (id) => {
+      await repo.forgetSnapshots([id]);
+      forgotten++;
+    },
+    finish: async () => {
+      if (forgotten > 0) await repo.prune();
+    },
   };
 }
 

@@ -17,8 +17,8 @@ export type { UnlockReport } from './restic/restic-locks.js';
 export { forgetPolicyArgs, resticDuration, displayRepository, snapshotTags, type SnapshotGroup } from './restic/restic-policy.js';
 export { upload, type UploadDeps, type UploadOptions as UploadOperatorOptions, type UploadedJob } from './upload-operator.js';
 export {
-  backendFromConfig, rcloneBackend, resticBackend, resticRepositoryFromConfig, resticTags,
-  type BackupRef, type FilesSide, type ForgetRequest, type RestoreSource, type StoreReport, type StoreRequest, type UploadBackend,
+  backendFromConfig, rcloneBackend, resticBackend, resticRepositoryFromConfig, resticRetentionSide, resticTags,
+  type BackupRef, type RetentionFacts, type FilesSide, type ForgetRequest, type RestoreSource, type StoreReport, type StoreRequest, type UploadBackend,
 } from './backend.js';
 export { openResticRepository, queuedRepository } from './restic/restic-queue.js';
 export { manifestTag, manifestFromTags, MANIFEST_TAG_PREFIX } from './restic/manifest-tag.js';

@@ -1,10 +1,11 @@
 // `baqup prune [container] [target]`: retention now, as the controller applies it after each backup — staging and
-// the rclone remote, or staging and `restic forget` per target × schedule — and a list of what went (or, with
+// the rclone remote, or staging and this host's restic snapshots per target × schedule (each trigger its own group) — and a list of what went (or, with
 // --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
 // a container Docker no longer has are left alone (no labels, no policy to judge them by).
 import { errorCode, errorMessage, LabelInvalidError, triggerRetentionOf, type ContainerBackupConfig } from '@baqup/core';
 import { deriveFromLabels, discoverOnce, dockerDiscoverySource } from '@baqup/discovery';
-import { pruneTarget } from '@baqup/prune';
+import { pruneSide, pruneTarget, type PruneTargetOptions } from '@baqup/prune';
+import { resticRetentionSide } from '@baqup/upload';
 import { cliContext, type CliContext } from '../restore/cli-context.js';
 import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
@@ -28,23 +29,22 @@ async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerB
     return report;
   }
   const { sources } = ctx;
-  const sides = await pruneTarget({
+  const pruneOptions: PruneTargetOptions = {
     stagingRoot: sources.stagingRoot,
     ...(sources.rclone ? { remote: sources.rclone.ops } : {}),
     container: c.containerName, type: t.type, instance: t.instance, schedule: schedule.name, policy: schedule.retention,
     triggerRetention: triggerPolicies, dryRun, logger: ctx.logger, timeZone: ctx.config.timezone,
-  });
+  };
+  const sides = await pruneTarget(pruneOptions);
   for (const s of sides) report.sides.push(sideReport(s));
   if (sources.restic) {
-    // The same tags the controller gives each snapshot: forget works on one target × schedule.
-    const tags = [`container:${c.containerName}`, `target:${target}`, `schedule:${schedule.name}`];
-    try {
-      const r = await sources.restic.forget(schedule.retention, { tags, dryRun, fields: { container: c.containerName, target, schedule: schedule.name } });
-      const keep = r.kept.map((id) => ({ path: id.slice(0, 8), group: 'schedule' as const, why: `restic ${schedule.name}` }));
-      report.sides.push({ side: 'restic', listed: r.kept.length + r.removed.length, kept: keep.length, keep, deleted: r.removed.map((id) => id.slice(0, 8)) });
-    } catch (err) {
-      report.sides.push({ side: 'restic', listed: 0, kept: 0, keep: [], deleted: [], error: { code: errorCode(err), message: errorMessage(err) } });
-    }
+    // The controller's own retention of restic snapshots: this host's, grouped by trigger, by prune's arithmetic.
+    const side = resticRetentionSide(sources.restic, { container: c.containerName, type: t.type, instance: t.instance });
+    const r = await pruneSide(pruneOptions, 'remote', side.list, side.remove);
+    const finished = dryRun || r.error ? undefined : await side.finish().then(() => undefined, (err: unknown) => ({ code: errorCode(err), message: errorMessage(err) }));
+    const short = (id: string) => id.slice(0, 8);
+    const shown = sideReport(r);
+    report.sides.push({ ...shown, side: 'restic', keep: shown.keep.map((k) => ({ ...k, path: short(k.path) })), deleted: shown.deleted.map(short), ...(finished ? { error: finished } : {}) });
   }
   return report;
 }

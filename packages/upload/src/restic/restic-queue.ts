@@ -29,9 +29,12 @@ export function queuedRepository(repo: ResticRepository, logger: Logger): Restic
     });
   return {
     display: repo.display,
+    host: repo.host,
     init: () => enqueue(() => repo.init()),
     backupStdin: (input, o) => locking('backup', () => repo.backupStdin(input, o)),
     forget: (policy, o) => locking('forget', () => repo.forget(policy, o)),
+    forgetSnapshots: (ids) => locking('forget', () => repo.forgetSnapshots(ids)),
+    prune: () => locking('prune', () => repo.prune()),
     check: (o) => locking('check', () => repo.check(o)),
     snapshots: (filter) => enqueue(() => repo.snapshots(filter)),
     // The stream is returned at once; restic starts when the queue reaches it and holds the queue until the

@@ -31,10 +31,16 @@ export interface ForgetReport {
 
 export interface ResticRepository {
   readonly display: string;
+  /** This controller's `--host` (config `host`): whose snapshots it judges by retention. */
+  readonly host: string;
   /** Creates the repository when there is none; never when it exists but cannot be opened (wrong password). */
   init(): Promise<'created' | 'exists'>;
   backupStdin(input: Readable, options: BackupStdinOptions): Promise<ResticBackupReport>;
   forget(policy: RetentionPolicy, options?: ForgetOptions): Promise<ForgetReport>;
+  /** `restic forget <ids>`, without prune: the snapshots retention chose (prune's arithmetic, as for files). */
+  forgetSnapshots(ids: string[]): Promise<void>;
+  /** `restic prune`: the data no snapshot references any more. */
+  prune(): Promise<void>;
   check(options?: { readDataSubset?: string }): Promise<void>;
   snapshots(filter?: { tags?: string[]; host?: string }): Promise<ResticSnapshot[]>;
   /** The bytes of `file` in `snapshot`; the stream errors unless restic exited 0 (core stream contract). */
@@ -49,9 +55,16 @@ export function createResticRepository(options: ResticRepositoryOptions): Restic
   };
   return {
     display: ctx.display,
+    host: options.host,
     init: () => init(ctx).catch(fail('init')),
     backupStdin: (input, o) => backupStdin(ctx, input, o),
     forget: (policy, o) => forget(ctx, policy, o).catch(fail('forget')),
+    forgetSnapshots: async (ids) => {
+      if (ids.length > 0) await ctx.run(['forget', ...ids]).catch(fail('forget'));
+    },
+    prune: async () => {
+      await ctx.run(['prune']).catch(fail('prune'));
+    },
     check: async (o) => {
       await ctx.run(['check', ...(o?.readDataSubset ? ['--read-data-subset', o.readDataSubset] : [])]).catch(fail('check'));
     },
