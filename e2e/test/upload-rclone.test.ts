@@ -185,7 +185,7 @@ describe('rclone upload to rclone serve sftp', () => {
     }
     const fresh = await writeStaged(staging, { container: 'down', timestamp: stamp(1), content: randomBytes(50_000) });
     const second = await uploadPending({ stagingRoot: staging, remote, cleanupAfterUpload: true, logger, prefix: 'down' });
-    expect(second.uploaded.map((u) => u.relativePath)).toEqual([old.relativePath, fresh.relativePath]);
+    expect(second.uploaded.map((u) => ('relativePath' in u ? u.relativePath : u.snapshotId))).toEqual([old.relativePath, fresh.relativePath]);
     for (const f of [old, fresh]) {
       await expectOnRemote(join(remoteDir, 'backups'), f.relativePath, f.sha256);
       // Cleanup only after verification: staging is freed, sidecars included.

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '@baqup/core';
-import { createResticRepository, UploadFailedError, type ResticRepository } from '@baqup/upload';
+import { Secret, type BackupManifest } from '@baqup/core';
+import { pruneSide } from '@baqup/prune';
+import { createResticRepository, MANIFEST_TAG_PREFIX, manifestTag, resticRetentionSide, UploadFailedError, type ResticRepository } from '@baqup/upload';
 import { captureLogger } from './upload-fixtures.js';
 
 const MB = 1 << 20;
@@ -111,20 +112,52 @@ describe('restic repository', () => {
     await repo.check();
   });
 
-  it('forget applies the policy per target and schedule, keeping other groups', async () => {
+  it('retention by prune\'s arithmetic: per host, per trigger, a snapshot without a manifest tag counts as scheduled', async () => {
+    // Here: the three dedupe snapshots (no manifest tag: taken as scheduled 'daily' ones, dated by restic),
+    // three manual ones with a manifest tag, another target's snapshot, and one of another host of the same names.
+    const ref = { container: 'shop', type: 'postgres', instance: 'main' } as const;
+    const manifest = (i: number): BackupManifest => ({
+      version: 1, container: 'shop', containerId: 'c0ffee', image: 'postgres:16', type: 'postgres', instance: 'main', schedule: 'daily',
+      trigger: 'manual', timestamp: `20261207T10000${i}Z`, file: `2026120710000${i}.sql`, compression: 'none', size: 10, sha256: 'a'.repeat(64),
+      toolVersions: {}, durations: { dumpMs: 1, totalMs: 1 },
+    });
+    for (const i of [1, 2, 3]) {
+      await repo.backupStdin(Readable.from([Buffer.from(`manual ${i}`)]), { stdinFilename: 'shop/postgres-main.sql', tags: [...tags, manifestTag(manifest(i))] });
+    }
     const other = ['container:shop', 'target:fs-config', 'schedule:daily'];
     await repo.backupStdin(Readable.from([Buffer.from('config v1')]), { stdinFilename: 'shop/fs-config.tar', tags: other });
-    const dry = await repo.forget({ keepLast: 2 }, { tags, dryRun: true });
-    expect(dry.removed).toHaveLength(1);
-    expect(await repo.snapshots({ tags })).toHaveLength(3);
-    const report = await repo.forget({ keepLast: 2 }, { tags });
-    expect(report.removed).toHaveLength(1);
-    expect(await repo.snapshots({ tags })).toHaveLength(2);
+    const elsewhere = createResticRepository({ repository: repoDir, password: new Secret(PASSWORD), host: 'other-host', logger, cacheDir: join(work, 'cache') });
+    await elsewhere.backupStdin(Readable.from([Buffer.from('other host')]), { stdinFilename: 'shop/postgres-main.sql', tags });
+    const before = await repo.snapshots({ tags });
+    expect(before).toHaveLength(7);
+    const ours = before.filter((x) => x.host === 'baqup-test');
+    expect(ours).toHaveLength(6);
+
+    const options = {
+      stagingRoot: work, ...ref, schedule: 'daily', policy: { keepLast: 2 }, triggerRetention: { manual: { keepLast: 2 }, safety: { keepLast: 1 } }, logger, timeZone: 'UTC',
+    };
+    const dry = await pruneSide({ ...options, dryRun: true }, 'remote', resticRetentionSide(repo, ref));
+    expect(dry.listed).toBe(6);
+    expect(dry.deleted).toHaveLength(2);
+    expect(await repo.snapshots({ tags })).toHaveLength(7);
+
+    const side = resticRetentionSide(repo, ref);
+    const result = await pruneSide(options, 'remote', side, { job_id: 'job-1' });
+    await side.finish();
+    expect(result.error).toBeUndefined();
+    const scheduled = ours.filter((x) => !x.tags.some((t) => t.startsWith(MANIFEST_TAG_PREFIX)));
+    const manual = ours.filter((x) => x.tags.some((t) => t.startsWith(MANIFEST_TAG_PREFIX)));
+    // The oldest scheduled one and the oldest manual one went: three manual runs never evict a scheduled snapshot.
+    expect(result.deleted.sort()).toEqual([scheduled[0]!.id, manual[0]!.id].sort());
+    const after = await repo.snapshots({ tags });
+    expect(after.map((x) => x.id).sort()).toEqual(before.map((x) => x.id).filter((id) => !result.deleted.includes(id)).sort());
+    // Another host's snapshot of the same container and target is never judged; nor is another target's.
+    expect(after.filter((x) => x.host === 'other-host')).toHaveLength(1);
     expect(await repo.snapshots({ tags: other })).toHaveLength(1);
+    const forgotten = logger.lines.filter((l) => l.event === 'prune.deleted');
+    expect(forgotten.map((l) => l.snapshot).sort()).toEqual(result.deleted.map((id) => id.slice(0, 8)).sort());
+    expect(forgotten[0]).toMatchObject({ job_id: 'job-1', container: 'shop', target: 'postgres-main', schedule: 'daily', side: 'remote', repository: repoDir });
     await repo.check();
-    // keep-within that no longer covers anything still keeps the newest of each group.
-    await repo.forget({ keepWithinSeconds: 1 }, { tags: other });
-    expect(await repo.snapshots({ tags: other })).toHaveLength(1);
     expect(logger.text()).not.toContain(PASSWORD);
   });
 

@@ -28,7 +28,6 @@ function scripted(opts: { checkFails?: () => boolean; unlock?: () => UnlockRepor
     host: 'test-host',
     init: opts.init ?? op('init', 'exists' as const),
     backupStdin: (_input: Readable) => op('backup', { snapshotId: 'abc', bytesProcessed: 1, bytesAdded: 1, durationMs: 1 })(),
-    forget: () => op('forget', { removed: [], kept: [] })(),
     forgetSnapshots: () => op('forget', undefined)(),
     prune: () => op('prune', undefined)(),
     check: () => op('check', undefined, opts.checkFails?.() ?? false)(),

@@ -53,6 +53,6 @@ async function pruneJob(o: PruneOperatorOptions, job: BackupJob, fields: Record<
   await pruneTarget(target);
   await o.backend.forget({ container: target.container, type: target.type, instance: target.instance, schedule: target.schedule }, target.policy, {
     fields,
-    byFiles: (side) => pruneSide(target, 'remote', side.list, side.remove),
+    byFiles: (side) => pruneSide(target, 'remote', side, { job_id: fields.job_id }),
   });
 }

@@ -5,7 +5,8 @@
 import type { BackupTrigger, Logger, RetentionPolicy } from '@baqup/core';
 import { errorCode, errorMessage, targetName } from '@baqup/core';
 import { backupFiles, NAME_AHEAD_MAX_MS, targetPath } from '@baqup/stage';
-import { removeStaged, stagedBackups, type RcloneRemote, type RetentionFacts } from '@baqup/upload';
+import { removeStaged, stagedBackups, type FilesSide, type RcloneRemote } from '@baqup/upload';
+import type { LogFields } from '@baqup/core';
 import { DEFAULT_TRIGGER_RETENTION, keepText, policyOf, retentionGroupOf, type TriggerRetention } from './groups.js';
 import { selectForDeletion, type KeepReason, type KeepSlot } from './retention.js';
 import { parseCompactTimestamp } from './timestamp.js';
@@ -65,31 +66,35 @@ interface Entry {
 export async function pruneTarget(o: PruneTargetOptions): Promise<SidePruneResult[]> {
   const prefix = targetPath(o.container, o.type, o.instance);
   const results = [
-    await pruneSide(o, 'staging', async () => (await stagedBackups(o.stagingRoot, prefix)).map((b) => ({ path: b.relativePath, manifest: b.manifest })),
-      (path) => removeStaged(`${o.stagingRoot}/${path}`)),
+    await pruneSide(o, 'staging', {
+      list: async () => (await stagedBackups(o.stagingRoot, prefix)).map((b) => ({ path: b.relativePath, manifest: b.manifest })),
+      remove: (path) => removeStaged(`${o.stagingRoot}/${path}`),
+    }),
   ];
   const remote = o.remote;
   if (remote !== undefined) {
     results.push(
-      await pruneSide(o, 'remote', async () => (await remote.list(prefix, o.signal)).map((b) => ({ path: b.path, manifest: b.manifest })),
-        async (path) => {
+      await pruneSide(o, 'remote', {
+        list: async () => (await remote.list(prefix, o.signal)).map((b) => ({ path: b.path, manifest: b.manifest })),
+        remove: async (path) => {
           // Data first, manifest last: an interrupted delete leaves a still-listed backup the next prune retries.
           for (const p of backupFiles(path)) await remote.delete(p, o.signal);
-        }),
+        },
+      }),
     );
   }
   return results;
 }
 
-/** Retention over one side of plain files (staging, or an rclone remote): list, decide, delete; never throws. */
-export async function pruneSide(
-  o: PruneTargetOptions,
-  side: PruneSide,
-  list: () => Promise<Array<{ path: string; manifest?: RetentionFacts; time?: Date }>>,
-  remove: (path: string) => Promise<void>,
-): Promise<SidePruneResult> {
+/**
+ * Retention over one side (staging, an rclone remote, a restic repository's snapshots): list, decide, delete; never
+ * throws. `extra` is added to each `prune.*` line (the controller's job_id).
+ */
+export async function pruneSide(o: PruneTargetOptions, side: PruneSide, files: FilesSide, extra: LogFields = {}): Promise<SidePruneResult> {
+  const { list, remove } = files;
+  const entryFields = (id: string): LogFields => ({ path: id, ...files.logFields?.(id) });
   const dryRun = o.dryRun ?? false;
-  const fields = { container: o.container, target: targetName(o), schedule: o.schedule, side };
+  const fields = { ...extra, container: o.container, target: targetName(o), schedule: o.schedule, side };
   const result: SidePruneResult = { side, listed: 0, kept: [], deleted: [], dryRun };
   let entries: Entry[];
   try {
@@ -123,7 +128,7 @@ export async function pruneSide(
   for (const b of toDelete) {
     const groupFields = b.group === 'schedule' ? {} : { trigger: b.group };
     if (dryRun) {
-      o.logger.info('prune would delete', { ...fields, ...groupFields, path: b.id, dry_run: true });
+      o.logger.info('prune would delete', { ...fields, ...groupFields, ...entryFields(b.id), dry_run: true });
       result.deleted.push(b.id);
       continue;
     }
@@ -131,11 +136,11 @@ export async function pruneSide(
       await remove(b.id);
     } catch (err) {
       result.error = { code: errorCode(err), message: errorMessage(err) };
-      o.logger.error('prune delete failed', { ...fields, ...groupFields, event: 'prune.failed', path: b.id, error: result.error });
+      o.logger.error('prune delete failed', { ...fields, ...groupFields, event: 'prune.failed', ...entryFields(b.id), error: result.error });
       return result;
     }
     result.deleted.push(b.id);
-    o.logger.info('backup deleted by retention', { ...fields, ...groupFields, event: 'prune.deleted', path: b.id });
+    o.logger.info('backup deleted by retention', { ...fields, ...groupFields, event: 'prune.deleted', ...entryFields(b.id) });
   }
   return result;
 }

@@ -49,6 +49,8 @@ export type RetentionFacts = Pick<BackupManifest, 'schedule' | 'trigger'> & { ti
 export interface FilesSide {
   list(): Promise<Array<{ path: string; manifest?: RetentionFacts; time?: Date }>>;
   remove(path: string): Promise<void>;
+  /** Fields of one entry's `prune.*` log lines besides its `path` (a restic snapshot's short id and repository). */
+  logFields?(path: string): LogFields;
 }
 
 export interface ForgetRequest {
@@ -184,6 +186,7 @@ export function resticRetentionSide(repo: ResticRepository, ref: Omit<BackupRef,
         return schedule ? [{ path: s.id, manifest: { schedule }, time: s.time }] : [];
       });
     },
+    logFields: (id) => ({ snapshot: id.slice(0, 8), repository: repo.display }),
     remove: async (id) => {
       await repo.forgetSnapshots([id]);
       forgotten++;

@@ -9,12 +9,12 @@ export { stagedBackups, pendingUploads, removeStaged, type StagedBackup } from '
 export { readUploadMarker, writeUploadMarker, markerPath, type UploadMarker } from './upload-marker.js';
 export { sha256File, parseSha256Line, readSha256File } from './sha256.js';
 export { uploadPending, type UploadPendingOptions, type UploadPendingResult } from './upload-pending.js';
-export { createResticRepository, type ResticRepository, type ForgetOptions, type ForgetReport } from './restic/restic-repository.js';
+export { createResticRepository, type ResticRepository } from './restic/restic-repository.js';
 export type { ResticRepositoryOptions } from './restic/restic-exec.js';
 export type { BackupStdinOptions, ResticBackupReport } from './restic/restic-backup.js';
 export type { ResticSnapshot } from './restic/restic-snapshots.js';
 export type { UnlockReport } from './restic/restic-locks.js';
-export { forgetPolicyArgs, resticDuration, displayRepository, snapshotTags, type SnapshotGroup } from './restic/restic-policy.js';
+export { displayRepository, snapshotTags, type SnapshotGroup } from './restic/restic-policy.js';
 export { upload, type UploadDeps, type UploadOptions as UploadOperatorOptions, type UploadedJob } from './upload-operator.js';
 export {
   backendFromConfig, rcloneBackend, resticBackend, resticRepositoryFromConfig, resticRetentionSide, resticTags,

@@ -40,7 +40,7 @@ async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerB
   if (sources.restic) {
     // The controller's own retention of restic snapshots: this host's, grouped by trigger, by prune's arithmetic.
     const side = resticRetentionSide(sources.restic, { container: c.containerName, type: t.type, instance: t.instance });
-    const r = await pruneSide(pruneOptions, 'remote', side.list, side.remove);
+    const r = await pruneSide(pruneOptions, 'remote', side);
     const finished = dryRun || r.error ? undefined : await side.finish().then(() => undefined, (err: unknown) => ({ code: errorCode(err), message: errorMessage(err) }));
     const short = (id: string) => id.slice(0, 8);
     const shown = sideReport(r);

@@ -26,7 +26,6 @@ function scripted(opts: { checkFails?: () => boolean; unlock?: () => UnlockRepor
     host: 'test-host',
     init: opts.init ?? op('init', 'exists' as const),
     backupStdin: (_input: Readable) => op('backup', { snapshotId: 'abc', bytesProcessed: 1, bytesAdded: 1, durationMs: 1 })(),
-    forget: () => op('forget', { removed: [], kept: [] })(),
     forgetSnapshots: () => op('forget', undefined)(),
     prune: () => op('prune', undefined)(),
     check: () => op('check', undefined, opts.checkFails?.() ?? false)(),
@@ -60,7 +59,7 @@ describe('queuedRepository', () => {
   it('runs locking operations one at a time, in call order, each after a stale-lock check (not init)', async () => {
     const s = scripted();
     const repo = queuedRepository(s.repo, memoryLogger());
-    await Promise.all([repo.init(), repo.backupStdin(undefined as unknown as Readable, { stdinFilename: 'a', tags: [] }), repo.forget({ keepLast: 1 }), repo.check()]);
+    await Promise.all([repo.init(), repo.backupStdin(undefined as unknown as Readable, { stdinFilename: 'a', tags: [] }), repo.forgetSnapshots(['abc']), repo.check()]);
     expect(s.overlapped()).toBe(false);
     expect(s.calls).toEqual(['init:start', 'init:end', 'unlock', 'backup:start', 'backup:end', 'unlock', 'forget:start', 'forget:end', 'unlock', 'check:start', 'check:end']);
   });
@@ -77,7 +76,7 @@ describe('queuedRepository', () => {
     });
     const logger = memoryLogger();
     const repo = queuedRepository(s.repo, logger);
-    const results = await Promise.allSettled([repo.check(), repo.forget({ keepLast: 1 })]);
+    const results = await Promise.allSettled([repo.check(), repo.forgetSnapshots(['abc'])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
       ['info', 'stale restic locks removed before check'],

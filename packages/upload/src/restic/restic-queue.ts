@@ -1,7 +1,7 @@
 // One queue per restic repository in the process. restic 0.14 never waits for a lock: an exclusive forget, prune
 // or check next to a backup of another job fails one of them ("repository is already locked"). So every command
-// on a repository — backup, forget (and its prune), check, unlock, snapshots, dump — runs through that
-// repository's one queue, one at a time, in call order; backup, forget and check each after a stale-lock cleanup.
+// on a repository — backup, forget, prune, check, unlock, snapshots, dump — runs through that
+// repository's one queue, one at a time, in call order; backup, forget, prune and check each after a stale-lock cleanup.
 // The pipeline, the API's restores and the check cron all open the repository through openResticRepository,
 // so they share the queue.
 import { pipeline, PassThrough, type Readable } from 'node:stream';
@@ -32,7 +32,6 @@ export function queuedRepository(repo: ResticRepository, logger: Logger): Restic
     host: repo.host,
     init: () => enqueue(() => repo.init()),
     backupStdin: (input, o) => locking('backup', () => repo.backupStdin(input, o)),
-    forget: (policy, o) => locking('forget', () => repo.forget(policy, o)),
     forgetSnapshots: (ids) => locking('forget', () => repo.forgetSnapshots(ids)),
     prune: () => locking('prune', () => repo.prune()),
     check: (o) => locking('check', () => repo.check(o)),
