@@ -10,6 +10,7 @@ import { errors, strictObject } from './http/schemas.js';
 import type { RouteGroup } from './http/server.js';
 import type { SafetyCopy } from '@baqup/restore';
 import type { Jobs } from './jobs.js';
+import { jobOutcomeProperties } from './job-routes.js';
 import { ApiNoContainerError, ApiNoJobsError, ApiNoTargetError, ApiStoppingError, ApiWaitTimeoutError } from '@baqup/core';
 
 interface BackupBody {
@@ -56,14 +57,8 @@ const jobView = {
     job_id: { type: 'string' },
     target: { type: 'string' },
     status: { type: 'string', enum: ['queued', 'succeeded', 'failed', 'skipped'] },
-    path: { type: 'string' },
     bytes: { type: 'integer' },
-    sha256: { type: 'string' },
-    timestamp: { type: 'string' },
-    duration_seconds: { type: 'number' },
-    reason: { type: 'string' },
-    message: { type: 'string' },
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    ...jobOutcomeProperties,
     plan: { type: 'object', additionalProperties: true },
   },
 } as const;

@@ -6,6 +6,17 @@ import type { RouteGroup } from './http/server.js';
 import type { JobRegistry } from './job-registry.js';
 import type { JobLogs } from './job-logs.js';
 
+/** What a finished job answers with, in GET /api/jobs and POST /api/backups alike. */
+export const jobOutcomeProperties = {
+  path: { type: 'string' },
+  sha256: { type: 'string' },
+  timestamp: { type: 'string' },
+  duration_seconds: { type: 'number' },
+  reason: { type: 'string' },
+  message: { type: 'string' },
+  error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+} as const;
+
 export const jobRecordSchema = {
   type: 'object',
   required: ['job_id', 'target', 'trigger', 'status', 'queued_at'],
@@ -19,13 +30,7 @@ export const jobRecordSchema = {
     finished_at: isoTime,
     bytes: { type: 'integer', description: 'running: compressed bytes written to staging so far; succeeded: the staged size' },
     expected_bytes: { type: 'integer', description: "the staged size of the target's last successful backup (what progress is measured against)" },
-    path: { type: 'string' },
-    sha256: { type: 'string' },
-    timestamp: { type: 'string' },
-    duration_seconds: { type: 'number' },
-    reason: { type: 'string' },
-    message: { type: 'string' },
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    ...jobOutcomeProperties,
   },
 } as const;
 

@@ -165,6 +165,31 @@ export interface RowCount {
   estimated?: true;
 }
 
+/** What a drill found: the backup it loaded, the times a recovery would take, what was checked and what failed. */
+export interface DrillReport {
+  container: string;
+  target: string;
+  ok: boolean;
+  /** The backup drilled (absent when none could be found). */
+  timestamp?: string;
+  file?: string;
+  side?: 'staging' | 'remote' | 'restic';
+  bytes?: number;
+  /** Download and proof of the bytes, content read to its end. */
+  fetchMs?: number;
+  /** The throwaway container started until its engine served. */
+  startMs?: number;
+  /** Loading the backup into the ready engine: with fetchMs, the recovery time a user would face. */
+  restoreMs?: number;
+  checkMs?: number;
+  durationMs: number;
+  checked: string[];
+  notChecked: string[];
+  problems: string[];
+  error?: { code: string; message: string };
+  startedAt: string;
+}
+
 /**
  * Recorded at dump time for drills. Row counts are exact up to DRILL_EXACT_ROW_LIMIT rows (by the engine's own
  * estimate); above it the estimate is recorded and a drill accepts ±DRILL_ESTIMATE_TOLERANCE of it.

@@ -15,12 +15,13 @@ import {
   targetName,
   type BackupManifest,
   type ControllerDefaults,
+  type DrillReport,
   type Logger,
   type Secret,
 } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { resolveCredential, type ContainerHolds } from '@baqup/dump';
-import { checkContent, fetchVerified, LOADERS, locateBackup, resolveDestination, type BackupSources, type Side } from '@baqup/restore';
+import { checkContent, fetchVerified, LOADERS, locateBackup, resolveDestination, type BackupSources } from '@baqup/restore';
 import { listStaged } from '@baqup/stage';
 import { createDrillContainer, DEFAULT_DRILL_LIMITS, ensureDir, type DrillLimits } from './container.js';
 import { waitReady } from './ready.js';
@@ -35,29 +36,6 @@ export interface DrillRequest {
   from?: 'staging' | 'remote';
 }
 
-export interface DrillReport {
-  container: string;
-  target: string;
-  ok: boolean;
-  /** The backup drilled (absent when none could be found). */
-  timestamp?: string;
-  file?: string;
-  side?: Side;
-  bytes?: number;
-  /** Download and proof of the bytes, content read to its end. */
-  fetchMs?: number;
-  /** The throwaway container started until its engine served. */
-  startMs?: number;
-  /** Loading the backup into the ready engine: with fetchMs, the recovery time a user would face. */
-  restoreMs?: number;
-  checkMs?: number;
-  durationMs: number;
-  checked: string[];
-  notChecked: string[];
-  problems: string[];
-  error?: { code: string; message: string };
-  startedAt: string;
-}
 
 export interface DrillDeps {
   docker: DockerClient;

@@ -1,34 +1,17 @@
 // `baqup drill <container> [target] [--from staging|remote]`: restore the newest backup into a throwaway container
 // and check it against its manifest, through the running controller (POST /api/drills); prints the result and the
 // restore time.
+import type { DrillReport } from '@baqup/core';
 import { apiClient } from '../api-client.js';
 import { printJson } from '../output/json.js';
 import { humanSize } from '../output/size.js';
 import { bool, str, type Command } from './command.js';
 import { cliConfig, configOption, jsonOption } from './config-option.js';
 
-interface Report {
-  container: string;
-  target: string;
-  ok: boolean;
-  timestamp?: string;
-  side?: string;
-  bytes?: number;
-  fetchMs?: number;
-  startMs?: number;
-  restoreMs?: number;
-  checkMs?: number;
-  durationMs: number;
-  checked: string[];
-  notChecked: string[];
-  problems: string[];
-  error?: { code: string; message: string };
-}
-
 const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 /** The report as `baqup drill` prints it. */
-export function drillText(r: Report): string {
+export function drillText(r: DrillReport): string {
   const lines = [
     `${r.ok ? 'PASSED' : 'FAILED'} ${r.container}/${r.target}${r.timestamp ? ` at ${r.timestamp}` : ''}${r.side ? ` from ${r.side}` : ''}${r.bytes !== undefined ? ` (${humanSize(r.bytes)})` : ''}`,
     `restore time: ${secs(r.restoreMs)} (fetch ${secs(r.fetchMs)}, start ${secs(r.startMs)}, check ${secs(r.checkMs)}, total ${secs(r.durationMs)})`,
@@ -67,7 +50,7 @@ export const drill: Command = {
     const api = apiClient(cliConfig(str(opts, 'config')).config);
     const from = str(opts, 'from') ?? 'remote';
     const res = await api.request('POST', '/api/drills', { container, ...(target ? { target } : {}), from }, 6 * 3600_000);
-    const body = res.body as Report & { error?: unknown };
+    const body = res.body as DrillReport & { error?: unknown };
     if (res.status !== 200) {
       const e = res.body as { error?: string; code?: string };
       if (json) printJson(res.body);
