@@ -2,7 +2,7 @@
 import { NotifyUrlError } from '../errors/index.js';
 import type { Secret } from '../secret.js';
 import type { Channel } from './channel.js';
-import { isYes, param, SecretBag, type UrlParts } from './url-parts.js';
+import { isYes, param, params, SecretBag, type UrlParts } from './url-parts.js';
 
 export interface SmtpSettings {
   host: string;
@@ -43,12 +43,7 @@ export function parseEmail(parts: UrlParts): Channel {
   const smtp: SmtpSettings = { host: hostPort[1]!.replace(/^\[|\]$/g, ''), port, secure, starttls, from, to };
   if (parts.user) smtp.user = parts.user;
   if (parts.password) smtp.password = bag.keep(parts.password);
-  const fromName = param(parts, 'fromname');
-  if (fromName) smtp.fromName = fromName;
-  const subject = param(parts, 'subject', 'title');
-  if (subject) smtp.subject = subject;
-  const clientHost = param(parts, 'clienthost');
-  if (clientHost) smtp.clientHost = clientHost;
+  Object.assign(smtp, params(parts, { fromName: ['fromname'], subject: ['subject', 'title'], clientHost: ['clienthost'] }));
   const n = to.length;
   const displayName = `email ${secure ? 'smtps' : 'smtp'}://${parts.host}${hostPort[2] ? '' : `:${port}`} (${n} recipient${n === 1 ? '' : 's'})${smtp.password ? ' (with credentials)' : ''}`;
   return { kind: 'email', url: bag.keep(''), headers: {}, params: {}, smtp, displayName, secrets: bag.secrets };

@@ -2,7 +2,7 @@
 import { NotifyUrlError } from '../errors/index.js';
 import type { Secret } from '../secret.js';
 import type { Channel, ChannelOptions } from './channel.js';
-import { httpUrl, isYes, maskSegment, param, pathOf, restQuery, SecretBag, type UrlParts } from './url-parts.js';
+import { httpUrl, isYes, maskSegment, param, params, pathOf, restQuery, SecretBag, type UrlParts } from './url-parts.js';
 
 const NTFY_PRIORITIES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 };
 const NTFY_PARAMS = ['priority', 'prio', 'p', 'tags', 'tag', 'ta', 'click', 'title', 't', 'icon', 'insecure', 'scheme', 'disabletls', 'token', 'auth'];
@@ -46,21 +46,12 @@ export function parseNtfy(parts: UrlParts, _options: ChannelOptions): Channel {
     bag.keep(auth);
     headers.Authorization = bag.keep(Buffer.from(auth, 'base64url').toString('utf8'));
   }
-  const params: Record<string, string> = {};
-  const priority = param(parts, 'priority', 'prio', 'p');
-  if (priority) params.priority = ntfyPriority(priority);
-  const tags = param(parts, 'tags', 'tag', 'ta');
-  if (tags) params.tags = tags;
-  const click = param(parts, 'click');
-  if (click) params.click = click;
-  const title = param(parts, 'title', 't');
-  if (title) params.title = title;
-  const icon = param(parts, 'icon');
-  if (icon) params.icon = icon;
+  const found = params(parts, { priority: ['priority', 'prio', 'p'], tags: ['tags', 'tag', 'ta'], click: ['click'], title: ['title', 't'], icon: ['icon'] });
+  const query: Record<string, string> = { ...found, ...(found.priority ? { priority: ntfyPriority(found.priority) } : {}) };
   const segments = [...parts.segments];
   const topic = segments.pop() ?? '';
   const displayName = `ntfy ${url.protocol}//${url.host}${pathOf(segments)}/${maskSegment(topic)}${credentialsNote(headers)}`;
-  return { kind: 'ntfy', url: bag.keep(url.toString()), headers, params, displayName, secrets: bag.secrets };
+  return { kind: 'ntfy', url: bag.keep(url.toString()), headers, params: query, displayName, secrets: bag.secrets };
 }
 
 const WEBHOOK_PARAMS = ['disabletls', 'template'];

@@ -65,6 +65,16 @@ export function param(parts: UrlParts, ...names: string[]): string | undefined {
   return parts.query.find(([k]) => wanted.includes(k.toLowerCase()))?.[1];
 }
 
+/** The non-empty values of the parameters `spec` names, each under its key (`{ title: ['title', 't'] }`). */
+export function params<K extends string>(parts: UrlParts, spec: Record<K, readonly string[]>): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of Object.keys(spec) as K[]) {
+    const value = param(parts, ...spec[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
 /** Query parameters other than `names`, for services that take their own parameters in the query. */
 export function restQuery(parts: UrlParts, names: readonly string[]): Array<[string, string]> {
   const known = new Set(names.map((n) => n.toLowerCase()));
