@@ -52,12 +52,20 @@ export async function getArchive(ctx: DockerContext, id: string, path: string, s
 /** Extract a tar stream into directory `path` inside the container (which must exist). */
 export async function putArchive(ctx: DockerContext, id: string, path: string, tar: Readable, signal?: AbortSignal): Promise<void> {
   const what = `path ${path} in container ${id}`;
+  // An error of the input is this call's, reported by its promise — never an unhandled 'error' event that ends the
+  // process: docker-modem destroys the input with an AbortError when the request is aborted (a restore's Ctrl-C), and
+  // a failing input (a tar that is refused half-way) aborts the request.
+  const inputFailed = new AbortController();
+  let inputError: unknown;
+  tar.on('error', (err: unknown) => {
+    inputError ??= err;
+    inputFailed.abort(err);
+  });
+  const abortSignal = signal ? AbortSignal.any([signal, inputFailed.signal]) : inputFailed.signal;
   try {
-    await call(ctx, what, () =>
-      ctx.docker.getContainer(id).putArchive(tar, { path, ...(signal ? { abortSignal: signal } : {}) }),
-    );
+    await call(ctx, what, () => ctx.docker.getContainer(id).putArchive(tar, { path, abortSignal }));
   } catch (err) {
-    throw archiveError(err, `write to ${what}`);
+    throw archiveError(inputError !== undefined && !signal?.aborted ? inputError : err, `write to ${what}`);
   }
 }
 

@@ -177,7 +177,7 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
       if (dest.target.password) password = await resolveCredential(deps.docker, dest.info.id, dest.target.password, { containerName: dest.info.name });
       const running = (await deps.docker.inspect(dest.info.id)).state.running;
       say(`loading into ${dest.info.name}…`);
-      await loadOrSayRollback(safety, () => LOADERS[entry.type]({
+      await loadOrSayRollback(safety, deps.signal, () => LOADERS[entry.type]({
         docker: deps.docker,
         containerId: dest.info.id,
         containerName: dest.info.name,
@@ -231,11 +231,13 @@ async function takeSafetyCopy(deps: RestoreDeps, req: RestoreRequest, container:
 }
 
 /** Runs the load; a failure says how to roll back to the safety copy (or that there is none). */
-async function loadOrSayRollback(safety: SafetyCopyReport, load: () => Promise<void>): Promise<void> {
+async function loadOrSayRollback(safety: SafetyCopyReport, signal: AbortSignal | undefined, load: () => Promise<void>): Promise<void> {
   try {
     await load();
   } catch (err) {
     const how = safety.taken ? `roll back to the state before the restore with: ${safety.rollback}` : 'no safety copy was taken (--no-safety-copy): baqup cannot roll it back';
-    throw new RestoreFailedError(`${errorMessage(err)}; ${how}`, { cause: err });
+    // Interrupted (Ctrl-C, SIGTERM): say so, not the AbortError of whichever stream or request noticed first.
+    const why = signal?.aborted && signal.reason instanceof Error ? signal.reason.message : errorMessage(err);
+    throw new RestoreFailedError(`${why}; ${how}`, { cause: err });
   }
 }

@@ -68,6 +68,8 @@ export async function putFile(ctx: LoadContext, dir: string, name: string, local
       return;
     }
     const entry = pack.entry(header, done);
+    // The entry is destroyed with the pack (an interrupted restore): its error is this write's, not the process's.
+    entry.on('error', done);
     const body = createReadStream(local.path);
     body.on('error', (err) => entry.destroy(err));
     body.pipe(entry);
