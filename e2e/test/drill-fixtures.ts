@@ -10,6 +10,7 @@ import { drillOwner, runDrill, sweepDrillContainers, DRILL_LABEL, type DrillRepo
 import { ContainerHolds } from '@baqup/dump';
 import { sourcesFromConfig } from '@baqup/restore';
 import { docker } from '../src/index.js';
+import { E2E_HOST } from '../src/host.js';
 import type { Baqup } from './restore-fixtures.js';
 
 export interface Driller {
@@ -20,7 +21,8 @@ export interface Driller {
 }
 
 export function driller(baqup: Baqup): Driller {
-  const { config } = loadConfig({ path: baqup.configFile, env: { BAQUP_DATA_DIR: baqup.dataDir } });
+  // The controller's host (its remote directory and restic --host): the drill reads where it writes.
+  const { config } = loadConfig({ path: baqup.configFile, env: { BAQUP_DATA_DIR: baqup.dataDir, BAQUP_HOSTNAME: E2E_HOST } });
   const client = createDockerClient(process.env);
   const holds = new ContainerHolds({ docker: client, journal: join(mkdtempSync(join(tmpdir(), 'baqup-drill-e2e-')), 'journal.json'), logger: silentLogger });
   const owner = drillOwner(baqup.dataDir);
