@@ -43,6 +43,26 @@ describe('drill checks', () => {
     expect(await countTar(Readable.from([bytes]))).toEqual({ count: 3, bytes: 5005 });
   });
 
+  it('a dump destroyed in the middle of an entry (an aborted job) gives a failed count, never an unhandled error', async () => {
+    const bytes = await tarOf({ a: 'x'.repeat(50_000) });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => void uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const counter = tarCounter();
+      counter.tap.on('error', () => {});
+      counter.tap.resume();
+      // The header and part of the entry's body, then the stream is destroyed as an abort does.
+      await new Promise<void>((resolve) => counter.tap.write(bytes.subarray(0, 4096), () => resolve()));
+      counter.tap.destroy(new Error('job aborted'));
+      expect(await counter.result).toEqual({ error: 'the archive stream ended early' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
   it('a truncated tar does not count as whole', async () => {
     const bytes = await tarOf({ a: 'x'.repeat(5000) });
     await expect(countTar(Readable.from([bytes.subarray(0, 2000)]))).rejects.toThrow();

@@ -18,6 +18,8 @@ export async function countTar(input: Readable): Promise<TarCount> {
       out.count++;
       out.bytes += entry.header.size ?? 0;
     }
+    // An entry is destroyed with the parser when the input fails: the loop's rejection reports it.
+    entry.on('error', () => {});
     entry.resume();
   }
   return out;
@@ -38,6 +40,8 @@ export function tarCounter(): { tap: Transform; result: Promise<TarCount | { err
         out.bytes += header.size ?? 0;
       }
       stream.on('end', next);
+      // Destroyed with the parser when the dump ends early (an aborted job): the parser's error is the one reported.
+      stream.on('error', () => {});
       stream.resume();
     });
     extract.on('finish', () => resolve(failed ? { error: failed } : out));
