@@ -94,7 +94,9 @@ describe('archive', () => {
     expect(files.get('restore/data.bin')?.equals(content)).toBe(true);
     expect(files.get('restore/note.txt')?.toString()).toBe('hello');
     await expect(client.getArchive(c.id, '/tmp/nope')).rejects.toBeInstanceOf(DockerNotFoundError);
-    await expect(client.putArchive(c.id, '/no/such/dir', tar.pack().finalize() as unknown as Readable)).rejects.toMatchObject({
+    const empty = tar.pack();
+    empty.finalize();
+    await expect(client.putArchive(c.id, '/no/such/dir', empty as unknown as Readable)).rejects.toMatchObject({
       code: expect.stringMatching(/BAQUP_DOCKER_(ARCHIVE|NOT_FOUND)/),
     });
   });

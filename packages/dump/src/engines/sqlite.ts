@@ -33,7 +33,8 @@ export function sqliteRestoreSidecars(db: string): string[] {
 async function hot(ctx: EngineContext, db: string, version: string): Promise<EngineOutput> {
   const tmp = `${ctx.tmpDir}/baqup-${randomBytes(8).toString('hex')}.db`;
   ctx.defer(async () => {
-    await run({ ...ctx, signal: AbortSignal.timeout(30_000) }, ['rm', '-f', tmp]);
+    // With the WAL and SHM files that counting the rows on a WAL-mode copy leaves beside it.
+    await run({ ...ctx, signal: AbortSignal.timeout(30_000) }, ['rm', '-f', tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]);
   });
   await runOk(ctx, sqliteBackupArgv(db, tmp));
   // Counted on the consistent copy itself: exactly what the backup holds.
