@@ -21,7 +21,8 @@ export async function sweepPartials(root: string, options: SweepOptions = {}): P
   const removed: string[] = [];
   const remove = async (path: string): Promise<void> => {
     const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile() || info.mtimeMs > cutoff) return;
+    // Whole milliseconds: a file written in the very millisecond of `now` has a fractional mtime above Date.now().
+    if (!info?.isFile() || Math.floor(info.mtimeMs) > cutoff) return;
     await removeQuietly(path);
     removed.push(path);
   };
