@@ -1,6 +1,6 @@
 // Drills through the running controller: `baqup drill` (POST /api/drills) prints the result and the restore time,
 // /metrics carries the last passed drill, a failed drill alerts and the next passed one alerts its recovery,
-// `drill=false` opts out. A controller SIGKILLed mid-drill leaves its throwaway container; the next start sweeps it.
+// `drill=false` opts out, a target's own `drill=<cron>` runs by itself. A controller SIGKILLed mid-drill leaves its throwaway container; the next start sweeps it.
 // Every drill is a row of the history (fetch and restore time, bytes, result, reason), and after a restart /metrics
 // and GET /api/drills start from those rows.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -108,6 +108,23 @@ describe('baqup drill through the controller', () => {
     expect(await drillContainers()).toEqual([]);
     await next.stop();
     expect((await labelled.container.inspect()).State.Running).toBe(true);
+  });
+
+  it('on its schedule: a target with its own drill=<cron> is drilled with nobody asking, and no drill container is left', { timeout: 300_000 }, async () => {
+    const ctl = await startControllerProcess({ config: { api: { listen: '127.0.0.1:0', token: 't0k' }, staging: { cleanup_after_upload: false }, logging: { level: 'info', format: 'json' } } });
+    const scheduled = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db', 'backup.sqlite.app.drill': '*/5 * * * * *' } });
+    await appIdle(scheduled);
+    await ctl.waitFor((l) => l.some((c) => c.name === scheduled.name && c.targets.length === 1), 60_000);
+    const b = await fetch(`http://${ctl.api}/api/backups`, { method: 'POST', headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' }, body: JSON.stringify({ container: scheduled.name, wait: true }), signal: AbortSignal.timeout(120_000) });
+    expect(b.status).toBe(200);
+    // The drill schedule is checked once a minute: within two checks the target's cron has fired.
+    const passed = await ctl.waitForLog((l) => l.event === 'drill.passed' && l.container === scheduled.name, 200_000);
+    expect(passed.target).toBe('sqlite-app');
+    const state = (await (await fetch(`http://${ctl.api}/api/drills`)).json()) as { targets: { key: string; status: string }[] };
+    expect(state.targets.find((t) => t.key === `${scheduled.name}/sqlite-app`)?.status).toBe('verified');
+    const left = (await docker().listContainers({ all: true, filters: { label: [DRILL_LABEL] } })).filter((c: { Labels: Record<string, string> }) => c.Labels['baqup.drill.source'] === scheduled.name);
+    expect(left).toEqual([]);
+    await ctl.stop();
   });
 
   it('history: every drill recorded (fetch time, restore time, bytes, result, reason); after a restart /metrics and /api/drills start from it', async () => {
