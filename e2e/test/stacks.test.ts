@@ -168,6 +168,50 @@ describe('a compose project backed up and restored as one group (real engine, bu
   }, 240_000);
 });
 
+describe('a manual backup of a group member is its group run (real engine, built controller and CLI)', () => {
+  it('baqup backup <db> runs the whole group: app stopped before db, db started before app, every member copied, one set; a named target alone still stops the group', async () => {
+    const project = `e2e-${runId}-manual`;
+    const image = await ensureImage('base');
+    const db = await startContainer({ image, name: `${project}-db-1`, cmd: APP, labels: { ...compose(project, 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': SCHED } });
+    const app = await startContainer({ image, name: `${project}-app-1`, cmd: APP, labels: { ...compose(project, 'app', 'db'), 'backup.fs.files.path': '/data', 'backup.fs.files.schedule': SCHED } });
+    // Their schedule fires on January 1st only: every run here is asked for.
+    const ctl = await startCtl({ config: groupConfig('0 0 0 1 1 *') });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+
+    // db is what app depends on: stopped alone, app would run without its database. Asked for db, the group runs.
+    const events = await recordEvents();
+    const r = expectOk(await cli(ctl, ['backup', db.name]));
+    expect(r.stdout).toContain(`${db.name} is a member of backup group ${project}: the whole group runs as one set (2 jobs: ${db.name}/fs-data, ${app.name}/fs-files)`);
+    expect(r.stdout).toMatch(new RegExp(`${db.name}/fs-data: succeeded`));
+    expect(r.stdout).toMatch(new RegExp(`${app.name}/fs-files: succeeded`));
+    expect(stopsAndStarts(await events.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    const done = await ctl.waitForLog((l) => (l.event === 'group.succeeded' || l.event === 'group.failed') && l.group === project, 60_000);
+    expect(done, JSON.stringify(done)).toMatchObject({ event: 'group.succeeded', trigger: 'manual' });
+    const dir = join(ctl.staging, '.groups', project);
+    const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { trigger: string; startOrder: string[]; members: { service: string; backups: { type: string; instance: string }[] }[] };
+    const first = readdirSync(dir).filter((f) => f.endsWith('.group.json'));
+    expect(first).toHaveLength(1);
+    expect(read(first[0]!)).toMatchObject({ trigger: 'manual', startOrder: ['db', 'app'] });
+    expect(read(first[0]!).members.map((m) => [m.service, m.backups.map((b) => b.instance)])).toEqual([['db', ['data']], ['app', ['files']]]);
+
+    // One target named (API, waiting): only that backup, the group stopped and started in order around it all the same.
+    const again = await recordEvents();
+    const res = await fetch(`http://${ctl.api}/api/backups`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ container: app.name, target: 'fs-files', wait: true }) });
+    const body = (await res.json()) as { group?: string; jobs: { target: string; status: string }[] };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ group: project, jobs: [{ target: `${app.name}/fs-files`, status: 'succeeded' }] });
+    expect(body.jobs).toHaveLength(1);
+    expect(stopsAndStarts(await again.stop(), [db, app])).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    const sets = readdirSync(dir).filter((f) => f.endsWith('.group.json')).sort();
+    expect(sets).toHaveLength(2);
+    expect(read(sets[1]!).members.map((m) => [m.service, m.backups.map((b) => b.instance)])).toEqual([['db', []], ['app', ['files']]]);
+    expect((await ctl.stop()).code).toBe(0);
+  }, 240_000);
+});
+
 describe('a group stopped by the controller is started again in start order on every path', () => {
   async function stubbornGroup(tag: string) {
     const project = `e2e-${runId}-${tag}`;

@@ -3,7 +3,8 @@
 import { firstValueFrom, timeout } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import type { FastifyInstance } from 'fastify';
-import { errorMessage, targetKey, targetName, type BackupJob, type BackupResult, type DesiredState } from '@baqup/core';
+import { errorMessage, targetKey, targetName, type BackupJob, type BackupResult, type BackupTrigger, type ContainerBackupConfig, type DesiredState, type TargetConfig } from '@baqup/core';
+import { manualJobsOf, planGroupRun } from './group-runs.js';
 import { manualJob, type JobSkipped } from '@baqup/scheduler';
 import { dryRunPlan } from '@baqup/dump';
 import { errors, strictObject } from './http/schemas.js';
@@ -62,7 +63,24 @@ const jobView = {
     plan: { type: 'object', additionalProperties: true },
   },
 } as const;
-const jobsBody = { type: 'object', required: ['jobs'], properties: { dry_run: { type: 'boolean' }, jobs: { type: 'array', items: jobView } } } as const;
+const jobsBody = {
+  type: 'object',
+  required: ['jobs'],
+  properties: {
+    dry_run: { type: 'boolean' },
+    group: { type: 'string', description: 'the container is a member of this backup group: the jobs are the group run\'s, every member\'s' },
+    jobs: { type: 'array', items: jobView },
+  },
+} as const;
+
+/** The jobs a manual group run would take (planGroupRun's members' jobs; only the asked ones when not orderable). */
+function groupDryRun(desired: DesiredState, c: ContainerBackupConfig, targets: readonly TargetConfig[] | undefined, trigger: BackupTrigger): BackupJob[] {
+  try {
+    return planGroupRun(c.group!.name, desired, manualJobsOf(c, targets, trigger, new Date())).members.flatMap((m) => m.jobs);
+  } catch {
+    return (targets ?? c.targets).map((t) => ({ ...manualJob(c, t), trigger }));
+  }
+}
 
 export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | undefined): RouteGroup {
   return (app: FastifyInstance) => {
@@ -88,12 +106,30 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
         });
       }
       const trigger = body.trigger ?? 'manual';
-      const planned: BackupJob[] = targets.map((t) => ({ ...manualJob(c, t), trigger }));
-      if (body.dryRun === true || body.dry_run === true) {
-        return { dry_run: true, jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), plan: dryRunPlan(j) })) };
+      const dryRun = body.dryRun === true || body.dry_run === true;
+      // A backup group member's backup is its group's run (every member's targets, the group stopped and started
+      // in order: one set); a restore's safety copy stays the one target's own.
+      const groupRun = c.group && trigger !== 'safety';
+      if (dryRun) {
+        const planned: BackupJob[] = groupRun ? groupDryRun(desired(), c, body.target !== undefined ? targets : undefined, trigger) : targets.map((t) => ({ ...manualJob(c, t), trigger }));
+        return { dry_run: true, ...(groupRun ? { group: c.group!.name } : {}), jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(j.container.containerName, j.target), plan: dryRunPlan(j) })) };
       }
       const running = jobs();
       if (!running) return reply.code(503).send({ error: 'the controller is stopping or runs with --dry-run; no jobs are taken', code: ApiNoJobsError.code });
+      const group = groupRun ? running.group?.(c, body.target !== undefined ? targets : undefined, trigger) : undefined;
+      if (group) {
+        const queued = { group: group.group, jobs: group.jobs.map((j) => ({ job_id: j.id, target: targetKey(j.container.containerName, j.target), status: 'queued' })) };
+        if (body.wait !== true) return reply.code(202).send(queued);
+        let results: BackupResult[];
+        try {
+          results = await Promise.race([group.done, new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), WAIT_LIMIT_MS).unref())]);
+        } catch {
+          return reply.code(504).send({ error: `the group run did not finish within ${WAIT_LIMIT_MS / 3_600_000} h; it goes on (see /api/events)`, code: ApiWaitTimeoutError.code });
+        }
+        const views = results.map(resultView);
+        return reply.code(views.every((v) => v.status === 'succeeded') ? 200 : 500).send({ group: group.group, jobs: views });
+      }
+      const planned: BackupJob[] = targets.map((t) => ({ ...manualJob(c, t), trigger }));
       if (body.wait !== true) {
         for (const j of planned) running.trigger(j);
         return reply.code(202).send({ jobs: planned.map((j) => ({ job_id: j.id, target: targetKey(c.containerName, j.target), status: 'queued' })) });

@@ -2,13 +2,15 @@
 // group's run (runGroup: hot jobs first, the group stopped in stop order, cold jobs, started in start order), whose
 // jobs go through the same queue and pipeline as every other job (so they are logged, recorded, retained, uploaded
 // and notified like any backup). The ticks of one moment (members on the same cron) make one run; a tick that comes
-// while its group runs is covered by that run. A run in which every backup succeeded and every member came back is
-// one set: its group manifest is written to staging.
+// while its group runs is covered by that run. A manual backup of a member (`baqup backup`, POST /api/backups) is a
+// group run too (manual): every target of every member (or only the one target asked for), the group stopped and
+// started in order, one set. A run in which every backup succeeded and every member came back is one set: its
+// group manifest is written to staging.
 import { relative } from 'node:path';
-import { ApiStoppingError, errorCode, errorMessage, GroupIncompleteError, groupOrder, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
+import { ApiStoppingError, errorCode, errorMessage, GroupIncompleteError, groupOrder, type BackupJob, type BackupResult, type BackupTrigger, type ContainerBackupConfig, type DesiredState, type Logger, type TargetConfig } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
-import { runGroup, type ContainerHolds, type GroupRunMember } from '@baqup/dump';
-import { newJobId, type JobSkipped } from '@baqup/scheduler';
+import { runGroup, type ContainerHolds, type GroupRunMember, type GroupRunResult } from '@baqup/dump';
+import { manualJob, newJobId, type JobSkipped } from '@baqup/scheduler';
 import { writeGroupManifest, type GroupManifest } from '@baqup/stage';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 
@@ -21,82 +23,151 @@ export interface GroupRunsDeps {
   /** Queues a job (the queue every job shares); false when the queue takes no more jobs (the controller stops). */
   trigger: (job: BackupJob) => boolean;
   results$: Observable<BackupResult | JobSkipped>;
+  /** A manual run's planned job, seen as queued before it is (GET /api/jobs/{id} knows it from the start). */
+  planned?: (job: BackupJob) => void;
+  /** A manual run's planned job that never reached the queue (the group could not be stopped, the controller stops). */
+  unrun?: (result: BackupResult) => void;
   /** How long each member may take to be running (and healthy) after its start; default 120 s. */
   startTimeoutMs?: number;
+}
+
+/** A manual backup of a group member, as its group's run. */
+export interface ManualGroupRun {
+  group: string;
+  /** Every job of the run (every member's), planned up front; each one's result comes through results$ or `done`. */
+  jobs: BackupJob[];
+  /** One result per job of `jobs`, in the same order, once the run has ended (the group started again). */
+  done: Promise<BackupResult[]>;
 }
 
 export interface GroupRuns {
   /** A scheduled job of a group member: runs its group instead (true), or false when the job is no group's. */
   divert: (job: BackupJob) => boolean;
+  /**
+   * A manual backup of `container` (all its targets, or `targets`): undefined when it is no group's member, else its
+   * group's run — every target of every member, or with `targets` only those (the group stopped all the same).
+   */
+  manual: (container: ContainerBackupConfig, targets: readonly TargetConfig[] | undefined, trigger: BackupTrigger) => ManualGroupRun | undefined;
   /** Resolves when every group run in progress has ended (the group started again). */
   idle: () => Promise<void>;
 }
 
 const COLLECT_MS = 1_000;
 
+/** One group run, planned: the members in start order with their jobs. */
+export interface GroupRunPlan {
+  group: string;
+  order: string[];
+  members: GroupRunMember[];
+}
+
+/**
+ * The run of group `name` over its enabled members in `desired`, each member's jobs from `jobsOf`. Members without
+ * jobs are in it all the same (stopped with the group). Throws GroupOrderError when the members cannot be ordered.
+ */
+export function planGroupRun(name: string, desired: DesiredState, jobsOf: (c: ContainerBackupConfig) => BackupJob[]): GroupRunPlan {
+  const containers = [...desired.values()].filter((c) => c.enabled && c.group?.name === name);
+  const order = groupOrder(name, containers.map((c) => ({ service: c.group!.service, dependsOn: c.group!.dependsOn }))).start;
+  const byService = new Map(containers.map((c) => [c.group!.service, c]));
+  const members = order.map((s) => {
+    const c = byService.get(s)!;
+    return { service: s, containerId: c.containerId, containerName: c.containerName, jobs: jobsOf(c) };
+  });
+  return { group: name, order, members };
+}
+
+/** A scheduled run: every member target on the tick's schedule, the tick's own job kept as it is. */
+export function scheduledJobsOf(tick: BackupJob): (c: ContainerBackupConfig) => BackupJob[] {
+  return (c) =>
+    c.targets.filter((t) => t.schedule === tick.schedule.name).map((t) =>
+      c.containerId === tick.container.containerId && t === tick.target ? tick : { id: newJobId(tick.triggeredAt), container: c, target: t, schedule: c.schedules[t.schedule] ?? tick.schedule, triggeredAt: tick.triggeredAt, trigger: tick.trigger },
+    );
+}
+
+/** A manual run: every target of every member, or only `targets` of the asked container. */
+export function manualJobsOf(asked: ContainerBackupConfig, targets: readonly TargetConfig[] | undefined, trigger: BackupTrigger, now: Date): (c: ContainerBackupConfig) => BackupJob[] {
+  return (c) => {
+    const mine = targets === undefined ? c.targets : c.containerId === asked.containerId ? c.targets.filter((t) => targets.includes(t)) : [];
+    return mine.map((t) => ({ ...manualJob(c, t, now), trigger }));
+  };
+}
+
+/** The set a complete run forms; undefined for a run that is no set. */
+export function groupManifestOf(r: GroupRunResult, order: string[], trigger: BackupTrigger, stagingRoot: string): GroupManifest | undefined {
+  if (!r.complete) return undefined;
+  return {
+    version: 1,
+    group: r.group,
+    timestamp: compact(r.stoppedAt),
+    trigger,
+    startOrder: order,
+    members: r.members.map(({ member, results }) => ({
+      service: member.service,
+      container: member.containerName,
+      containerId: member.containerId,
+      backups: results.map((x) => ({ type: x.job.target.type, instance: x.job.target.instance, path: relative(stagingRoot, x.stagingPath!), timestamp: x.manifest!.timestamp, sha256: x.manifest!.sha256 })),
+    })),
+    stoppedAt: r.stoppedAt,
+    startedAt: r.startedAt,
+  };
+}
+
+/** Why a run is no set, in one line: its failed backups and the members that did not come back. */
+export function incompleteReason(r: GroupRunResult): string {
+  const failed = r.members.flatMap((m) => m.results.filter((x) => !x.success).map((x) => `${m.member.containerName}: ${x.error?.message ?? 'failed'}`));
+  const down = r.starts.filter((s) => s.result === 'failed').map((s) => `${s.containerName} did not come back: ${s.error?.message ?? ''}`);
+  return r.error?.message ?? [...failed, ...down].join('; ');
+}
+
 export function groupRuns(d: GroupRunsDeps): GroupRuns {
   const { logger } = d;
   const active = new Map<string, Promise<void>>();
   const collecting = new Map<string, BackupJob>();
 
-  const runJob = async (job: BackupJob): Promise<BackupResult> => {
+  const runJob = async (job: BackupJob, queued?: Set<string>): Promise<BackupResult> => {
     const result = firstValueFrom(d.results$.pipe(filter((r) => r.job.id === job.id)));
-    if (!d.trigger(job)) return { job, success: false, durationSeconds: 0, error: { code: ApiStoppingError.code, message: 'the controller is stopping; the job was not queued' } };
+    if (d.trigger(job)) queued?.add(job.id);
+    else return { job, success: false, durationSeconds: 0, error: { code: ApiStoppingError.code, message: 'the controller is stopping; the job was not queued' } };
     const r = await result;
     return 'kind' in r ? { job, success: false, durationSeconds: 0, error: { code: r.reason === 'stopping' ? ApiStoppingError.code : GroupIncompleteError.code, message: `${job.container.containerName}: not run in the group's run: ${r.message}` } } : r;
   };
 
-  const run = async (name: string, tick: BackupJob): Promise<void> => {
-    const containers = [...d.desired().values()].filter((c) => c.enabled && c.group?.name === name);
+  /** Runs a planned run to its end (never throws); the run's result, or undefined when it could not be planned. */
+  const execute = async (name: string, planOf: () => GroupRunPlan, meta: { schedule: string; trigger: BackupTrigger }, queued?: Set<string>): Promise<GroupRunResult | undefined> => {
     const started = Date.now();
-    let order: string[];
+    let plan: GroupRunPlan;
     try {
-      order = groupOrder(name, containers.map((c) => ({ service: c.group!.service, dependsOn: c.group!.dependsOn }))).start;
+      plan = planOf();
     } catch (err) {
       logger.error('backup group not run: its members cannot be ordered', { event: 'group.failed', group: name, error: { code: errorCode(err), message: errorMessage(err) } });
-      return;
+      return undefined;
     }
-    const byService = new Map(containers.map((c) => [c.group!.service, c]));
-    // The tick's schedule: every member target on it (members without one are stopped with the group all the same).
-    const jobsOf = (c: ContainerBackupConfig): BackupJob[] =>
-      c.targets.filter((t) => t.schedule === tick.schedule.name).map((t) =>
-        c.containerId === tick.container.containerId && t === tick.target ? tick : { id: newJobId(tick.triggeredAt), container: c, target: t, schedule: c.schedules[t.schedule] ?? tick.schedule, triggeredAt: tick.triggeredAt, trigger: tick.trigger },
-      );
-    const members: GroupRunMember[] = order.map((s) => {
-      const c = byService.get(s)!;
-      return { service: s, containerId: c.containerId, containerName: c.containerName, jobs: jobsOf(c) };
-    });
-    logger.info('backup group run started', { event: 'group.started', group: name, schedule: tick.schedule.name, members: order });
-    const r = await runGroup({ docker: d.docker, holds: d.holds, logger, runJob }, name, members, d.startTimeoutMs ? { startTimeoutMs: d.startTimeoutMs } : {});
-    const fields = { group: name, schedule: tick.schedule.name, duration_ms: Date.now() - started };
-    if (!r.complete) {
-      const failed = r.members.flatMap((m) => m.results.filter((x) => !x.success).map((x) => `${m.member.containerName}: ${x.error?.message ?? 'failed'}`));
-      const down = r.starts.filter((s) => s.result === 'failed').map((s) => `${s.containerName} did not come back: ${s.error?.message ?? ''}`);
-      const why = r.error?.message ?? [...failed, ...down].join('; ');
-      logger.error('backup group run is no set: not every backup succeeded', { ...fields, event: 'group.failed', error: { code: r.error?.code ?? GroupIncompleteError.code, message: why } });
-      return;
+    logger.info('backup group run started', { event: 'group.started', group: name, schedule: meta.schedule, trigger: meta.trigger, members: plan.order });
+    const r = await runGroup({ docker: d.docker, holds: d.holds, logger, runJob: (job) => runJob(job, queued) }, name, plan.members, d.startTimeoutMs ? { startTimeoutMs: d.startTimeoutMs } : {});
+    const fields = { group: name, schedule: meta.schedule, trigger: meta.trigger, duration_ms: Date.now() - started };
+    const manifest = groupManifestOf(r, plan.order, meta.trigger, d.stagingRoot);
+    if (!manifest) {
+      logger.error('backup group run is no set: not every backup succeeded', { ...fields, event: 'group.failed', error: { code: r.error?.code ?? GroupIncompleteError.code, message: incompleteReason(r) } });
+      return r;
     }
-    const manifest: GroupManifest = {
-      version: 1,
-      group: name,
-      timestamp: compact(r.stoppedAt),
-      trigger: tick.trigger,
-      startOrder: order,
-      members: r.members.map(({ member, results }) => ({
-        service: member.service,
-        container: member.containerName,
-        containerId: member.containerId,
-        backups: results.map((x) => ({ type: x.job.target.type, instance: x.job.target.instance, path: relative(d.stagingRoot, x.stagingPath!), timestamp: x.manifest!.timestamp, sha256: x.manifest!.sha256 })),
-      })),
-      stoppedAt: r.stoppedAt,
-      startedAt: r.startedAt,
-    };
     try {
       const path = await writeGroupManifest(d.stagingRoot, manifest);
       logger.info('backup group run is one set', { ...fields, event: 'group.succeeded', path });
     } catch (err) {
       logger.error('backup group manifest not written', { ...fields, event: 'group.failed', error: { code: errorCode(err), message: errorMessage(err) } });
     }
+    return r;
+  };
+
+  /** Runs `fn` once the group's run in progress (if any) has ended; the group's active run until it ends. */
+  const enqueue = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const p = (active.get(name) ?? Promise.resolve()).then(fn);
+    const settled = p.then(() => {}, (err: unknown) => logger.error('backup group run broke', { event: 'group.failed', group: name, error: { code: errorCode(err), message: errorMessage(err) } }));
+    active.set(name, settled);
+    void settled.finally(() => {
+      if (active.get(name) === settled) active.delete(name);
+    });
+    return p;
   };
 
   return {
@@ -109,15 +180,42 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
       }
       // The members' ticks of one moment arrive one by one: collected briefly into one run.
       collecting.set(name, job);
-      const p = new Promise<void>((resolve) => setTimeout(resolve, COLLECT_MS))
-        .then(() => {
-          collecting.delete(name);
-          return run(name, job);
-        })
-        .catch((err: unknown) => logger.error('backup group run broke', { event: 'group.failed', group: name, error: { code: errorCode(err), message: errorMessage(err) } }))
-        .finally(() => active.delete(name));
-      active.set(name, p);
+      void enqueue(name, async () => {
+        await new Promise((resolve) => setTimeout(resolve, COLLECT_MS));
+        collecting.delete(name);
+        await execute(name, () => planGroupRun(name, d.desired(), scheduledJobsOf(job)), { schedule: job.schedule.name, trigger: job.trigger });
+      });
       return true;
+    },
+    manual: (container, targets, trigger) => {
+      const name = container.group?.name;
+      if (!name) return undefined;
+      let plan: GroupRunPlan | undefined;
+      let unordered: unknown;
+      try {
+        plan = planGroupRun(name, d.desired(), manualJobsOf(container, targets, trigger, new Date()));
+      } catch (err) {
+        unordered = err; // the run logs it (group.failed) and runs nothing: the asked jobs fail
+      }
+      const jobs = plan ? plan.members.flatMap((m) => m.jobs) : (targets ?? container.targets).map((t) => ({ ...manualJob(container, t), trigger }));
+      for (const j of jobs) d.planned?.(j);
+      const queued = new Set<string>();
+      const planOf = (): GroupRunPlan => {
+        if (!plan) throw unordered;
+        return plan;
+      };
+      const done = enqueue(name, async () => {
+        const r = await execute(name, planOf, { schedule: jobs[0]?.schedule.name ?? '', trigger }, queued);
+        const byId = new Map((r?.members ?? []).flatMap((m) => m.results).map((x) => [x.job.id, x]));
+        return jobs.map((job) => {
+          const why = r === undefined ? `its members cannot be ordered: ${errorMessage(unordered)}` : r.error ? `could not be stopped: ${r.error.message}` : 'stopped before it';
+          const result = byId.get(job.id) ?? { job, success: false, durationSeconds: 0, error: { code: r?.error?.code ?? (r ? GroupIncompleteError.code : errorCode(unordered)), message: `${job.container.containerName}: not run: the group ${name} ${why}` } };
+          // A job that never went through the queue has no result there: the registry hears it from here.
+          if (!queued.has(job.id)) d.unrun?.(result);
+          return result;
+        });
+      });
+      return { group: name, jobs, done };
     },
     idle: async () => {
       await Promise.all([...active.values()]);

@@ -5,6 +5,7 @@ import { filter, share, takeUntil } from 'rxjs/operators';
 import type { BackupJob, BackupResult, DesiredState, Logger } from '@baqup/core';
 import { nextRuns, runPipeline, schedule, toJobs, type JobQueueControl, type JobSkipped } from '@baqup/scheduler';
 import type { StateStore } from '@baqup/state';
+import type { GroupRuns } from './group-runs.js';
 
 export interface JobsOptions {
   desired$: Observable<DesiredState>;
@@ -23,6 +24,8 @@ export interface JobsOptions {
 export interface Jobs {
   /** Queue a manual job through the same path as scheduled ones. */
   trigger: (job: BackupJob) => void;
+  /** A manual backup of a backup group member: its group's run (group-runs.ts); undefined for a container of no group. */
+  group?: GroupRuns['manual'];
   results$: Observable<BackupResult | JobSkipped>;
   subscription: Subscription;
   /** Stop taking new jobs (ticks and triggers); running ones go on. Resolves when the last one has finished. */

@@ -86,10 +86,12 @@ export const backup: Command = {
   ],
   details: [
     'Output: one line per target as it finishes ("<container>/<target>: succeeded, 1.2 MiB in 4 s → <staged path>").',
+    'A member of a backup group is backed up with its whole group, as one set: a first line names the group and every',
+    'member\'s jobs, which all follow (docs/labels.md, Groups).',
     'While it waits: a progress bar on a terminal (stderr), else a line every --progress-interval seconds (stdout;',
     'stderr with --json), each with the bytes written so far, the rate and, from the last backup\'s size, an ETA',
     '("… 20 s: 0/1 done; gitea/fs-data running 120.0 MiB of ~300.0 MiB at 6.0 MiB/s, ~30 s left"). NO_COLOR turns colour off.',
-    '--json: { jobs: [{ job_id, target, status, path, bytes, sha256, duration_seconds, error }] } (--dry-run: { dry_run, jobs: [{ plan }] }).',
+    '--json: { jobs: [{ job_id, target, status, path, bytes, sha256, duration_seconds, error }] } (--dry-run: { dry_run, jobs: [{ plan }] }; group: the group\'s name for a member).',
     'Exit codes: 0 every job succeeded (or was queued with --no-wait), 1 a job failed or the controller refused, 2 usage error.',
   ].join('\n'),
   examples: ['gitea-db', 'gitea-db postgres-main', 'gitea-db --no-wait', 'gitea --dry-run --json'],
@@ -110,12 +112,13 @@ export const backup: Command = {
     const canFollow = !dryRun && opts.wait !== false && (await api.request('GET', '/api/jobs')).status === 200;
     const waitInRequest = !dryRun && opts.wait !== false && !canFollow;
     const res = await api.request('POST', '/api/backups', { container, ...(target ? { target } : {}), wait: waitInRequest, dryRun }, waitInRequest ? WAIT_LIMIT_MS : 10_000);
-    const body = res.body as { jobs?: JobView[]; error?: string; dry_run?: boolean };
+    const body = res.body as { jobs?: JobView[]; error?: string; dry_run?: boolean; group?: string };
     if (body.error || !body.jobs) {
       if (json) printJson(body);
       else console.error(`baqup backup: ${body.error ?? JSON.stringify(body)} (HTTP ${res.status})`);
       return res.status === 400 ? 2 : 1;
     }
+    if (body.group && !json) console.log(`${container} is a member of backup group ${body.group}: the whole group runs as one set (${body.jobs.length} job${body.jobs.length === 1 ? '' : 's'}: ${body.jobs.map((j) => j.target).join(', ')})`);
     if (dryRun || opts.wait === false || waitInRequest) {
       if (json) printJson(body);
       else
@@ -127,7 +130,7 @@ export const backup: Command = {
       return res.status >= 200 && res.status < 300 ? 0 : 1;
     }
     const done = await follow(api, body.jobs, json, 1000, every * 1000);
-    if (json) printJson({ jobs: done });
+    if (json) printJson({ ...(body.group ? { group: body.group } : {}), jobs: done });
     return done.every((j) => j.status === 'succeeded') ? 0 : 1;
   },
 };

@@ -100,6 +100,8 @@ export function startBackups(d: BackupsDeps): Backups {
       return true;
     },
     results$: defer(() => jobs?.results$ ?? EMPTY),
+    planned: (job) => d.registry.queued(job),
+    unrun: (r) => d.registry.finished(r),
     startTimeoutMs: Number(d.env.BAQUP_GROUP_START_TIMEOUT_MS) || undefined,
   });
   let jobs: Jobs | undefined = startJobs({
@@ -126,6 +128,7 @@ export function startBackups(d: BackupsDeps): Backups {
       d.metrics.record(r, !('kind' in r) && refusedByShutdown(r, d.holds));
     }),
   );
+  jobs.group = groups.manual;
   const trigger = jobs.trigger;
   jobs.trigger = (job) => {
     d.registry.queued(job);
