@@ -25,8 +25,12 @@ export interface GroupRunsDeps {
   results$: Observable<BackupResult | JobSkipped>;
   /** A manual run's planned job, seen as queued before it is (GET /api/jobs/{id} knows it from the start). */
   planned?: (job: BackupJob) => void;
-  /** A manual run's planned job that never reached the queue (the group could not be stopped, the controller stops). */
-  unrun?: (result: BackupResult) => void;
+  /**
+   * Each planned job's result of a manual run once the run has ended, the group started again (also the jobs the run
+   * never queued: the group could not be stopped, the controller stops). Someone following the jobs (`baqup backup`)
+   * is told they finished only then, so it never reports success while the group is still down.
+   */
+  settled?: (result: BackupResult) => void;
   /** How long each member may take to be running (and healthy) after its start; default 120 s. */
   startTimeoutMs?: number;
 }
@@ -124,16 +128,15 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
   const active = new Map<string, Promise<void>>();
   const collecting = new Map<string, BackupJob>();
 
-  const runJob = async (job: BackupJob, queued?: Set<string>): Promise<BackupResult> => {
+  const runJob = async (job: BackupJob): Promise<BackupResult> => {
     const result = firstValueFrom(d.results$.pipe(filter((r) => r.job.id === job.id)));
-    if (d.trigger(job)) queued?.add(job.id);
-    else return { job, success: false, durationSeconds: 0, error: { code: ApiStoppingError.code, message: 'the controller is stopping; the job was not queued' } };
+    if (!d.trigger(job)) return { job, success: false, durationSeconds: 0, error: { code: ApiStoppingError.code, message: 'the controller is stopping; the job was not queued' } };
     const r = await result;
     return 'kind' in r ? { job, success: false, durationSeconds: 0, error: { code: r.reason === 'stopping' ? ApiStoppingError.code : GroupIncompleteError.code, message: `${job.container.containerName}: not run in the group's run: ${r.message}` } } : r;
   };
 
   /** Runs a planned run to its end (never throws); the run's result, or undefined when it could not be planned. */
-  const execute = async (name: string, planOf: () => GroupRunPlan, meta: { schedule: string; trigger: BackupTrigger }, queued?: Set<string>): Promise<GroupRunResult | undefined> => {
+  const execute = async (name: string, planOf: () => GroupRunPlan, meta: { schedule: string; trigger: BackupTrigger }): Promise<GroupRunResult | undefined> => {
     const started = Date.now();
     let plan: GroupRunPlan;
     try {
@@ -143,7 +146,7 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
       return undefined;
     }
     logger.info('backup group run started', { event: 'group.started', group: name, schedule: meta.schedule, trigger: meta.trigger, members: plan.order });
-    const r = await runGroup({ docker: d.docker, holds: d.holds, logger, runJob: (job) => runJob(job, queued) }, name, plan.members, d.startTimeoutMs ? { startTimeoutMs: d.startTimeoutMs } : {});
+    const r = await runGroup({ docker: d.docker, holds: d.holds, logger, runJob }, name, plan.members, d.startTimeoutMs ? { startTimeoutMs: d.startTimeoutMs } : {});
     const fields = { group: name, schedule: meta.schedule, trigger: meta.trigger, duration_ms: Date.now() - started };
     const manifest = groupManifestOf(r, plan.order, meta.trigger, d.stagingRoot);
     if (!manifest) {
@@ -199,19 +202,17 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
       }
       const jobs = plan ? plan.members.flatMap((m) => m.jobs) : (targets ?? container.targets).map((t) => ({ ...manualJob(container, t), trigger }));
       for (const j of jobs) d.planned?.(j);
-      const queued = new Set<string>();
       const planOf = (): GroupRunPlan => {
         if (!plan) throw unordered;
         return plan;
       };
       const done = enqueue(name, async () => {
-        const r = await execute(name, planOf, { schedule: jobs[0]?.schedule.name ?? '', trigger }, queued);
+        const r = await execute(name, planOf, { schedule: jobs[0]?.schedule.name ?? '', trigger });
         const byId = new Map((r?.members ?? []).flatMap((m) => m.results).map((x) => [x.job.id, x]));
         return jobs.map((job) => {
           const why = r === undefined ? `its members cannot be ordered: ${errorMessage(unordered)}` : r.error ? `could not be stopped: ${r.error.message}` : 'stopped before it';
           const result = byId.get(job.id) ?? { job, success: false, durationSeconds: 0, error: { code: r?.error?.code ?? (r ? GroupIncompleteError.code : errorCode(unordered)), message: `${job.container.containerName}: not run: the group ${name} ${why}` } };
-          // A job that never went through the queue has no result there: the registry hears it from here.
-          if (!queued.has(job.id)) d.unrun?.(result);
+          d.settled?.(result);
           return result;
         });
       });

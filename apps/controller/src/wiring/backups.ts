@@ -92,6 +92,7 @@ export function startBackups(d: BackupsDeps): Backups {
   };
   // Scheduled jobs of backup group members run as their group's run (group-runs.ts), through this same queue.
   let draining = false;
+  const inGroupRun = new Set<string>();
   const groups = groupRuns({
     docker: d.docker, holds: d.holds, logger, stagingRoot: config.staging.path, desired: d.desired,
     trigger: (job) => {
@@ -100,8 +101,15 @@ export function startBackups(d: BackupsDeps): Backups {
       return true;
     },
     results$: defer(() => jobs?.results$ ?? EMPTY),
-    planned: (job) => d.registry.queued(job),
-    unrun: (r) => d.registry.finished(r),
+    // A manual group run's jobs are finished in the registry when the run has ended (the group is up again).
+    planned: (job) => {
+      inGroupRun.add(job.id);
+      d.registry.queued(job);
+    },
+    settled: (r) => {
+      inGroupRun.delete(r.job.id);
+      d.registry.finished(r);
+    },
     startTimeoutMs: Number(d.env.BAQUP_GROUP_START_TIMEOUT_MS) || undefined,
   });
   let jobs: Jobs | undefined = startJobs({
@@ -124,7 +132,7 @@ export function startBackups(d: BackupsDeps): Backups {
   const subscription = jobs.subscription;
   subscription.add(
     jobs.results$.subscribe((r) => {
-      d.registry.finished(r);
+      if (!inGroupRun.has(r.job.id)) d.registry.finished(r);
       d.metrics.record(r, !('kind' in r) && refusedByShutdown(r, d.holds));
     }),
   );
