@@ -99,9 +99,27 @@ export interface GroupMembership {
   dependsOn: string[];
 }
 
+/** A container that is a Swarm task (`com.docker.swarm.*` labels): its backups are named by its service. */
+export interface SwarmTask {
+  /** The backup name: the service's (`<stack>_<service>`), `.<slot>` added for a replicated task's slot above 1. */
+  name: string;
+  /** `com.docker.swarm.service.name`. */
+  service: string;
+  serviceId: string;
+  /** `com.docker.stack.namespace`, when deployed with `docker stack deploy`. */
+  stack?: string;
+  /** A replicated service's slot (absent for a global service's task). */
+  slot?: number;
+  /** The task container's own name, which changes on every reschedule. */
+  taskContainer: string;
+}
+
 export interface ContainerBackupConfig {
   containerId: string;
+  /** The name its backups go under: the container's name, or for a Swarm task its service's (see `swarm`). */
   containerName: string;
+  /** Set when the container is a Swarm task. */
+  swarm?: SwarmTask;
   image: string;
   enabled: boolean;
   /** Stopped for its cold targets: `backup.stop=true`, and every group member (stopped with its group). */

@@ -17,6 +17,10 @@ describe('containerFromAttributes', () => {
     expect(containerFromAttributes('abc', { 'backup.fs.data.path': '/data', name: 'web', image: 'nginx' })).toBeNull();
     expect(containerFromAttributes('abc', {})).toBeNull();
   });
+
+  it("is null for a Swarm task: its service's deploy.labels, which only the inspect path reads, may hold its config", () => {
+    expect(containerFromAttributes('abc', { 'backup.enabled': 'true', 'com.docker.swarm.service.id': 's1', 'com.docker.swarm.service.name': 'shop_db', name: 'shop_db.1.x', image: 'pg' })).toBeNull();
+  });
 });
 
 describe('EnvProbe', () => {

@@ -3,7 +3,7 @@
 // environment (database targets take their user and password from it). So a `start` event is derived at once with
 // an environment that notes whether it was looked at; only when it was not is that config used before the inspect
 // answers (the inspect that follows confirms it, or corrects it). A config that needs the env waits for the inspect.
-import type { ContainerBackupConfig } from '@baqup/core';
+import { SWARM_SERVICE_ID_LABEL, type ContainerBackupConfig } from '@baqup/core';
 import type { Derive } from './derive.js';
 import type { InspectedContainer } from './source.js';
 
@@ -64,6 +64,8 @@ export class EnvProbe extends Map<string, string> {
  */
 export function containerFromAttributes(id: string, attributes: Readonly<Record<string, string>>): InspectedContainer | null {
   if (!('backup.enabled' in attributes)) return null;
+  // A Swarm task's config may come from its service's labels as well, which only the inspect path reads.
+  if (SWARM_SERVICE_ID_LABEL in attributes) return null;
   const { name = '', image = '', ...labels } = attributes;
   return { id, name: name.replace(/^\//, ''), image, running: true, labels, env: [] };
 }

@@ -14,6 +14,7 @@ import { killExec } from './kill-exec.js';
 import { DockerNotFoundError } from './errors.js';
 import { createThrowaway, removeContainer, type ThrowawaySpec } from './throwaway.js';
 import { inspect, start, stop, wait } from './lifecycle.js';
+import { scaleService, serviceLabels, serviceReplicas, swarmNode, withServiceLabels, type SwarmNode } from './swarm.js';
 
 export interface ListOptions {
   /** Include stopped containers; default false (running only). */
@@ -118,6 +119,31 @@ export class DockerClient {
 
   wait(id: string, signal?: AbortSignal): Promise<number> {
     return wait(this.#ctx, id, signal);
+  }
+
+  /** Whether the engine is a Swarm node, and a manager. */
+  swarmNode(signal?: AbortSignal): Promise<SwarmNode> {
+    return swarmNode(this.#ctx, signal);
+  }
+
+  /** A Swarm service's own labels (`deploy.labels`); managers only (a worker's engine answers 503). */
+  serviceLabels(serviceId: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    return serviceLabels(this.#ctx, serviceId, signal);
+  }
+
+  /** A container's labels, with its service's (`deploy.labels`) under them for a Swarm task seen from a manager. */
+  withServiceLabels(labels: Record<string, string>, signal?: AbortSignal): Promise<Record<string, string>> {
+    return withServiceLabels(this.#ctx, labels, signal);
+  }
+
+  /** A replicated service's replica count (undefined: a global service); managers only. */
+  serviceReplicas(serviceId: string, signal?: AbortSignal): Promise<number | undefined> {
+    return serviceReplicas(this.#ctx, serviceId, signal);
+  }
+
+  /** Sets a replicated service's replica count; managers only. */
+  scaleService(serviceId: string, replicas: number, signal?: AbortSignal): Promise<void> {
+    return scaleService(this.#ctx, serviceId, replicas, signal);
   }
 
   /** The engine's own host name (`docker info` Name): the machine's, stable across recreating any container. */

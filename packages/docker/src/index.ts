@@ -13,3 +13,4 @@ export * from './tail-buffer.js';
 export * from './client.js';
 export * from './host.js';
 export type { ThrowawaySpec } from './throwaway.js';
+export { isNotManager, type SwarmNode } from './swarm.js';

@@ -170,8 +170,8 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
       const content = await checkContent(copy.path, entry.compression, entry.type, entry.type === 'fs' ? dest.target.path : undefined);
       say(`content: ${content.format}`);
       if (!(await (deps.confirm?.(summary) ?? Promise.resolve(false)))) throw new RestoreRefusedError('restore not confirmed; nothing was touched');
-      const safety = await takeSafetyCopy(deps, req, dest.info.name, targetKey);
-      if (safety.taken) say(`safety copy ${dest.info.name}/${targetKey} at ${safety.timestamp}; to undo this restore: ${safety.rollback}`);
+      const safety = await takeSafetyCopy(deps, req, dest.name, targetKey);
+      if (safety.taken) say(`safety copy ${dest.name}/${targetKey} at ${safety.timestamp}; to undo this restore: ${safety.rollback}`);
       else say(safety.why);
       let password: Secret | undefined;
       if (dest.target.password) password = await resolveCredential(deps.docker, dest.info.id, dest.target.password, { containerName: dest.info.name });

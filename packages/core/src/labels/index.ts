@@ -4,3 +4,4 @@ export * from './container-env.js';
 export * from './did-you-mean.js';
 export * from './keys.js';
 export * from './values.js';
+export * from './swarm.js';

@@ -16,6 +16,7 @@ import type { ContainerNotify } from '../model.js';
 const NO_ROUTE: ContainerNotify = { onFailure: [], onSuccess: [], global: true };
 import type { RawLabel } from './parse-schedules.js';
 import { parseSchedules } from './parse-schedules.js';
+import { swarmTask } from './swarm.js';
 import { parseTarget } from './parse-target.js';
 import { resolveGroup, type GroupLabels } from './parse-group.js';
 import { parseBoolean, parseGroupName, parseStop } from './values.js';
@@ -40,7 +41,7 @@ export function parseLabels(
   defaults: ControllerDefaults,
   container: ContainerRef,
 ): ContainerBackupConfig {
-  const base = baseConfig(container);
+  const base = baseConfig(container, labels);
   try {
     return parse(labels, env, defaults, base);
   } catch (err) {
@@ -50,11 +51,14 @@ export function parseLabels(
   }
 }
 
-function baseConfig(container: ContainerRef): ContainerBackupConfig {
-  const name = typeof container?.name === 'string' ? container.name.replace(/^\//, '') : '';
+function baseConfig(container: ContainerRef, labels: unknown): ContainerBackupConfig {
+  const own = typeof container?.name === 'string' ? container.name.replace(/^\//, '') : '';
+  // The one place a container's backup name is decided: a Swarm task's is its service's.
+  const swarm = labels != null && typeof labels === 'object' ? swarmTask(labels as Readonly<Record<string, unknown>>, own) : undefined;
   return {
     containerId: typeof container?.id === 'string' ? container.id : '',
-    containerName: name,
+    containerName: swarm?.name ?? own,
+    ...(swarm ? { swarm } : {}),
     image: typeof container?.image === 'string' ? container.image : '',
     enabled: false,
     stop: false,
