@@ -205,3 +205,55 @@ describe('sqlite: an interrupted restore', () => {
     expect((await execIn(c, ['ls', '-a', '/data'])).stdout).not.toMatch(/baqup-restore/);
   });
 });
+
+describe('fs: an interrupted restore', () => {
+  it('SIGTERM while the files are staged replaces nothing and removes the staging; after a SIGKILL the next restore drops the leftover and restores', async () => {
+    const c = await startContainer({ image: await ensureImage('base'), cmd: IDLE, labels: { 'backup.enabled': 'true', 'backup.fs.data.path': '/data' } });
+    // 512 MiB of sparse zeros: a tiny backup whose staging writes long enough to be signalled mid-way.
+    await execOk(c, ['sh', '-c', 'mkdir -p /data/sub && printf one > /data/a.txt && printf two > /data/sub/b.txt && truncate -s 512M /data/big']);
+    const want = await treeHash(c, '/data');
+    await baqup.waitTargets(c.name, 1);
+    await baqup.backup(c.name);
+    await execOk(c, ['sh', '-c', 'printf changed > /data/a.txt && rm /data/sub/b.txt']);
+    const damaged = await treeHash(c, '/data');
+
+    const restoreUntilStaging = async (signal: NodeJS.Signals) => {
+      const child = spawn(process.execPath, [CLI_MAIN, 'restore', c.name, 'fs-data', '--yes', '--no-safety-copy', '--config', baqup.configFile], {
+        env: { ...process.env, BAQUP_DATA_DIR: baqup.dataDir, BAQUP_API_URL: `http://${baqup.ctl.api}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const deadline = Date.now() + 120_000;
+      let signalled = false;
+      while (Date.now() < deadline && child.exitCode === null) {
+        const ls = await execIn(c, ['ls', '-a', '/data']).catch(() => ({ stdout: '' }));
+        if (/^\.baqup-restore$/m.test(ls.stdout)) {
+          child.kill(signal);
+          signalled = true;
+          break;
+        }
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const code = await exited;
+      expect(signalled, `the restore ended before its staging began:\n${out}`).toBe(true);
+      return { code, out };
+    };
+
+    const term = await restoreUntilStaging('SIGTERM');
+    expect(await running(c)).toBe(true);
+    if (term.code !== 0) expect(term.out).toMatch(/interrupted \(SIGTERM\); no safety copy was taken/);
+    // Staged files only (or, if the signal came after staging, each file whole): never half of one, no staging left.
+    expect([damaged, want], `exit ${term.code}\n${term.out}`).toContain(await treeHash(c, '/data'));
+
+    const kill = await restoreUntilStaging('SIGKILL');
+    expect(kill.code).toBeNull();
+    expect((await execIn(c, ['ls', '-a', '/data'])).stdout).toMatch(/^\.baqup-restore$/m);
+    const out = expectOk(await baqup.cli(['restore', c.name, 'fs-data', '--yes', '--no-safety-copy']));
+    expect(out.stdout).toContain('put in place with the container running');
+    // The leftover is gone with the rest: the tree (hidden names included) is the backup's.
+    expect(await treeHash(c, '/data')).toBe(want);
+  });
+});

@@ -107,11 +107,11 @@ describe('restorePlan (the argv the restore loaders run, from the same functions
     expect(sqlite.steps.find((s) => s.description.includes('WAL'))?.path).toContain('/data/x.db-wal, /data/x.db-shm');
   });
 
-  it('fs extracts with the container stopped', () => {
-    const actions = restorePlan({ ...base, type: 'fs', path: '/data/x' }).steps.map((s) => s.action);
-    expect(actions[0]).toBe('stop');
-    expect(actions.at(-1)).toBe('start');
-    expect(actions).toContain('write-file');
+  it('fs stages the files inside the path, then links them in place with the container stopped', () => {
+    const steps = restorePlan({ ...base, type: 'fs', path: '/data/x' }).steps;
+    expect(steps.map((s) => s.action)).toEqual(['write-file', 'stop', 'write-file', 'start', 'remove-file']);
+    expect(steps[0]!.path).toBe('/data/x/.baqup-restore');
+    expect(steps[2]!.path).toBe('/data');
   });
 });
 

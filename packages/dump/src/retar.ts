@@ -1,10 +1,11 @@
 // Rewrite a tar stream entry by entry, with a decision per entry. Streaming: one entry in flight, its body
 // piped into the packer (backpressure both ways), a skipped entry's body drained; an Error fails the whole output
-// before that entry's header is written.
+// before that entry's header is written. A decision may also give the entry a new header (`{ header }`), and
+// `drop: true` writes that header without a body (the old body drained): a file entry turned into a hardlink.
 import { PassThrough, type Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 
-export type EntryDecision = 'keep' | 'skip' | Error;
+export type EntryDecision = 'keep' | 'skip' | Error | { header: tar.Header; drop?: boolean };
 
 export function retar(source: Readable, decide: (header: tar.Header) => EntryDecision): Readable {
   const extract = tar.extract();
@@ -36,7 +37,17 @@ export function retar(source: Readable, decide: (header: tar.Header) => EntryDec
       body.resume();
       return;
     }
-    const sink = pack.entry(header, (err) => (err ? fail(err) : next()));
+    const rewritten = typeof decision === 'object' ? decision.header : header;
+    if (typeof decision === 'object' && decision.drop) {
+      let drained = false;
+      let packed = false;
+      const both = () => drained && packed && next();
+      body.on('end', () => ((drained = true), both()));
+      body.resume();
+      pack.entry({ ...rewritten, size: 0 }, (err) => (err ? fail(err) : ((packed = true), both())));
+      return;
+    }
+    const sink = pack.entry(rewritten, (err) => (err ? fail(err) : next()));
     sink.on('error', fail);
     body.pipe(sink);
   });

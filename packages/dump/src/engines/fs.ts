@@ -58,13 +58,16 @@ export const fs: Engine = {
 
   restore(target): RestorePlan {
     const path = target.path ?? '<path>';
+    const staging = `${path.replace(/\/+$/, '')}/.baqup-restore`;
     return {
       steps: [
-        { action: 'stop', description: 'stop the container (optional, recommended)' },
-        { action: 'write-file', description: `extract the tar into ${posix.dirname(path)} (its entries start with ${posix.basename(path)}/)`, path: posix.dirname(path), stdin: true },
+        { action: 'write-file', description: `stage the tar's files under a hidden directory inside ${path} (nothing is replaced yet)`, path: staging, stdin: true },
+        { action: 'stop', description: 'stop the container (only with backup.stop=true; journalled; started again on every path)' },
+        { action: 'write-file', description: `put each staged file in place in ${path} as a hardlink (its entries start with ${posix.basename(path)}/; directories and symlinks as in the tar)`, path: posix.dirname(path) },
         { action: 'start', description: 'start the container' },
+        { action: 'remove-file', description: 'remove the staging directory', path: staging },
       ],
-      notes: ['Extraction adds and overwrites files; files created since the backup are not removed.'],
+      notes: ['Extraction adds and overwrites files; files created since the backup are not removed.', 'Staging needs free space for a second copy of the files in the tar; an interrupted restore leaves each file whole (old or new).'],
     };
   },
 };
