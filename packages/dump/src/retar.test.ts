@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { retar } from './retar.js';

@@ -1,3 +1,4 @@
+import type * as tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { FS_STAGING, stagedName, swapHeader } from './fs.js';
 
@@ -14,7 +15,7 @@ describe('fs restore layout', () => {
   });
 
   it('links each file to its staged copy, the link name relative to the parent as Docker resolves it, owner and mode kept', () => {
-    expect(swapHeader(l, { name: 'config/a/b.txt', type: 'file', size: 9, mode: 0o600, uid: 1000, gid: 1000 })).toEqual({
+    expect(swapHeader(l, { name: 'config/a/b.txt', type: 'file', size: 9, mode: 0o600, uid: 1000, gid: 1000 } as tar.Header)).toEqual({
       name: 'config/a/b.txt',
       type: 'link',
       linkname: 'config/.baqup-restore/a/b.txt',
@@ -23,6 +24,6 @@ describe('fs restore layout', () => {
       uid: 1000,
       gid: 1000,
     });
-    expect(swapHeader(deep, { name: 'data/x', type: 'file', size: 1 }).linkname).toBe('data/.baqup-restore/x');
+    expect(swapHeader(deep, { name: 'data/x', type: 'file', size: 1 } as tar.Header).linkname).toBe('data/.baqup-restore/x');
   });
 });
