@@ -14,6 +14,9 @@ function sourceAliases() {
     for (const name of readdirSync(base)) {
       const entry = join(base, name, 'src', 'index.ts');
       if (existsSync(entry)) aliases.push({ find: new RegExp(`^@baqup/${name}$`), replacement: entry });
+      // A package's test doubles for other packages' tests (`@baqup/<name>/testing`).
+      const testing = join(base, name, 'src', 'testing.ts');
+      if (existsSync(testing)) aliases.push({ find: new RegExp(`^@baqup/${name}/testing$`), replacement: testing });
     }
   }
   return aliases;

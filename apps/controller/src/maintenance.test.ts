@@ -1,53 +1,13 @@
 // The schedule and notification rules of backend maintenance, over a scripted repository (pure units; the real
 // restic runs in e2e/test/offsite-restic.test.ts).
 import { describe, expect, it } from 'vitest';
-import type { Readable } from 'node:stream';
-import type { LogFields } from '@baqup/core';
+import { memoryLogger } from '@baqup/core/testing';
 import type { NotifyEvent } from '@baqup/notify';
-import { rcloneBackend, resticBackend, type RcloneRemote, type ResticRepository, type UnlockReport } from '@baqup/upload';
+import { rcloneBackend, resticBackend, type RcloneRemote } from '@baqup/upload';
+import { scriptedRepository as scripted } from '@baqup/upload/testing';
 import { CHECK_NOTICE, startMaintenance } from './maintenance.js';
 
 const NEVER_CRON = '0 0 1 1 *';
-
-function scripted(opts: { checkFails?: () => boolean; unlock?: () => UnlockReport; init?: () => Promise<'created' | 'exists'> } = {}) {
-  const calls: string[] = [];
-  let running = 0;
-  let overlapped = false;
-  const op = <T>(name: string, value: T, fail = false) => async (): Promise<T> => {
-    calls.push(`${name}:start`);
-    running++;
-    if (running > 1) overlapped = true;
-    await new Promise((r) => setTimeout(r, 5));
-    running--;
-    calls.push(`${name}:end`);
-    if (fail) throw new Error(`${name} failed`);
-    return value;
-  };
-  const repo: ResticRepository = {
-    display: '/srv/restic',
-    host: 'test-host',
-    init: opts.init ?? op('init', 'exists' as const),
-    backupStdin: (_input: Readable) => op('backup', { snapshotId: 'abc', bytesProcessed: 1, bytesAdded: 1, durationMs: 1 })(),
-    forgetSnapshots: () => op('forget', undefined)(),
-    prune: () => op('prune', undefined)(),
-    check: () => op('check', undefined, opts.checkFails?.() ?? false)(),
-    snapshots: async () => [],
-    dump: () => {
-      throw new Error('not used');
-    },
-    unlockStale: async () => {
-      calls.push('unlock');
-      return opts.unlock?.() ?? { deadRemoved: 0, locks: 0, old: 0, removedAll: false };
-    },
-  };
-  return { repo, calls, overlapped: () => overlapped };
-}
-
-function memoryLogger() {
-  const lines: Array<LogFields & { level: string; msg: string }> = [];
-  const at = (level: string) => (msg: string, fields: LogFields = {}) => void lines.push({ ...fields, level, msg });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 describe('startMaintenance', () => {
   it('a failing check is an error line and a failed notice; only the recovery after it is notified', async () => {

@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream';
 import { map, mergeMap, of, tap, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { BackupJob, BackupResult, CompressedJob, DumpedJob, JobFlow, LogFields, StagedJob } from '@baqup/core';
+import type { BackupJob, BackupResult, CompressedJob, DumpedJob, JobFlow, StagedJob } from '@baqup/core';
+import { memoryLogger } from '@baqup/core/testing';
 import { failedResult, HoldRefusedError } from '@baqup/core';
 import { runPipeline, type JobSkipped } from '@baqup/scheduler';
 import { upload, type UploadedJob } from '@baqup/upload';
@@ -21,12 +22,6 @@ function job(container: string, id: string): BackupJob {
     container: { containerId: container, containerName: container, image: 'i', enabled: true, stop: false, schedules: { daily: schedule }, targets: [target], errors: [] },
     target, schedule, triggeredAt: new Date(0), trigger: 'schedule',
   };
-}
-
-function memoryLogger() {
-  const lines: Array<LogFields & { level: string; msg: string }> = [];
-  const at = (level: string) => (msg: string, fields: LogFields = {}) => void lines.push({ ...fields, level, msg });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 type Cold = <T>(marbles: string, values?: Record<string, T>) => Observable<T>;

@@ -1,59 +1,10 @@
 // The queue rules of one restic repository, over a scripted repository (pure units; the real restic runs in
 // e2e/test/upload-restic.test.ts and offsite-restic.test.ts).
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { LogFields } from '@baqup/core';
-import type { ResticRepository } from './restic-repository.js';
-import type { UnlockReport } from './restic-locks.js';
+import { memoryLogger } from '@baqup/core/testing';
+import { scriptedRepository as scripted } from '../testing.js';
 import { queuedRepository } from './restic-queue.js';
-
-function scripted(opts: { checkFails?: () => boolean; unlock?: () => UnlockReport; init?: () => Promise<'created' | 'exists'> } = {}) {
-  const calls: string[] = [];
-  let running = 0;
-  let overlapped = false;
-  const op = <T>(name: string, value: T, fail = false) => async (): Promise<T> => {
-    calls.push(`${name}:start`);
-    running++;
-    if (running > 1) overlapped = true;
-    await new Promise((r) => setTimeout(r, 5));
-    running--;
-    calls.push(`${name}:end`);
-    if (fail) throw new Error(`${name} failed`);
-    return value;
-  };
-  const repo: ResticRepository = {
-    display: '/srv/restic',
-    host: 'test-host',
-    init: opts.init ?? op('init', 'exists' as const),
-    backupStdin: (_input: Readable) => op('backup', { snapshotId: 'abc', bytesProcessed: 1, bytesAdded: 1, durationMs: 1 })(),
-    forgetSnapshots: () => op('forget', undefined)(),
-    prune: () => op('prune', undefined)(),
-    check: () => op('check', undefined, opts.checkFails?.() ?? false)(),
-    snapshots: () => op('snapshots', [])(),
-    dump: () => {
-      calls.push('dump:start');
-      running++;
-      if (running > 1) overlapped = true;
-      const out = new PassThrough();
-      out.once('close', () => {
-        running--;
-        calls.push('dump:end');
-      });
-      return out;
-    },
-    unlockStale: async () => {
-      calls.push('unlock');
-      return opts.unlock?.() ?? { deadRemoved: 0, locks: 0, old: 0, removedAll: false };
-    },
-  };
-  return { repo, calls, overlapped: () => overlapped };
-}
-
-function memoryLogger() {
-  const lines: Array<LogFields & { level: string; msg: string }> = [];
-  const at = (level: string) => (msg: string, fields: LogFields = {}) => void lines.push({ ...fields, level, msg });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 describe('queuedRepository', () => {
   it('runs locking operations one at a time, in call order, each after a stale-lock check (not init)', async () => {
