@@ -1,7 +1,5 @@
-export * from './source.js';
-export * from './reconciler.js';
-export * from './fingerprint.js';
-export * from './derive.js';
-export * from './docker-source.js';
-export * from './sqlite-files.js';
-export * from './suggest-container.js';
+export { discover } from './reconciler.js';
+export { deriveFromLabels, discoverOnce } from './derive.js';
+export { dockerDiscoverySource } from './docker-source.js';
+export { findSqliteFiles } from './sqlite-files.js';
+export { suggestForContainer } from './suggest-container.js';

@@ -1,16 +1,17 @@
-export * from './backoff.js';
-export * from './connection.js';
-export * from './containers.js';
-export * from './demux.js';
-export * from './errors.js';
-export * from './events.js';
-export * from './exec.js';
-export * from './exec-stream.js';
-export * from './kill-exec.js';
-export * from './archive.js';
-export * from './ndjson.js';
-export * from './tail-buffer.js';
-export * from './client.js';
-export * from './host.js';
-export type { ThrowawaySpec } from './throwaway.js';
-export { isNotManager, type SwarmNode } from './swarm.js';
+export { backoff } from './backoff.js';
+export { type ContainerInfo } from './containers.js';
+export {
+  isUnreachable,
+  toDockerError,
+  DockerApiError,
+  DockerArchiveError,
+  DockerEventsEndedError,
+  DockerNotFoundError,
+  DockerStreamError,
+  ExecFailedError,
+} from './errors.js';
+export { eventStream, type DockerEvent, type EventsConnect } from './events.js';
+export { execFailure, type ExecResult } from './exec-stream.js';
+export { isSymlink, type PathStat } from './archive.js';
+export { createDockerClient, DockerClient } from './client.js';
+export { applyHost } from './host.js';

@@ -1,3 +1,2 @@
-export { History, type HistoryOptions, type Table as HistoryTable } from './history.js';
-export { SCHEMA_VERSION } from './schema.js';
-export type { DaySummary, DiscoveryRecord, DrillRecord, DrillTargetSummary, NotificationRecord, RestoreRecord, RunPage, RunQuery, RunRecord, SeriesPoint, TargetSummary, VerificationRecord } from './records.js';
+export { History, type Table as HistoryTable } from './history.js';
+export type { DrillRecord, DrillTargetSummary, RestoreRecord, RunRecord, VerificationRecord } from './records.js';

@@ -1,7 +1,7 @@
-export * from './errors.js';
-export { groupAlive, membersOf, signalGroup, terminateGroup } from './process-group.js';
-export { killAll, liveGroups, type LiveGroup } from './registry.js';
-export { spawnProcess, type ChildProcessHandle, type SpawnOptions } from './spawn-process.js';
-export { processDuplex, type ProcessDuplexOptions } from './process-duplex.js';
-export { runProcess, type RunResult } from './run-process.js';
-export { acquireFileLock, withFileLock, lockHolder, describeHolder, LockHeldError, LockUnavailableError, type FileLock, type LockOptions } from './file-lock.js';
+export { ProcessFailedError, ProcessSpawnError, ProcessTimeoutError, ProcessAbortedError } from './errors.js';
+export { membersOf, signalGroup } from './process-group.js';
+export { killAll } from './registry.js';
+export { spawnProcess, type ChildProcessHandle } from './spawn-process.js';
+export { processDuplex } from './process-duplex.js';
+export { runProcess } from './run-process.js';
+export { acquireFileLock, withFileLock, describeHolder, LockHeldError, LockUnavailableError, type FileLock } from './file-lock.js';

@@ -1,7 +1,3 @@
-export * from './calendar.js';
-export * from './retention.js';
-export * from './group-by.js';
-export * from './timestamp.js';
-export * from './prune-target.js';
-export * from './groups.js';
-export * from './prune-operator.js';
+export { pruneTarget, pruneSide, type PruneTargetOptions, type SidePruneResult } from './prune-target.js';
+export { type TriggerRetention } from './groups.js';
+export { prune } from './prune-operator.js';

@@ -1,7 +1,7 @@
-export * from './errors.js';
-export * from './cron.js';
-export * from './entries.js';
-export * from './timer.js';
-export * from './schedule.js';
-export * from './job.js';
-export * from './run-jobs.js';
+export { CronInvalidError, TimezoneInvalidError } from './errors.js';
+export { nextRunTimes, nextRun } from './cron.js';
+export { scheduleEntries, nextRuns } from './entries.js';
+export { cronTimer } from './timer.js';
+export { schedule } from './schedule.js';
+export { newJobId, toJobs, manualJob } from './job.js';
+export { runPipeline, type JobSkipped, type JobQueueControl } from './run-jobs.js';

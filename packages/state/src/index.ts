@@ -1,2 +1,2 @@
-export * from './store.js';
-export * from './views.js';
+export { StateStore, type TargetSeed, type ControllerState, type QueueState } from './store.js';
+export { holdView, containerView, containersView } from './views.js';

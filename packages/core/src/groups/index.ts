@@ -1,1 +1,1 @@
-export * from './order.js';
+export { groupOrder, type GroupMemberRef, type GroupOrder } from './order.js';

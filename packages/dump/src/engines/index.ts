@@ -12,8 +12,17 @@ export const ENGINES: Readonly<Record<TargetType, Engine>> = { postgres, mariadb
 /** Engines that read files rather than talk to a server: these honour `backup.stop=true` by copying cold. */
 export const COLD_CAPABLE: ReadonlySet<TargetType> = new Set(['fs', 'sqlite']);
 
-export * from './types.js';
-export { pgConnection, pgDumpallArgv, pgDumpArgv, pgRolesArgv, pgRestoreArgv, pgRestoreDatabase, pgRestoreScript, pgTerminateArgv } from './postgres.js';
+export { type EngineContext, type EngineOutput, type PlanStep, type RestorePlan, type RestoreOptions, type Engine } from './types.js';
+export {
+  pgConnection,
+  pgDumpallArgv,
+  pgDumpArgv,
+  pgRolesArgv,
+  pgRestoreArgv,
+  pgRestoreDatabase,
+  pgRestoreScript,
+  pgTerminateArgv,
+} from './postgres.js';
 export { mysqlDumpArgv, mysqlRestoreArgv, mysqlClients } from './mariadb.js';
 export { mongodumpArgv, mongorestoreArgv } from './mongo.js';
 export { redisCli } from './redis.js';
