@@ -1,11 +1,9 @@
-// The job registry behind GET /api/jobs: queued → running (bytes so far) → finished, bounded, and the byte counter
-// a pass-through whose errors travel like the dump stream's; the routes on a real server on 127.0.0.1.
-import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
+// The job registry behind GET /api/jobs: queued → running (bytes so far) → finished, bounded; the routes on a real
+// server on 127.0.0.1. The bytes so far come from stage (StageDeps.onBytes, tested there).
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, type BackupJob, type ContainerBackupConfig, type TargetConfig } from '@baqup/core';
 import { startApiServer } from './http/server.js';
-import { JobRegistry, countBytes } from './job-registry.js';
+import { JobRegistry } from './job-registry.js';
 import { jobRoutes } from './job-routes.js';
 
 const t: TargetConfig = { type: 'fs', instance: 'data', schedule: 'daily', compress: 'zstd', timeoutSeconds: 60, properties: {} };
@@ -44,25 +42,6 @@ describe('JobRegistry', () => {
     expect(r.get('s1')).toBeUndefined();
     expect(r.get('s2')).toMatchObject({ status: 'skipped', reason: 'target-busy', message: 'busy' });
     expect(r.get('q')).toMatchObject({ status: 'queued' });
-  });
-});
-
-describe('countBytes', () => {
-  it('passes every byte through and reports the running total', async () => {
-    const totals: number[] = [];
-    const out = countBytes(Readable.from([Buffer.from('abc'), Buffer.from('defg')]), (n) => totals.push(n));
-    expect(await text(out)).toBe('abcdefg');
-    expect(totals).toEqual([3, 7]);
-  });
-
-  it('carries a source failure to the reader, and a reader that gives up destroys the source', async () => {
-    const failing = new Readable({ read() { this.destroy(new Error('dump exited 1')); } });
-    await expect(text(countBytes(failing, () => {}))).rejects.toThrow('dump exited 1');
-    const endless = new Readable({ read() { this.push(Buffer.alloc(1024)); } });
-    const counted = countBytes(endless, () => {});
-    counted.destroy(new Error('disk full'));
-    await new Promise((r) => endless.once('close', r));
-    expect(endless.destroyed).toBe(true);
   });
 });
 

@@ -1,9 +1,7 @@
 // The jobs this controller has seen since it started, for GET /api/jobs and GET /api/jobs/{id}: queued (a manual
 // trigger), running (with the bytes written to staging so far) and finished (the result). Bounded: the oldest
 // finished jobs are forgotten first, so a long-running controller holds a few hundred entries at most.
-import { Transform, pipeline, type Readable } from 'node:stream';
-import { map, type OperatorFunction } from 'rxjs';
-import { targetKey, type BackupJob, type BackupResult, type CompressedJob, type JobFlow } from '@baqup/core';
+import { targetKey, type BackupJob, type BackupResult } from '@baqup/core';
 import type { JobSkipped } from '@baqup/scheduler';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -122,22 +120,4 @@ export class JobRegistry {
       finished--;
     }
   }
-}
-
-/** A pass-through that reports the running total of bytes; errors travel both ways (stream.pipeline). */
-export function countBytes(source: Readable, onBytes: (total: number) => void): Readable {
-  let total = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      total += chunk.length;
-      onBytes(total);
-      done(null, chunk);
-    },
-  });
-  return pipeline(source, counter, () => {});
-}
-
-/** Pipeline stage between compress and stage: the compressed stream, counted into the registry. */
-export function countStaged(registry: Pick<JobRegistry, 'progress'>): OperatorFunction<JobFlow<CompressedJob>, JobFlow<CompressedJob>> {
-  return map((flow) => (flow.kind === 'compressed' ? { ...flow, stream: countBytes(flow.stream, (n) => registry.progress(flow.job.id, n)) } : flow));
 }

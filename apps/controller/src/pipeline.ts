@@ -2,7 +2,7 @@
 // all the way (each stage catches inside its own inner stream; a failed job passes the later stages untouched), and
 // come out as one BackupResult each (or the queue's JobSkipped for a job the stopping controller did not start).
 // The controller only composes; each stage's logic lives in its package.
-import { concat, from, identity, ignoreElements, map, mergeMap, of, pipe, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { concat, from, identity, ignoreElements, map, mergeMap, of, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, targetName, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
@@ -10,7 +10,7 @@ import { prune, type TriggerRetention } from '@baqup/prune';
 import type { JobQueueControl, JobSkipped } from '@baqup/scheduler';
 import { stage } from '@baqup/stage';
 import { upload, type UploadBackend, type UploadedJob } from '@baqup/upload';
-import { countStaged, type JobRegistry } from './job-registry.js';
+import type { JobRegistry } from './job-registry.js';
 
 export interface PipelineDeps {
   dump: DumpDeps;
@@ -45,11 +45,12 @@ export const jobFields = (job: BackupJob) => ({ job_id: job.id, container: job.c
 export const refusedByShutdown = (r: BackupResult, holds: { closed: boolean }): boolean => !r.success && r.error?.code === HoldRefusedError.code && holds.closed;
 
 export function stagesOf(deps: PipelineDeps): Stages {
+  const progress = deps.progress;
   return {
     dump: (onStart) => dump(deps.dump, { concurrency: deps.concurrency, onStart }),
-    // The compressed stream is counted into the job registry on its way to staging (GET /api/jobs/{id}).
-    compress: deps.progress ? pipe(compress({ levels: deps.levels, logger: deps.logger }), countStaged(deps.progress)) : compress({ levels: deps.levels, logger: deps.logger }),
-    stage: stage({ root: deps.stagingRoot, logger: deps.logger }),
+    compress: compress({ levels: deps.levels, logger: deps.logger }),
+    // Stage tells the job registry the bytes of each staged file as they land (GET /api/jobs/{id}).
+    stage: stage({ root: deps.stagingRoot, logger: deps.logger, ...(progress ? { onBytes: (id: string, n: number) => progress.progress(id, n) } : {}) }),
     upload: upload(deps.backend, { stagingRoot: deps.stagingRoot, cleanupAfterUpload: deps.cleanupAfterUpload, logger: deps.logger }),
     prune: prune<UploadedJob>({ stagingRoot: deps.stagingRoot, backend: deps.backend, logger: deps.logger, timeZone: deps.timezone, triggerRetention: deps.triggerRetention }),
   };

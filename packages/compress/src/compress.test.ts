@@ -1,9 +1,13 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupJob, Compression, DumpedJob, JobFailed, JobFlow, CompressedJob } from '@baqup/core';
 import { failedResult } from '@baqup/core';
+import { liveGroups } from '@baqup/proc';
 import { compress } from './compress.js';
 
 function job(id: string, compress: Compression): BackupJob {
@@ -87,5 +91,34 @@ describe('compress operator', () => {
     new TestScheduler((act, exp) => expect(act).toEqual(exp)).run(({ cold, expectObservable }) => {
       expectObservable(cold<JobFlow<DumpedJob>>('b|', { b }).pipe(compress(), map((f) => ('rawBytes' in f ? 'counted' : 'not')))).toBe('n|', { n: 'not' });
     });
+  });
+
+  it('zstd: hands stage writeTo and the dump stream itself; zstd starts only when given the file, and counts the raw bytes', async () => {
+    const a = dumped('z', 'zstd');
+    let out: CompressedJob | undefined;
+    new TestScheduler((act, exp) => expect(act).toEqual(exp)).run(({ cold, expectObservable }) => {
+      expectObservable(cold<JobFlow<DumpedJob>>('a|', { a }).pipe(compress(), map((f) => ((out = f as CompressedJob), summary(f))))).toBe('x|', { x: 'z:zstd:sql.zst:pg_dump' });
+    });
+    expect(out!.stream).toBe(a.stream);
+    expect(typeof out!.writeTo).toBe('function');
+    expect(liveGroups().filter((g) => g.command === 'zstd')).toHaveLength(0);
+    const dir = mkdtempSync(join(tmpdir(), 'baqup-compress-'));
+    const fd = openSync(join(dir, 'out.zst'), 'wx+');
+    try {
+      const input = a.stream as PassThrough;
+      const written = out!.writeTo!(fd, new AbortController().signal);
+      expect(liveGroups().filter((g) => g.command === 'zstd')).toHaveLength(1);
+      for (let i = 0; i < 10; i++) input.write(Buffer.alloc(10_000, i));
+      input.end();
+      await written;
+      expect(out!.rawBytes?.()).toBe(100_000);
+      const stored = readFileSync(join(dir, 'out.zst'));
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length).toBeLessThan(100_000);
+      await expect(out!.writeTo!(fd, new AbortController().signal)).rejects.toThrow('twice');
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

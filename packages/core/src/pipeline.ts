@@ -25,6 +25,15 @@ export interface CompressedJob extends Omit<DumpedJob, 'kind'> {
   compression: Compression;
   /** Bytes the dump produced (before compression) so far: the whole dump once the stream has ended. */
   rawBytes?: () => number;
+  /**
+   * Set when the compressor writes the staged file itself (zstd with its stdout on the file: no pipe back through
+   * Node). Stage creates the temp file and calls this once with its descriptor instead of reading `stream`, which is
+   * then the compressor's input (the dump's stream: destroying it still ends the job) and must not be read. Resolves
+   * once the compressor exited 0 having taken all the input; rejects with the dump's error, with an errno-style
+   * error (`code` ENOSPC/EDQUOT) when the file could not be written for want of space, or with the compressor's.
+   * Aborting `signal` kills the compressor and ends the input.
+   */
+  writeTo?: (fd: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface StagedJob {

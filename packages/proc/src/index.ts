@@ -1,6 +1,6 @@
 export { ProcessFailedError, ProcessSpawnError, ProcessTimeoutError, ProcessAbortedError } from './errors.js';
 export { membersOf, signalGroup } from './process-group.js';
-export { killAll } from './registry.js';
+export { killAll, liveGroups } from './registry.js';
 export { spawnProcess, type ChildProcessHandle } from './spawn-process.js';
 export { processDuplex } from './process-duplex.js';
 export { runProcess } from './run-process.js';

@@ -26,7 +26,8 @@ export interface SpawnOptions {
   /** More values to redact from stderr, beyond the Secret values of `env`. */
   secrets?: ReadonlyArray<Secret | string>;
   stdin?: 'pipe' | 'ignore';
-  stdout?: 'pipe' | 'ignore';
+  /** A number is a file descriptor the child writes to directly (e.g. zstd straight into the staged file). */
+  stdout?: 'pipe' | 'ignore' | number;
 }
 
 export interface ChildProcessHandle {
@@ -34,7 +35,7 @@ export interface ChildProcessHandle {
   readonly command: string;
   /** Null when `stdin: 'ignore'`. */
   readonly stdin: Writable | null;
-  /** Null when `stdout: 'ignore'`. */
+  /** Null unless `stdout: 'pipe'`. */
   readonly stdout: Readable | null;
   /** Resolves when the leader exits 0; rejects with ProcessFailedError / Timeout / Aborted / Spawn error. */
   readonly exited: Promise<void>;

@@ -4,10 +4,15 @@ export { StageDiskFullError, StageInputError, StageNameTakenError, StageWriteErr
 
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 
+/** True for an errno-style error (`code` ENOSPC or EDQUOT): the filesystem had no room. */
+export function isNoSpace(err: unknown): boolean {
+  return DISK_FULL.has((err as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
 /** Maps a filesystem error while writing `path` to the stage's errors. */
 export function toWriteError(path: string, err: unknown, space?: { written: number; free?: number | undefined }): BaqupError {
   if (err instanceof BaqupError) return err;
-  return DISK_FULL.has((err as NodeJS.ErrnoException | undefined)?.code ?? '') ? new StageDiskFullError(path, err, space) : new StageWriteError(path, err);
+  return isNoSpace(err) ? new StageDiskFullError(path, err, space) : new StageWriteError(path, err);
 }
 
 /** Keeps an upstream BaqupError (e.g. BAQUP_DUMP_FAILED) as the job's error; wraps anything else. */

@@ -9,12 +9,14 @@ import { exists, publishNoReplace, removeQuietly, writeFileAtomic } from './fs-a
 import { partialName, targetDirectory } from './layout.js';
 import { buildManifest, serializeManifest, sha256Line, sidecarNames } from './manifest.js';
 import { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
-import { writeTemp } from './write-temp.js';
+import { writeTemp, writeTempFrom } from './write-temp.js';
 
 export interface StageDeps {
   /** The staging root (`staging.path` of the config). */
   root: string;
   now?: () => Date;
+  /** Told the bytes of a job's staged file written so far, as they land (GET /api/jobs/{id}). */
+  onBytes?: (jobId: string, written: number) => void;
 }
 
 /** How far a taken name is bumped: two runs in the same second get the next free second, never a suffix, so names stay sortable timestamps. */
@@ -53,7 +55,9 @@ export async function stageJob(job: CompressedJob, deps: StageDeps): Promise<Sta
     throw toWriteError(dir, err);
   }
   const tmp = join(dir, partialName(`${firstTimestamp}.${job.extension}`));
-  const written = await writeTemp(job.stream, tmp);
+  const onBytes = deps.onBytes ? (n: number) => deps.onBytes!(job.job.id, n) : undefined;
+  // A compressor that writes the file itself (zstd) is handed the temp file; otherwise its stream is drained into it.
+  const written = job.writeTo ? await writeTempFrom(job.writeTo, job.stream, tmp, onBytes) : await writeTemp(job.stream, tmp, onBytes);
   const dumpDoneAt = now();
 
   let file: string | undefined;

@@ -10,7 +10,7 @@ import { open, statfs, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { removeQuietly } from './fs-atomic.js';
-import { toInputError, toWriteError } from './errors.js';
+import { isNoSpace, toInputError, toWriteError } from './errors.js';
 
 export interface WrittenFile {
   size: number;
@@ -74,7 +74,7 @@ class BatchWriter {
 }
 
 /** Writes all of `input` to `path` (created exclusively, mode 0600); on any failure the file is removed and the input destroyed. */
-export async function writeTemp(input: Readable, path: string): Promise<WrittenFile> {
+export async function writeTemp(input: Readable, path: string, onBytes?: (written: number) => void): Promise<WrittenFile> {
   const hash = createHash('sha256');
   let size = 0;
   let handle;
@@ -105,6 +105,7 @@ export async function writeTemp(input: Readable, path: string): Promise<WrittenF
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       hash.update(chunk);
       size += chunk.length;
+      onBytes?.(size);
       writer.push(chunk);
       if (writer.failed || writer.backlog >= WRITE_BATCH_BYTES) await writer.idle().catch(writeFailed);
     }
@@ -116,6 +117,89 @@ export async function writeTemp(input: Readable, path: string): Promise<WrittenF
     }
   } catch (err) {
     await writer.idle().catch(() => undefined);
+    await handle.close().catch(() => undefined);
+    await removeQuietly(path);
+    throw err;
+  }
+  try {
+    await handle.close();
+  } catch (err) {
+    await removeQuietly(path);
+    throw toWriteError(path, err);
+  }
+  return { size, sha256: hash.digest('hex') };
+}
+
+/** Bytes read per pread while following a file the compressor writes (one reused buffer: the memory bound). */
+export const FOLLOW_READ_BYTES = 1024 * 1024;
+/** How long the follower waits when it caught up with the writer. */
+const FOLLOW_POLL_MS = 10;
+
+/**
+ * Lets `writeTo` (the compressor) write `path` itself, created exclusively with mode 0600, while the file is read
+ * back as it grows into one reused buffer and hashed: the compressed bytes cross into Node once, with no per-chunk
+ * allocation, and never through a pipe. fsynced before it counts as written; on any failure the file is removed
+ * and `input` (the compressor's input) destroyed.
+ */
+export async function writeTempFrom(writeTo: (fd: number, signal: AbortSignal) => Promise<void>, input: Readable, path: string, onBytes?: (written: number) => void): Promise<WrittenFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'wx+', 0o600);
+  } catch (err) {
+    input.destroy();
+    throw toWriteError(path, err);
+  }
+  const hash = createHash('sha256');
+  const abort = new AbortController();
+  let size = 0;
+  let done = false;
+  let wake: (() => void) | undefined;
+  const writing = writeTo(handle.fd, abort.signal).finally(() => {
+    done = true;
+    wake?.();
+  });
+  writing.catch(() => undefined);
+  try {
+    const buffer = Buffer.allocUnsafe(FOLLOW_READ_BYTES);
+    try {
+      for (;;) {
+        // Read after seeing `done`: once the writer has exited, a read that returns nothing is the end.
+        const finished = done;
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
+        if (bytesRead > 0) {
+          hash.update(buffer.subarray(0, bytesRead));
+          size += bytesRead;
+          onBytes?.(size);
+          continue;
+        }
+        if (finished) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, FOLLOW_POLL_MS);
+          wake = () => (clearTimeout(timer), resolve());
+        });
+        wake = undefined;
+      }
+    } catch (err) {
+      // The file could not be read back: stop the writer, report it as a write failure of the file.
+      abort.abort();
+      await writing.catch(() => undefined);
+      throw toWriteError(path, err);
+    }
+    try {
+      await writing;
+    } catch (err) {
+      // The compressor's write failed for want of space: disk full, as on the stream path; anything else is its input's or its own failure.
+      throw isNoSpace(err) ? toWriteError(path, err, { written: size, free: await freeBytes(dirname(path)) }) : toInputError(err);
+    }
+    try {
+      const { size: onDisk } = await handle.stat();
+      if (onDisk !== size) throw new Error(`the file is ${onDisk} bytes but ${size} were read back`);
+      await handle.sync();
+    } catch (err) {
+      throw toWriteError(path, err);
+    }
+  } catch (err) {
+    input.destroy();
     await handle.close().catch(() => undefined);
     await removeQuietly(path);
     throw err;
