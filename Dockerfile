@@ -1,5 +1,7 @@
 # The baqup image: the controller as the entrypoint, `baqup` (the CLI) on PATH, rclone, restic, zstd and
 # sqlite3 from Debian. Everything it writes goes under /data and /config, so it runs with a read-only root.
+# The shipped stages start FROM scratch with only the files that run (docker/slim-rootfs.sh): no package
+# manager; to add a tool, build FROM runtime-base and copy it in, or use another image beside baqup.
 #
 #   docker build -t baqup .                                                 # JS built in the build stage
 #   docker build --build-arg BASE_IMAGE=node:24-bookworm-slim -t baqup .    # another Node LTS
@@ -11,7 +13,7 @@
 ARG BASE_IMAGE=node:22-bookworm-slim
 ARG BUILD_IMAGE=${BASE_IMAGE}
 
-# ---- what every runtime variant shares: Debian's tools, the entrypoint, env, healthcheck
+# ---- Debian with the tools, from which the runtime's files are collected (this stage is not shipped)
 FROM ${BASE_IMAGE} AS runtime-base
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -20,9 +22,17 @@ RUN apt-get update -qq \
 COPY docker/env.sh docker/check-sqlite.cjs /usr/local/lib/baqup/
 COPY docker/baqup.yml /etc/baqup/baqup.yml
 COPY docker/baqup docker/baqup-entrypoint /usr/local/bin/
-RUN chmod 755 /usr/local/bin/baqup /usr/local/bin/baqup-entrypoint && mkdir -p /data /config
+COPY docker/slim-rootfs.sh /tmp/
+RUN chmod 755 /usr/local/bin/baqup /usr/local/bin/baqup-entrypoint && sh /tmp/slim-rootfs.sh /rootfs
+
+# ---- what every runtime variant shares: only the files the controller, the CLI and their tools run (node,
+# rclone, restic, zstd, sqlite3, tini, flock, sh, coreutils and the libraries they link; no apt, docs, man pages
+# or locales: docker/slim-rootfs.sh), one layer, then the entrypoint, env and healthcheck
+FROM scratch AS runtime-os
+COPY --from=runtime-base /rootfs/ /
 # HOME, caches (restic's) and temp files live in the data volume: the root filesystem may be read-only.
-ENV BAQUP_DATA_DIR=/data \
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    BAQUP_DATA_DIR=/data \
     RCLONE_CONFIG=/config/rclone.conf \
     HOME=/data/home \
     XDG_CACHE_HOME=/data/cache \
@@ -37,7 +47,7 @@ ENTRYPOINT ["tini", "--", "baqup-entrypoint"]
 # ---- /app laid out on the host by docker/prebuild.sh into .image-app. It comes before the build stage
 # because the legacy builder builds every stage up to its target; the wildcard lets a default legacy build
 # pass this stage without .image-app (BuildKit skips it anyway).
-FROM runtime-base AS runtime-prebuilt
+FROM runtime-os AS runtime-prebuilt
 COPY docker/APP.md .image-ap[p] /app/
 RUN baqup --help >/dev/null || echo 'runtime-prebuilt: no working /app; run docker/prebuild.sh before building this target' >&2
 RUN node /usr/local/lib/baqup/check-sqlite.cjs || echo 'runtime-prebuilt: better-sqlite3 does not load in /app (built for another Node or libc?); the controller would run without history' >&2
@@ -59,7 +69,7 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline && sh docker/prebuild.sh /out
 
-# ---- the default image
-FROM runtime-base AS runtime
+# ---- the default image (no compiler, no pnpm: only /app from the build stage)
+FROM runtime-os AS runtime
 COPY --from=build /out /app/
 RUN baqup --help >/dev/null && node /app/dist/main.js --help >/dev/null && node /usr/local/lib/baqup/check-sqlite.cjs

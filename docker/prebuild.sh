@@ -31,3 +31,14 @@ node -e '
 # Links pnpm leaves to workspace-only dev packages point outside DIR; source maps and type declarations are not run.
 find "$out" -type l ! -exec test -e {} \; -delete
 find "$out" \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -type f -delete
+# Not run either (bench/README.md, "The image"): native addons' C/C++ sources and build intermediates (only
+# build/Release/*.node is loaded; better-sqlite3 alone carried 30 MB of them), prebuilt binaries for other
+# platforms, packages' tests, docs and examples, markdown (licences stay).
+nm="$out/node_modules/.pnpm"
+case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+find "$nm" -type d \( -path '*/build/Release/obj.target' -o -path '*/build/Release/.deps' -o -path '*/build/Release/obj' -o -path '*/build/deps' \) -prune -exec rm -rf {} +
+find "$nm" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' -o -name '*.gyp' -o -name '*.gypi' \
+  -o -name 'Makefile' -o -name '*.mk' -o -name '*.o' -o -name '*.a' -o -name 'test_extension.node' -o -name '*.md' -o -name '*.markdown' \) -delete
+find "$nm" -type d -path '*/prebuilds/*' ! -path '*/prebuilds/*/*' ! -name "linux-$arch" -prune -exec rm -rf {} +
+find "$nm" -mindepth 4 -type d \( -name test -o -name tests -o -name __tests__ -o -name docs -o -name example -o -name examples -o -name benchmark -o -name benchmarks -o -name .github \) -prune -exec rm -rf {} +
+find "$nm" -depth -type d -empty -delete
