@@ -2,32 +2,16 @@
 // against the BUILT controller and real labelled sqlite containers: the token is asked for on the first action;
 // "back up now" produces a run that appears without a reload; the verdict changes when a backup fails. Each view is
 // photographed at desktop and phone width into docs/dashboard/ (the README shows them) with BAQUP_E2E_SCREENSHOTS=1.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImage, execIn, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
-import { useControllerCleanup } from '../src/controller-process.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ensureImage, execIn, sqliteSql, startContainer, type TestContainer } from '../src/index.js';
 import { appIdle } from './dump-fixtures.js';
-import { startBaqup, type Baqup } from './restore-fixtures.js';
-import { screenshots, shoot, SHOTS, VIEWPORTS } from './dashboard-shots.js';
+import { startBaqup } from './restore-fixtures.js';
+import { screenshots, shoot, SHOTS } from './dashboard-shots.js';
+import { openPage, TOKEN, useDashboard } from './dashboard-fixtures.js';
 
-useCleanup();
-useControllerCleanup();
-
-const CHROMIUM = process.env.BAQUP_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const TOKEN = 'restore-e2e-token'; // startBaqup's
-
-let browser: Browser | undefined;
-let baqup: Baqup | undefined;
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`e2e: ${CHROMIUM} is missing; install Debian's chromium (scripts/ensure-tools.mjs --e2e does)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await baqup?.ctl.stop();
-});
+const run = useDashboard();
 
 async function sqliteApp(): Promise<TestContainer> {
   const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
@@ -40,19 +24,13 @@ const row = (page: Page, key: string) => page.locator(`[data-testid="target-row"
 
 describe('the dashboard in a browser', () => {
   it('asks for the token once, shows a backup-now run without a reload, and turns the verdict when a backup fails', async () => {
-    baqup = await startBaqup();
+    const baqup = (run.baqup = await startBaqup());
     const [good, failing] = await Promise.all([sqliteApp(), sqliteApp()]);
     await baqup.waitTargets(good.name, 1);
     await baqup.waitTargets(failing.name, 1);
     await baqup.backup(failing.name); // succeeded once: it fails later, after having been protected
 
-    const page = await browser!.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    let loads = 0;
-    page.on('load', () => loads++);
-    await page.goto(`http://${baqup.ctl.api}/`);
-    await expect.poll(() => page.getByTestId('stream-state').textContent(), { timeout: 15_000 }).toBe('live');
+    const { page, pageErrors, loads } = await openPage(run);
     await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 15_000 }).toBe('All protected · 1 waiting for a first backup');
 
     // Back up now: 401 → the token dialog → the action retried with the token.
@@ -77,7 +55,7 @@ describe('the dashboard in a browser', () => {
     await page.click('a[href="#/"]');
     await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 15_000 }).toBe('1 needs attention');
     await expect.poll(() => page.getByTestId('count-failing').textContent()).toBe('1 failing');
-    expect(loads).toBe(1);
+    expect(loads()).toBe(1);
     expect(pageErrors).toEqual([]);
 
     // Screenshots of each view, then the same at phone width and in dark.

@@ -3,45 +3,17 @@
 // detail lists its runs and its backups; the restore wizard (backup → in place → dry-run plan → typed confirmation)
 // brings the data back (row checksum) and shows the safety copy with its rollback command; Settings shows the
 // effective config with the token masked, and "Send a test" reaches the ntfy channel (a real HTTP server here). Screenshots go to docs/dashboard/ only with BAQUP_E2E_SCREENSHOTS=1.
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImage, sqliteSql, startContainer, useCleanup, type TestContainer } from '../src/index.js';
-import { useControllerCleanup } from '../src/controller-process.js';
+import { describe, expect, it } from 'vitest';
+import { ensureImage, sqliteSql, startContainer, type TestContainer } from '../src/index.js';
 import { appIdle } from './dump-fixtures.js';
-import { startBaqup, type Baqup } from './restore-fixtures.js';
-import { shoot, VIEWPORTS } from './dashboard-shots.js';
+import { startBaqup } from './restore-fixtures.js';
+import { shoot } from './dashboard-shots.js';
+import { openPage, TOKEN, useDashboard } from './dashboard-fixtures.js';
 
-useCleanup();
-useControllerCleanup();
-
-const CHROMIUM = process.env.BAQUP_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const TOKEN = 'restore-e2e-token'; // startBaqup's
-
-let browser: Browser | undefined;
-let baqup: Baqup | undefined;
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`e2e: ${CHROMIUM} is missing; install Debian's chromium (scripts/ensure-tools.mjs --e2e does)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await baqup?.ctl.stop();
-});
+const run = useDashboard();
 
 const rows = (c: TestContainer) => sqliteSql(c, '/data/app.db', "SELECT group_concat(id || ':' || name, ',') FROM (SELECT id, name FROM items ORDER BY id);");
-
-async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
-  const page = await browser!.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // The token typed once for the tab (what the dialog stores), so the reads and actions below go straight through.
-  await page.addInitScript(`sessionStorage.setItem('baqup.token', ${JSON.stringify(TOKEN)})`);
-  await page.goto(`http://${baqup!.ctl.api}/`);
-  await expect.poll(() => page.getByTestId('stream-state').textContent(), { timeout: 15_000 }).toBe('live');
-  return { page, pageErrors };
-}
 
 describe('the dashboard views in a browser', () => {
   it('shows an unlabelled postgres as unprotected, a target with its runs and backups, restores through the wizard, and the settings masked', async () => {
@@ -56,10 +28,10 @@ describe('the dashboard views in a browser', () => {
     });
     await new Promise<void>((r) => ntfy.listen(0, '127.0.0.1', r));
     const ntfyPort = (ntfy.address() as { port: number }).port;
-    baqup = await startBaqup({
+    const baqup = (run.baqup = await startBaqup({
       api: { listen: '127.0.0.1:0', token: TOKEN, allow_restore: true },
       notifications: { on_failure: [`ntfy://127.0.0.1:${ntfyPort}/dashtopicsecret?scheme=http`] },
-    });
+    }));
     const [app, pg] = await Promise.all([
       (async () => {
         const c = await startContainer({ image: await ensureImage('sqlite'), labels: { 'backup.enabled': 'true', 'backup.sqlite.app.path': '/data/app.db' } });
@@ -80,7 +52,7 @@ describe('the dashboard views in a browser', () => {
     await sqliteSql(app, '/data/app.db', "DELETE FROM items WHERE name = 'one'; UPDATE items SET name = 'changed';");
     expect(await rows(app)).not.toBe(before);
 
-    const { page, pageErrors } = await openPage();
+    const { page, pageErrors } = await openPage(run, { token: true });
 
     // Overview: the unlabelled postgres is unprotected, with password_env named (never its value).
     const unprotected = page.locator(`[data-testid="unprotected-container"][data-name="${pg.name}"]`);

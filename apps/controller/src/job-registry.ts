@@ -4,7 +4,7 @@
 import { targetKey, type BackupJob, type BackupResult } from '@baqup/core';
 import type { JobSkipped } from '@baqup/scheduler';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 /** One job as the API shows it (snake_case, like the logs). */
 export interface JobRecordView {
@@ -89,7 +89,8 @@ export class JobRegistry {
     const v = e.view;
     v.finished_at = this.#now().toISOString();
     if ('kind' in r) {
-      Object.assign(v, { status: 'skipped', reason: r.reason, message: r.message });
+      // A cancelled job was taken out of the queue before it started: its own status, not a skip the queue decided.
+      Object.assign(v, { status: r.reason === 'cancelled' ? 'cancelled' : 'skipped', reason: r.reason, message: r.message });
     } else {
       v.status = r.success ? 'succeeded' : 'failed';
       v.duration_seconds = r.durationSeconds;

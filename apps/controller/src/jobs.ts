@@ -3,7 +3,7 @@ import { targetName } from '@baqup/core';
 import { Subject, Subscription, type Observable, type OperatorFunction } from 'rxjs';
 import { filter, share, takeUntil } from 'rxjs/operators';
 import type { BackupJob, BackupResult, DesiredState, Logger } from '@baqup/core';
-import { nextRuns, runPipeline, schedule, toJobs, type JobQueueControl, type JobSkipped } from '@baqup/scheduler';
+import { JobCanceller, nextRuns, runPipeline, schedule, toJobs, type CancelOutcome, type JobQueueControl, type JobSkipped } from '@baqup/scheduler';
 import type { StateStore } from '@baqup/state';
 import type { GroupRuns } from './group-runs.js';
 
@@ -19,6 +19,8 @@ export interface JobsOptions {
   onResult: (result: BackupResult) => void;
   /** Takes a scheduled job out of the queue's way (a backup group member's: its group runs instead); true when taken. */
   divert?: (job: BackupJob) => boolean;
+  /** Told of every job the queue admits, scheduled or manual, before it starts (GET /api/jobs lists it as queued). */
+  onQueued?: (job: BackupJob) => void;
 }
 
 export interface Jobs {
@@ -30,6 +32,8 @@ export interface Jobs {
   subscription: Subscription;
   /** Stop taking new jobs (ticks and triggers); running ones go on. Resolves when the last one has finished. */
   drain: () => Promise<void>;
+  /** Take a queued job out of the queue (it never starts; results$ gets its `cancelled` skip at once); a running one is refused. */
+  cancel: (jobId: string) => CancelOutcome;
 }
 
 export function startJobs(o: JobsOptions): Jobs {
@@ -40,6 +44,7 @@ export function startJobs(o: JobsOptions): Jobs {
   const drainedP = new Promise<void>((resolve) => (drained = resolve));
   const subscription = new Subscription();
   let latest: DesiredState = new Map();
+  const canceller = new JobCanceller();
 
   // Next runs are recomputed only for containers whose config changed (discovery keeps unchanged ones as the
   // same object), so a burst of 100 new containers costs 100 computations, not 100 × 100.
@@ -67,6 +72,8 @@ export function startJobs(o: JobsOptions): Jobs {
       onQueueChange: (q) => o.store.setQueue(q),
       trigger$: manual$,
       stopping: () => stopping,
+      canceller,
+      ...(o.onQueued ? { onQueued: o.onQueued } : {}),
     }),
     share(),
   );
@@ -74,7 +81,7 @@ export function startJobs(o: JobsOptions): Jobs {
     if ('kind' in r && r.kind === 'skipped') {
       const skippedOf = latest.get(r.job.container.containerId);
       if (skippedOf) refreshNextRuns(new Map([[skippedOf.containerId, skippedOf]]));
-      o.store.recordEvent({ event: 'job.skipped', container: r.job.container.containerName, target: targetName(r.job.target), message: r.message });
+      o.store.recordEvent({ event: r.reason === 'cancelled' ? 'job.cancelled' : 'job.skipped', container: r.job.container.containerName, target: targetName(r.job.target), message: r.message });
       return;
     }
     const result = r as BackupResult;
@@ -93,6 +100,7 @@ export function startJobs(o: JobsOptions): Jobs {
 
   return {
     trigger: (job) => manual$.next(job),
+    cancel: (jobId) => canceller.cancel(jobId),
     results$,
     subscription,
     drain: () => {

@@ -6,6 +6,8 @@ import type { StreamState } from './stream.js';
 
 interface Actions {
   backupNow: (container: string, target?: string) => void;
+  /** Cancel a queued job (DELETE /api/jobs/{id}); a running one is refused by the API, and the message says why. */
+  cancelJob: (jobId: string, target: string) => void;
   /** Ask for the token, then run `retry` with it. */
   askToken: (retry?: () => void) => void;
   message: string | undefined;
@@ -32,8 +34,23 @@ export function ActionsProvider({ askToken, streamState, children }: { askToken:
     },
     [askToken],
   );
+  const cancelJob = useCallback(
+    function run(jobId: string, target: string) {
+      setMessage(`Cancelling the queued job of ${target}…`);
+      apiFetch<{ status: string }>(`jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' }).then(
+        () => setMessage(`Cancelled: ${target} (it never ran)`),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 401) {
+            setMessage('The API token is needed for this.');
+            askToken(() => run(jobId, target));
+          } else setMessage(`Job of ${target} not cancelled: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      );
+    },
+    [askToken],
+  );
   return (
-    <Ctx.Provider value={{ backupNow, askToken, message, streamState }}>
+    <Ctx.Provider value={{ backupNow, cancelJob, askToken, message, streamState }}>
       {children}
       <div className="toast" role="status" aria-live="polite" data-testid="message">{message}</div>
     </Ctx.Provider>

@@ -48,7 +48,7 @@ export interface JobView {
   job_id: string;
   target: string;
   trigger: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
   queued_at: string;
   started_at?: string;
   finished_at?: string;

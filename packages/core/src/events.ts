@@ -19,6 +19,7 @@ export const LOG_EVENTS = [
   'job.started',
   'job.succeeded',
   'job.failed',
+  'job.cancelled',
   'group.started',
   'group.succeeded',
   'group.failed',

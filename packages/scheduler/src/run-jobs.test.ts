@@ -3,7 +3,7 @@ import { map, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { job, recordingLogger } from './__fixtures__/builders.js';
-import { runPipeline, type JobQueueControl, type JobSkipped, type QueueSnapshot } from './run-jobs.js';
+import { JobCanceller, runPipeline, type CancelOutcome, type JobQueueControl, type JobSkipped, type QueueSnapshot } from './run-jobs.js';
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const keyOf = (j: BackupJob) => targetKey(j.container.containerName, j.target);
@@ -131,6 +131,96 @@ describe('runPipeline', () => {
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const jobs$ = hot('(ab)', { a: job('a', 'x', 'schedule', 'main'), b: job('a', 'y', 'schedule', 'other') });
       expectObservable(jobs$.pipe(runPipeline(perJob(runner(cold))), map(show))).toBe('3000ms (xy)', { x: 'done:x', y: 'done:y' });
+    });
+  });
+
+  describe('cancel', () => {
+    const started: string[] = [];
+    /** perJob, remembering which jobs were started (their slot came and they ran). */
+    const recording = (cold: Parameters<typeof runner>[0], concurrency: number) => (q: JobQueueControl) =>
+      mergeMap((j: BackupJob): Observable<Done | JobSkipped> => {
+        const skipped = q.started(j);
+        if (skipped) return of(skipped);
+        started.push(j.id);
+        return runner(cold)(j);
+      }, concurrency);
+
+    it('takes a queued job out of the queue: its cancelled skip leaves at once, it is never started, the next one runs in its place', () => {
+      started.length = 0;
+      const canceller = new JobCanceller();
+      const logger = recordingLogger();
+      const snapshots: QueueSnapshot[] = [];
+      const outcomes: CancelOutcome['status'][] = [];
+      testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+        // a1 runs 0-3000 ms; b1 and c1 wait; b1 is cancelled at 1000 ms, so c1 runs 3000-6000 ms.
+        const jobs$ = hot('(abc)', { a: jobs.a1!, b: jobs.b1!, c: jobs.c1! });
+        const out$ = jobs$.pipe(runPipeline(recording(cold, 1), { concurrency: 1, canceller, logger, onQueueChange: (q) => snapshots.push(q) }), map(show));
+        cold('1000ms x').subscribe(() => outcomes.push(canceller.cancel('b1').status));
+        expectObservable(out$).toBe('1000ms c 1999ms x 2999ms y', { c: 'skip:b1:cancelled', x: 'done:a1', y: 'done:c1' });
+        flush();
+      });
+      expect(outcomes).toEqual(['cancelled']);
+      expect(started).toEqual(['a1', 'c1']);
+      expect(snapshots).toContainEqual({ running: ['a/postgres-main'], queued: ['b/postgres-main', 'c/postgres-main'] });
+      expect(snapshots).toContainEqual({ running: ['a/postgres-main'], queued: ['c/postgres-main'] });
+      expect(logger.lines.filter((l) => l.fields?.event === 'job.cancelled').map((l) => l.fields)).toEqual([expect.objectContaining({ job_id: 'b1', container: 'b', target: 'postgres-main' })]);
+    });
+
+    it('refuses a running job (`running`), and answers `unknown` for an id it does not hold or a job already cancelled or finished', () => {
+      const canceller = new JobCanceller();
+      const outcomes: Array<[string, CancelOutcome['status']]> = [];
+      const ask = (id: string) => outcomes.push([id, canceller.cancel(id).status]);
+      testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+        const jobs$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! });
+        const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, canceller }), map(show));
+        cold('1000ms x').subscribe(() => {
+          ask('a1');
+          ask('nope');
+          ask('b1');
+          ask('b1');
+        });
+        cold('4000ms x').subscribe(() => ask('a1'));
+        expectObservable(out$).toBe('1000ms c 1999ms x', { c: 'skip:b1:cancelled', x: 'done:a1' });
+        flush();
+      });
+      expect(outcomes).toEqual([['a1', 'running'], ['nope', 'unknown'], ['b1', 'cancelled'], ['b1', 'unknown'], ['a1', 'unknown']]);
+    });
+
+    it('a new job for a cancelled job\'s target is queued, and the cancelled one reaching its slot does not disturb it', () => {
+      started.length = 0;
+      const canceller = new JobCanceller();
+      const snapshots: QueueSnapshot[] = [];
+      testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+        // b1 cancelled at 1000 ms, b2 for the same target queued at 2000 ms (no target-queued skip); both wait for a1.
+        const jobs$ = hot('(ab) 1996ms c', { a: jobs.a1!, b: jobs.b1!, c: jobs.b2! });
+        const out$ = jobs$.pipe(runPipeline(recording(cold, 1), { concurrency: 1, canceller, onQueueChange: (q) => snapshots.push(q) }), map(show));
+        cold('1000ms x').subscribe(() => canceller.cancel('b1'));
+        expectObservable(out$).toBe('1000ms c 1999ms x 2999ms y', { c: 'skip:b1:cancelled', x: 'done:a1', y: 'done:b2' });
+        flush();
+      });
+      expect(started).toEqual(['a1', 'b2']);
+      expect(snapshots).toContainEqual({ running: ['b/postgres-main'], queued: [] });
+      expect(snapshots.at(-1)).toEqual({ running: [], queued: [] });
+    });
+
+    it('tells onQueued of each admitted job, not of skipped ones; completes with the source though nothing cancels', () => {
+      const queuedIds: string[] = [];
+      testScheduler().run(({ cold, expectObservable }) => {
+        const jobs$ = cold('(abc|)', { a: jobs.a1!, b: jobs.a2!, c: jobs.b1! });
+        const out$ = jobs$.pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, canceller: new JobCanceller(), onQueued: (j) => queuedIds.push(j.id) }), map(show));
+        expectObservable(out$).toBe('s 2999ms x 2999ms (y|)', { s: 'skip:a2:target-busy', x: 'done:a1', y: 'done:b1' });
+      });
+      expect(queuedIds).toEqual(['a1', 'b1']);
+    });
+
+    it('with nothing attached (not subscribed, or after unsubscribe) every id is unknown', () => {
+      const canceller = new JobCanceller();
+      expect(canceller.cancel('a1')).toEqual({ status: 'unknown' });
+      testScheduler().run(({ hot, cold, expectObservable }) => {
+        const out$ = hot('(ab)', { a: jobs.a1!, b: jobs.b1! }).pipe(runPipeline(perJob(runner(cold), 1), { concurrency: 1, canceller }), map(show));
+        expectObservable(out$, '^ 1000ms !').toBe('');
+      });
+      expect(canceller.cancel('b1')).toEqual({ status: 'unknown' });
     });
   });
 });

@@ -79,7 +79,7 @@ export class ControllerMetrics {
 
     this.#duration = new Histogram({ name: 'baqup_job_duration_seconds', help: 'Duration of finished backup jobs, by outcome (success, failure).', labelNames: [...TARGET_LABELS, 'outcome'], buckets: DURATION_BUCKETS, registers });
     this.#results = new Counter({
-      name: 'baqup_job_results_total', help: 'Finished backup jobs by outcome: success, failure, skipped (queue full, target busy, stopping).', labelNames: [...TARGET_LABELS, 'outcome'], registers,
+      name: 'baqup_job_results_total', help: 'Finished backup jobs by outcome: success, failure, skipped (queue full, target busy, stopping, cancelled while queued).', labelNames: [...TARGET_LABELS, 'outcome'], registers,
       // Every known target has its success and failure series from the start (at 0), so increase() sees the first failure.
       collect() {
         for (const { labels } of targets(src.state())) for (const outcome of ['success', 'failure']) this.inc({ ...labels, outcome }, 0);

@@ -67,7 +67,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
     logger: d.logger,
     routes: [
       stateRoutes(d.store, d.halted),
-      jobRoutes(d.registry, d.jobLogs),
+      jobRoutes(d.registry, d.jobLogs, d.jobs),
       backupRoutes(d.desired, d.jobs),
       restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
       d.drills.routes,

@@ -114,6 +114,7 @@ export function startBackups(d: BackupsDeps): Backups {
   });
   let jobs: Jobs | undefined = startJobs({
     divert: (job) => groups.divert(job),
+    onQueued: (job) => d.registry.queued(job),
     desired$: d.desired$,
     store: d.store,
     logger,

@@ -24,7 +24,7 @@ function useNow(ms: number): number {
 export function Activity() {
   const jobs = useJobs();
   const { containers } = useRows();
-  const { backupNow } = useActions();
+  const { backupNow, cancelJob } = useActions();
   const now = useNow(1000);
   const list = jobs.data ?? [];
   const active = list.filter((j) => j.status === 'running' || j.status === 'queued');
@@ -40,8 +40,14 @@ export function Activity() {
           {active.map((j) => {
             const p = progress(j.bytes, j.expected_bytes, j.started_at, now);
             return (
-              <li key={j.job_id} data-testid="active-job" data-target={j.target}>
+              <li key={j.job_id} data-testid="active-job" data-job={j.job_id} data-target={j.target} data-status={j.status}>
                 <strong><TargetLink k={j.target} /></strong> <span className="muted">{j.trigger}</span> · {j.status}
+                {j.status === 'queued' && (
+                  <>
+                    {' '}
+                    <button type="button" className="secondary" onClick={() => cancelJob(j.job_id, j.target)} aria-label={`Cancel the queued job of ${j.target}`}>Cancel</button>
+                  </>
+                )}
                 {j.status === 'running' && (
                   <>
                     {' '}· {bytes(j.bytes)}{j.expected_bytes ? ` of ~${bytes(j.expected_bytes)}` : ''}

@@ -103,6 +103,12 @@ export class ApiNoJobError extends defineError('ApiNoJobError', {
   when: 'GET /api/jobs/{id} names a job this controller does not know (never queued, or finished long ago and forgotten) (404).',
 }) {}
 
+export class ApiJobNotQueuedError extends defineError('ApiJobNotQueuedError', {
+  code: 'BAQUP_API_JOB_NOT_QUEUED',
+  retryable: false,
+  when: 'DELETE /api/jobs/{id} names a job that is no longer queued: running (a running backup is not cut off, its container may be stopped and its dump half-written) or finished (409).',
+}) {}
+
 export class ApiNoJobsError extends defineError('ApiNoJobsError', {
   code: 'BAQUP_API_NO_JOBS',
   retryable: true,

@@ -77,6 +77,7 @@ export {
   ApiNoContainerError,
   ApiNoTargetError,
   ApiNoJobError,
+  ApiJobNotQueuedError,
   ApiNoJobsError,
   ApiWaitTimeoutError,
   ApiStoppingError,
