@@ -19,6 +19,7 @@ interface RestoreBody {
   at?: string;
   from?: 'staging' | 'remote';
   into?: string;
+  create?: boolean;
   confirm?: boolean;
   dryRun?: boolean;
   dry_run?: boolean;
@@ -36,6 +37,8 @@ export interface RestoreRouteDeps {
   record?: (r: RestoreRecord) => void;
   /** The controller's own backend as a restore source: a restic repository is the one queued object of the process. */
   sources: BackupSources;
+  /** Creates the new container of a `create` restore (restore-new-container.ts); absent: `create` is refused. */
+  createContainer?: RestoreDeps['createContainer'];
 }
 
 const STATUS: Record<string, number> = {
@@ -54,7 +57,8 @@ const bodySchema = strictObject({
   target: { ...name, description: '`type-instance` or the instance' },
   at: { ...name, description: 'a backup timestamp (20240115T030000Z) or a prefix of one; default the newest' },
   from: { type: 'string', enum: ['staging', 'remote'], description: 'read the backup from this side only' },
-  into: { ...name, description: 'restore into another container' },
+  into: { ...name, pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$', description: 'restore into another container (with create: the name of the new one)' },
+  create: { type: 'boolean', description: 'into names a container that does not exist yet: baqup creates it like the source (its image, command, env; network none, no ports, fresh volumes, labels without backup.*), loads the backup into it and leaves it running' },
   confirm: { type: 'boolean', description: 'must be true: a restore overwrites live data' },
   dryRun: { type: 'boolean', description: 'verify and show the plan; touch nothing' },
   dry_run: { type: 'boolean', description: 'same as dryRun' },
@@ -65,7 +69,10 @@ const reportSchema = {
   type: 'object',
   required: ['dryRun', 'done', 'durationMs'],
   additionalProperties: true,
-  properties: { dryRun: { type: 'boolean' }, checksum: { type: 'string' }, content: { type: 'string' }, done: { type: 'array', items: { type: 'string' } }, durationMs: { type: 'number' } },
+  properties: {
+    dryRun: { type: 'boolean' }, checksum: { type: 'string' }, content: { type: 'string' }, done: { type: 'array', items: { type: 'string' } }, durationMs: { type: 'number' },
+    created: { type: 'object', required: ['name', 'id'], properties: { name: { type: 'string' }, id: { type: 'string' } }, description: 'the container a create restore made, running with the backup loaded' },
+  },
 } as const;
 
 export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
@@ -102,8 +109,9 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
             logger: deps.logger,
             confirm: async () => true,
             ...(deps.safetyCopy ? { safetyCopy: deps.safetyCopy } : {}),
+            ...(deps.createContainer ? { createContainer: deps.createContainer } : {}),
           },
-          { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), dryRun, noSafetyCopy: body.noSafetyCopy === true },
+          { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), ...(body.create === true ? { create: true } : {}), dryRun, noSafetyCopy: body.noSafetyCopy === true },
         );
         if (!dryRun) {
           deps.record?.({

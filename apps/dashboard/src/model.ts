@@ -255,6 +255,7 @@ export interface RestoreReport {
   content?: string;
   done: string[];
   safety?: { taken: true; timestamp: string; rollback: string } | { taken: false; why: string };
+  created?: { name: string; id: string };
   durationMs: number;
 }
 

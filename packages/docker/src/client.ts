@@ -12,7 +12,7 @@ import { execStream, execToCompletion, type ExecResult, type ExecStreamOptions }
 import { startExec, type ExecHandle, type ExecOptions } from './exec.js';
 import { killExec } from './kill-exec.js';
 import { DockerNotFoundError } from './errors.js';
-import { createThrowaway, removeContainer, type ThrowawaySpec } from './throwaway.js';
+import { createCopy, createThrowaway, removeContainer, type CopySpec, type ThrowawaySpec } from './throwaway.js';
 import { inspect, start, stop, wait } from './lifecycle.js';
 import { scaleService, serviceLabels, serviceReplicas, swarmNode, withServiceLabels, type SwarmNode } from './swarm.js';
 
@@ -85,6 +85,11 @@ export class DockerClient {
   /** A container from another's image and command, with none of its volumes, ports or networks (drills). */
   createThrowaway(spec: ThrowawaySpec): Promise<string> {
     return createThrowaway(this.#ctx, spec);
+  }
+
+  /** A new container like another (restore into a new container): see throwaway.ts. Created, not started. */
+  createCopy(spec: CopySpec): Promise<string> {
+    return createCopy(this.#ctx, spec);
   }
 
   /** Removes a container (forced) with its anonymous volumes; one already gone is fine. */

@@ -48,6 +48,43 @@ export async function createThrowaway(ctx: DockerContext, spec: ThrowawaySpec): 
   return created.id;
 }
 
+export interface CopySpec {
+  /** The container whose image, command, entrypoint, user, working dir, environment and labels are reused. */
+  sourceId: string;
+  name: string;
+  /** The new container's labels, from the source's. */
+  labels: (source: Record<string, string>) => Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Creates (not starts) a new container like `sourceId` for a restore into a new container; resolves its id. The
+ * source's image (by id), command, entrypoint, user, working dir and env; the image's volumes (and the source's
+ * anonymous ones) as fresh anonymous volumes, never the source's binds, mounts or named volumes (that is the
+ * source's data); network `none`, no published ports, no restart policy: nothing reaches it or starts it but you.
+ */
+export async function createCopy(ctx: DockerContext, spec: CopySpec): Promise<string> {
+  const src = await call(ctx, `container ${spec.sourceId}`, () => ctx.docker.getContainer(spec.sourceId).inspect(spec.signal ? { abortSignal: spec.signal } : {}));
+  const c = src.Config;
+  const created = await call(ctx, `create ${spec.name}`, () =>
+    ctx.docker.createContainer({
+      name: spec.name,
+      Image: src.Image,
+      ...(c.Cmd ? { Cmd: c.Cmd } : {}),
+      ...(c.Entrypoint ? { Entrypoint: c.Entrypoint as string[] } : {}),
+      ...(c.Env ? { Env: c.Env } : {}),
+      ...(c.User ? { User: c.User } : {}),
+      ...(c.WorkingDir ? { WorkingDir: c.WorkingDir } : {}),
+      ...(c.Volumes ? { Volumes: c.Volumes } : {}),
+      Labels: spec.labels(c.Labels ?? {}),
+      ExposedPorts: {},
+      HostConfig: { NetworkMode: 'none', PortBindings: {}, PublishAllPorts: false, Binds: [], Mounts: [], RestartPolicy: { Name: 'no' }, AutoRemove: false },
+      ...(spec.signal ? { abortSignal: spec.signal } : {}),
+    }),
+  );
+  return created.id;
+}
+
 /** Removes a container and its anonymous volumes, running or not; a container already gone is fine. */
 export async function removeContainer(ctx: DockerContext, id: string): Promise<void> {
   try {

@@ -1,4 +1,5 @@
 export { runDrill } from './drill.js';
 export type { DrillReport } from '@baqup/core';
-export { sweepDrillContainers, DRILL_LABEL } from './container.js';
+export { waitReady } from './ready.js';
+export { sweepDrillContainers, ensureDir, DRILL_LABEL } from './container.js';
 export { drillOwner } from './owner.js';

@@ -2,6 +2,7 @@ export {
   restore,
   locateBackup,
   NO_SAFETY_COPY_MEANING,
+  type NewContainerRequest,
   type RestoreDeps,
   type RestoreReport,
   type RestoreSummary,

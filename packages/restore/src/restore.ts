@@ -6,11 +6,16 @@
 // is backed up through the normal backup path (deps.safetyCopy: the controller's queue, trigger `safety`, its own
 // retention, listed by `baqup ls`, never pruned by the schedule's). The report and any later failure name the
 // command that rolls back to it. `noSafetyCopy` skips it, and the report says what that means.
+//
+// Into a new container (`create` with `into`): after the backup was proven and the restore confirmed, baqup creates
+// the container `into` like the source (deps.createContainer: its image and config, network none, fresh volumes,
+// labels without backup.*), loads the backup into it and leaves it running. There is nothing to lose in it, so no
+// safety copy; a failed load removes it again, so no half-restored container is left behind.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, errorMessage, targetName, type ControllerDefaults, type Logger, type Secret, type TargetType } from '@baqup/core';
-import type { DockerClient } from '@baqup/docker';
+import { errorCode, errorMessage, targetName, type ControllerDefaults, type Logger, type Secret, type TargetConfig, type TargetType } from '@baqup/core';
+import { DockerNotFoundError, type ContainerInfo, type DockerClient } from '@baqup/docker';
 import { resolveCredential, restorePlan, type ContainerHolds } from '@baqup/dump';
 import { listBackups, type BackupEntry } from './catalog.js';
 import { checkContent } from './content.js';
@@ -32,6 +37,8 @@ export interface RestoreRequest {
   from?: 'staging' | 'remote';
   /** Load into this container instead (e.g. a fresh, empty one). */
   into?: string;
+  /** `into` does not exist yet: create it like the source container (deps.createContainer) and load into it. */
+  create?: boolean;
   dryRun?: boolean;
   /** Skip the safety copy of the state the restore replaces (the restore then cannot be undone by baqup). */
   noSafetyCopy?: boolean;
@@ -65,7 +72,19 @@ export interface RestoreReport extends RestoreSummary {
   /** What the loader did and skipped. */
   done: string[];
   safety?: SafetyCopyReport;
+  /** The container this restore created (`create`), running with the backup loaded. */
+  created?: { name: string; id: string };
   durationMs: number;
+}
+
+/** What a restore into a new container asks its caller to create. */
+export interface NewContainerRequest {
+  /** The container backed up: its image and config are copied. */
+  source: ContainerInfo;
+  name: string;
+  /** The target being restored (a server engine must be started and ready before its load). */
+  target: TargetConfig;
+  signal?: AbortSignal;
 }
 
 export interface RestoreDeps {
@@ -86,7 +105,18 @@ export interface RestoreDeps {
    * for `--into`). Absent: restores (other than dry runs) need `noSafetyCopy`.
    */
   safetyCopy?: (container: string, target: string, signal?: AbortSignal) => Promise<SafetyCopy>;
+  /**
+   * Creates the new container of a `create` restore like its source; for a server engine (postgres, mariadb, mongo,
+   * redis) it also starts it and resolves once it takes its client, for files (fs, sqlite) it leaves it created (the
+   * restore loads the files, then starts it). Absent: `create` is refused.
+   */
+  createContainer?: (req: NewContainerRequest) => Promise<{ id: string }>;
 }
+
+/** A new container's description in plans and reports. */
+export const NEW_CONTAINER_MEANING = 'network none, no published ports, no restart policy, fresh empty volumes, the labels of the source without backup.* (so baqup does not back it up)';
+
+const isFiles = (type: TargetType) => type === 'fs' || type === 'sqlite';
 
 /** The command that loads the safety copy back (an ordinary restore of that backup, in place). */
 export function rollbackCommand(container: string, target: string, timestamp: string): string {
@@ -136,8 +166,12 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
   const say = deps.progress ?? (() => {});
   const { entry, side } = await locateBackup(deps.sources, req);
   const targetKey = targetName(entry);
-  const dest = await resolveDestination(deps.docker, deps.defaults, { container: req.container, ...(req.into ? { into: req.into } : {}), type: entry.type, instance: entry.instance });
+  const creating = req.create === true;
+  if (creating) await refuseCreate(deps, req);
+  // Creating: the source is the destination's model (its target config, its labels) until the new one exists.
+  let dest = await resolveDestination(deps.docker, deps.defaults, { container: req.container, ...(req.into && !creating ? { into: req.into } : {}), type: entry.type, instance: entry.instance });
   const plan = restorePlan(dest.target);
+  const newName = creating ? req.into! : undefined;
   const summary: RestoreSummary = {
     container: entry.container,
     target: targetKey,
@@ -145,23 +179,27 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
     file: entry.file,
     ...(entry.size !== undefined ? { size: entry.size } : {}),
     side,
-    into: dest.info.name,
-    configFrom: dest.configFrom,
+    into: newName ?? dest.info.name,
+    configFrom: newName ? `${dest.configFrom} (the new container has them without backup.*)` : dest.configFrom,
     steps: [
       ...describeSteps(entry.type, side, entry, plan).slice(0, 3),
-      req.noSafetyCopy
-        ? `no safety copy (--no-safety-copy): the current ${targetKey} of ${dest.info.name} is not kept`
-        : `back up the current ${targetKey} of ${dest.info.name} first (a safety copy, trigger safety), through the controller`,
+      newName
+        ? `create the container ${newName} like ${dest.info.name} (image ${dest.info.image}, its command and env; ${NEW_CONTAINER_MEANING})${isFiles(entry.type) ? '' : ', start it and wait until it is ready'}; no safety copy: it is new, there is nothing in it to lose`
+        : req.noSafetyCopy
+          ? `no safety copy (--no-safety-copy): the current ${targetKey} of ${dest.info.name} is not kept`
+          : `back up the current ${targetKey} of ${dest.info.name} first (a safety copy, trigger safety), through the controller`,
       ...describeSteps(entry.type, side, entry, plan).slice(3),
+      ...(newName && isFiles(entry.type) ? [`start ${newName}`] : []),
     ],
     notes: plan.notes,
   };
   if (req.dryRun) return { ...summary, dryRun: true, done: [], durationMs: Date.now() - started };
 
-  const fields = { container: dest.info.name, target: targetKey, source_container: entry.container, timestamp: entry.timestamp, side };
+  const fields = { container: newName ?? dest.info.name, target: targetKey, source_container: entry.container, timestamp: entry.timestamp, side };
   deps.logger.info('restore started', { event: 'restore.started', ...fields });
   const tmpDir = await mkdtemp(join(deps.tmpRoot ?? tmpdir(), 'baqup-load-'));
   const done: string[] = [];
+  let created: { name: string; id: string } | undefined;
   try {
     say(`fetching ${entry.file} from ${side}…`);
     const copy = await fetchVerified(entry, side, deps.sources, { ...(deps.tmpRoot ? { tmpRoot: deps.tmpRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
@@ -170,7 +208,17 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
       const content = await checkContent(copy.path, entry.compression, entry.type, entry.type === 'fs' ? dest.target.path : undefined);
       say(`content: ${content.format}`);
       if (!(await (deps.confirm?.(summary) ?? Promise.resolve(false)))) throw new RestoreRefusedError('restore not confirmed; nothing was touched');
-      const safety = await takeSafetyCopy(deps, req, dest.name, targetKey);
+      if (newName) {
+        say(`creating ${newName} like ${dest.info.name}…`);
+        const { id } = await deps.createContainer!({ source: dest.info, name: newName, target: dest.target, ...(deps.signal ? { signal: deps.signal } : {}) }).catch(async (err: unknown) => {
+          // A container half-created (created, then its start or readiness failed) is removed: it holds nothing.
+          await removeQuietly(deps, newName);
+          throw new RestoreFailedError(`could not create ${newName} like ${dest.info.name}: ${errorMessage(err)}; nothing was restored and no container is left`, { cause: err });
+        });
+        created = { name: newName, id };
+        dest = await resolveDestination(deps.docker, deps.defaults, { container: req.container, into: newName, type: entry.type, instance: entry.instance });
+      }
+      const safety: SafetyCopyReport = newName ? { taken: false, why: `no safety copy: ${newName} is a new container, there is nothing in it to lose` } : await takeSafetyCopy(deps, req, dest.name, targetKey);
       if (safety.taken) say(`safety copy ${dest.name}/${targetKey} at ${safety.timestamp}; to undo this restore: ${safety.rollback}`);
       else say(safety.why);
       let password: Secret | undefined;
@@ -198,17 +246,52 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
           say(line);
         },
       }));
-      const report: RestoreReport = { ...summary, dryRun: false, checksum: copy.checksum, content: content.format, done, safety, durationMs: Date.now() - started };
+      if (created && !running) {
+        await deps.docker.start(created.id, deps.signal);
+        done.push(`started ${created.name}`);
+      }
+      const report: RestoreReport = { ...summary, dryRun: false, checksum: copy.checksum, content: content.format, done, safety, ...(created ? { created } : {}), durationMs: Date.now() - started };
       deps.logger.info('restore finished', { event: 'restore.finished', ...fields, duration_ms: report.durationMs });
       return report;
     } finally {
       await copy.cleanup();
     }
   } catch (err) {
+    // A new container whose load failed holds a half-restored copy: removed, so nothing half-written stays visible.
+    const removed = created ? await removeQuietly(deps, created.id) : undefined;
     deps.logger.error('restore failed', { event: 'restore.failed', ...fields, error: { code: errorCode(err), message: errorMessage(err) } });
+    if (created) {
+      const left = removed ? `${created.name} was removed again` : `${created.name} could not be removed: remove it with docker rm -f ${created.name}`;
+      throw new RestoreFailedError(`${errorMessage(err)}; ${left}`, { cause: err });
+    }
     throw err;
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** A `create` restore needs its name, the caller's createContainer, and no container by that name yet. */
+async function refuseCreate(deps: RestoreDeps, req: RestoreRequest): Promise<void> {
+  if (!req.into) throw new RestoreRefusedError('a restore into a new container needs its name (into)');
+  if (!deps.createContainer) throw new RestoreRefusedError('this caller cannot create containers; create it yourself and restore into it');
+  if (req.into === req.container) throw new RestoreRefusedError(`the new container cannot have the source's name "${req.container}"`);
+  try {
+    await deps.docker.inspect(req.into);
+  } catch (err) {
+    if (err instanceof DockerNotFoundError) return;
+    throw err;
+  }
+  throw new RestoreRefusedError(`a container named "${req.into}" exists already; choose another name for the new container, or restore into that one (without create)`);
+}
+
+/** True when the container is gone (removed now or already). */
+async function removeQuietly(deps: RestoreDeps, id: string): Promise<boolean> {
+  try {
+    await deps.docker.removeContainer(id);
+    return true;
+  } catch (err) {
+    deps.logger.error(`could not remove the container ${id} a failed restore created`, { event: 'restore.failed', container: id, error: { code: errorCode(err), message: errorMessage(err) } });
+    return false;
   }
 }
 

@@ -16,6 +16,7 @@ import { jobRoutes } from '../job-routes.js';
 import type { Jobs } from '../jobs.js';
 import type { ControllerMetrics } from '../observe/metrics.js';
 import { restoreRoutes } from '../restore-routes.js';
+import { newContainerCreator } from '../restore-new-container.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { historyRoutes } from '../history/routes.js';
 import { dashboardRoutes } from '../http/dashboard-routes.js';
@@ -69,7 +70,7 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       stateRoutes(d.store, d.halted),
       jobRoutes(d.registry, d.jobLogs, d.jobs),
       backupRoutes(d.desired, d.jobs),
-      restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), record: (r) => d.recorder?.restore(r) }),
+      restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), createContainer: newContainerCreator(d.docker), record: (r) => d.recorder?.restore(r) }),
       d.drills.routes,
       historyRoutes(() => d.recorder?.history, config.timezone),
       catalogRoutes({ sources: d.sources, config, desired: d.desired, redact: (t) => d.redactor.redact(t), record: (v) => d.recorder?.verification(v) }),

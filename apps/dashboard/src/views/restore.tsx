@@ -1,4 +1,5 @@
-// The restore wizard: choose a backup → in place or into another container → the dry-run plan first → confirm by
+// The restore wizard: choose a backup → in place, into another existing container, or into a new container (baqup
+// creates it like the source: network none, fresh volumes, no backup.* labels) → the dry-run plan first → confirm by
 // typing the destination's name → progress → the post-restore check, with the safety copy and its rollback command.
 // Everything goes through POST /api/restores (api.allow_restore), which verifies the backup before touching anything.
 import { useState } from 'react';
@@ -17,20 +18,21 @@ export function RestoreWizard({ container, target, at: initialAt }: { container:
   const { askToken } = useActions();
   const qc = useQueryClient();
   const [at, setAt] = useState<string | undefined>(initialAt);
-  const [mode, setMode] = useState<'in-place' | 'into'>('in-place');
+  const [mode, setMode] = useState<'in-place' | 'into' | 'new'>('in-place');
   const [into, setInto] = useState('');
+  const [fresh, setFresh] = useState(`${container}-restored`);
   const [typed, setTyped] = useState('');
   const [phase, setPhase] = useState<Phase>({ step: 'choose' });
   const [error, setError] = useState<string>();
   const list = (backups.data?.backups ?? []).slice().reverse();
   const chosen = at ?? list[0]?.timestamp;
-  const destination = mode === 'into' ? into.trim() : container;
+  const destination = mode === 'into' ? into.trim() : mode === 'new' ? fresh.trim() : container;
 
   const call = (dryRun: boolean, onOk: (r: RestoreReport) => void, onFail: () => void) => {
     setError(undefined);
     apiFetch<RestoreReport>('restores', {
       method: 'POST',
-      body: { container, target, ...(chosen ? { at: chosen } : {}), ...(mode === 'into' ? { into: destination } : {}), ...(dryRun ? { dryRun: true } : { confirm: true }) },
+      body: { container, target, ...(chosen ? { at: chosen } : {}), ...(mode !== 'in-place' ? { into: destination } : {}), ...(mode === 'new' ? { create: true } : {}), ...(dryRun ? { dryRun: true } : { confirm: true }) },
     }).then(onOk, (err: unknown) => {
       onFail();
       if (err instanceof ApiError && err.status === 401) {
@@ -76,9 +78,13 @@ export function RestoreWizard({ container, target, at: initialAt }: { container:
           <fieldset disabled={locked}>
             <legend className="sr">Destination</legend>
             <label className="choice"><input type="radio" name="mode" checked={mode === 'in-place'} onChange={() => setMode('in-place')} /> In place, into <strong>{container}</strong> (a safety copy of its current state is taken first)</label>
-            <label className="choice"><input type="radio" name="mode" checked={mode === 'into'} onChange={() => setMode('into')} /> Into another container</label>
+            <label className="choice"><input type="radio" name="mode" checked={mode === 'into'} onChange={() => setMode('into')} /> Into another existing container (its data is replaced)</label>
             {mode === 'into' && (
               <label className="field">Container name <input name="into" value={into} onChange={(e) => setInto(e.target.value)} autoComplete="off" /></label>
+            )}
+            <label className="choice"><input type="radio" name="mode" checked={mode === 'new'} onChange={() => setMode('new')} /> Into a new container: baqup creates it like {container} (same image and env; network none, no ports, fresh volumes, not backed up) and leaves it running</label>
+            {mode === 'new' && (
+              <label className="field">New container's name <input name="new-container" value={fresh} onChange={(e) => setFresh(e.target.value)} autoComplete="off" /></label>
             )}
           </fieldset>
           {phase.step === 'choose' && (
@@ -95,7 +101,7 @@ export function RestoreWizard({ container, target, at: initialAt }: { container:
               if (confirmed(typed, phase.plan.into)) run(phase.plan);
             }}>
               <label className="field">
-                Type <strong>{phase.plan.into}</strong> to confirm: its data is replaced by this backup
+                Type <strong>{phase.plan.into}</strong> to confirm: {mode === 'new' ? 'it is created with this backup in it' : 'its data is replaced by this backup'}
                 <input name="confirm" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" disabled={phase.step === 'restoring'} />
               </label>
               <div className="row">
@@ -103,7 +109,7 @@ export function RestoreWizard({ container, target, at: initialAt }: { container:
                 <button type="button" className="secondary" disabled={phase.step === 'restoring'} onClick={() => { setPhase({ step: 'choose' }); setTyped(''); }}>Back</button>
               </div>
             </form>
-            {phase.step === 'restoring' && <p aria-busy="true" data-testid="restore-progress">Restoring: safety copy, then the load… <progress aria-label="restore in progress" /></p>}
+            {phase.step === 'restoring' && <p aria-busy="true" data-testid="restore-progress">{mode === 'new' ? 'Restoring: the new container, then the load…' : 'Restoring: safety copy, then the load…'} <progress aria-label="restore in progress" /></p>}
           </li>
         )}
         {phase.step === 'done' && (
@@ -134,7 +140,8 @@ function Plan({ report }: { report: RestoreReport }) {
 function Result({ report }: { report: RestoreReport }) {
   return (
     <div data-testid="restore-result">
-      <p className="ok" role="status">Restored <code>{report.timestamp}</code> into <strong>{report.into}</strong> in {duration(report.durationMs)}.</p>
+      <p className="ok" role="status">Restored <code>{report.timestamp}</code> into <strong>{report.into}</strong>{report.created ? ' (a new container, running)' : ''} in {duration(report.durationMs)}.</p>
+      {report.created && <p data-testid="created-container">New container <code>{report.created.name}</code>: network none and not backed up by baqup; connect it with <code>docker network connect</code>, or copy data out with <code>docker exec</code> / <code>docker cp</code>.</p>}
       {report.checksum && <p>Checksum: {report.checksum}</p>}
       {report.content && <p>Check after the restore: {report.content}</p>}
       {report.done.length > 0 && <ul>{report.done.map((d, i) => <li key={i}>{d}</li>)}</ul>}
