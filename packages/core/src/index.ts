@@ -102,6 +102,7 @@ export {
   ApiNoContainerError,
   ApiNoTargetError,
   ApiNoJobError,
+  ApiJobNotQueuedError,
   ApiNoJobsError,
   ApiWaitTimeoutError,
   ApiStoppingError,
