@@ -28,7 +28,7 @@ describe('targetRows, counts, verdict', () => {
   });
 
   it('takes sizes and durations from the history summaries', () => {
-    const rows = targetRows([container([target('a', 'healthy')])], undefined, [{ container: 'app', target: 'postgres-a', runs: 3, failures: 0, failure_streak: 0, last_success_stored_bytes: 2048, last_duration_ms: 1500 }]);
+    const rows = targetRows([container([target('a', 'healthy')])], undefined, [{ container: 'app', target: 'postgres-a', runs: 3, failures: 0, failure_streak: 0, last_run_at: '2026-01-01T03:00:00.000Z', last_success: true, first_run_at: '2025-12-30T03:00:00.000Z', last_success_stored_bytes: 2048, last_duration_ms: 1500 }]);
     expect(rows[0]).toMatchObject({ lastBytes: 2048, lastDurationMs: 1500 });
   });
 

@@ -1,39 +1,25 @@
 // The API's shapes as the dashboard reads them, and the pure functions that turn them into what the views show:
 // one row per target, the counts, the verdict.
-export interface LabelError {
-  label: string;
-  value: string;
-  message: string;
-  expected?: string;
-  suggestion?: string;
-}
+//
+// The server's own types, imported as types only (erased at build: no server code in the bundle), so these shapes
+// cannot drift from what the controller answers. The history's records carry epoch milliseconds; its routes answer
+// them as ISO strings (withIsoTimes in the controller), which OverHttp says. The controller's own answers (status,
+// jobs) are declared here: the controller depends on this package, so this one cannot import from it.
+import type { LabelError } from '@baqup/core';
+import type { DaySummary, RunRecord as HistoryRun, TargetSummary as HistoryTargetSummary } from '@baqup/history';
+import type { ContainerView, TargetView } from '@baqup/state';
 
-export interface TargetView {
-  key: string;
-  type: string;
-  instance: string;
-  schedule: string;
-  cron?: string;
-  compress: string;
-  retention?: Record<string, unknown>;
-  databases?: 'all' | string[];
-  path?: string;
-  status: 'healthy' | 'warning' | 'error' | 'unknown';
-  nextRun?: string;
-  lastRun?: string;
-  lastSuccess?: string;
-  lastError?: string;
-}
+export type { ContainerView, DaySummary, LabelError, TargetView };
 
-export interface ContainerView {
-  id: string;
-  name: string;
-  image: string;
-  stop: boolean;
-  targets: TargetView[];
-  errors: LabelError[];
-  hold?: { status: string; since: string };
-}
+/** The history's time fields (the controller's TIME_FIELDS), answered as ISO 8601 strings. */
+type TimeField = 'queued_at' | 'started_at' | 'finished_at' | 'at' | 'last_run_at' | 'last_success_at' | 'first_run_at';
+/** A history record as its route answers it: epoch-millisecond fields as ISO strings. */
+export type OverHttp<T> = { [K in keyof T]: K extends TimeField ? Exclude<T[K], number> | (number extends T[K] ? string : never) : T[K] };
+
+/** One entry of GET /api/history/targets. */
+export type TargetSummary = OverHttp<HistoryTargetSummary>;
+/** One entry of GET /api/runs. */
+export type RunRecord = OverHttp<HistoryRun>;
 
 export interface StatusView {
   docker: { connected: boolean; address: string; lastError?: string };
@@ -44,6 +30,7 @@ export interface StatusView {
   held?: Array<{ id: string; name: string; status: string; since: string }>;
 }
 
+/** One entry of GET /api/jobs (the controller's JobRecordView). */
 export interface JobView {
   job_id: string;
   target: string;
@@ -57,27 +44,6 @@ export interface JobView {
   duration_seconds?: number;
   message?: string;
   error?: { code: string; message: string };
-}
-
-/** One entry of GET /api/history/targets. */
-export interface TargetSummary {
-  container: string;
-  target: string;
-  runs: number;
-  failures: number;
-  failure_streak: number;
-  last_success_at?: string;
-  last_success_stored_bytes?: number;
-  last_stored_bytes?: number;
-  last_duration_ms?: number;
-}
-
-export interface DaySummary {
-  day: string;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  stored_bytes: number;
 }
 
 export type Health = 'ok' | 'overdue' | 'failing' | 'pending';
@@ -216,27 +182,6 @@ export interface BackupEntry {
   snapshot?: string;
 }
 
-/** One entry of GET /api/runs. */
-export interface RunRecord {
-  id: string;
-  container: string;
-  target: string;
-  schedule: string;
-  trigger: string;
-  queued_at?: string;
-  started_at?: string;
-  finished_at: string;
-  success: boolean;
-  duration_ms?: number;
-  raw_bytes?: number;
-  stored_bytes?: number;
-  sha256?: string;
-  file?: string;
-  location?: string;
-  upload?: string;
-  error_code?: string;
-  error_message?: string;
-}
 
 /** What POST /api/restores answers (a dry run or the restore). */
 export interface RestoreReport {

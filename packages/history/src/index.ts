@@ -1,2 +1,2 @@
 export { History, type Table as HistoryTable } from './history.js';
-export type { DrillRecord, DrillTargetSummary, RestoreRecord, RunRecord, VerificationRecord } from './records.js';
+export type { DaySummary, DrillRecord, DrillTargetSummary, RestoreRecord, RunRecord, TargetSummary, VerificationRecord } from './records.js';

@@ -122,7 +122,7 @@ export function TargetDetail({ container, target }: { container: string; target:
             <dt>Compression</dt><dd>{t.compress}</dd>
             {t.path && (<><dt>Path</dt><dd><code>{t.path}</code></dd></>)}
             {t.databases && (<><dt>Databases</dt><dd>{Array.isArray(t.databases) ? t.databases.join(', ') : t.databases}</dd></>)}
-            {t.retention && (<><dt>Retention</dt><dd><code>{JSON.stringify(t.retention)}</code></dd></>)}
+            {t.retention !== undefined && t.retention !== null && (<><dt>Retention</dt><dd><code>{JSON.stringify(t.retention)}</code></dd></>)}
             <dt>Stopped for backup</dt><dd>{c?.stop ? 'yes (cold)' : 'no'}</dd>
           </dl>
           <details>
