@@ -1,5 +1,6 @@
 // E-mail through nodemailer's SMTP transport; retried like the HTTP channels, errors free of credentials.
-import nodemailer from 'nodemailer';
+// nodemailer is loaded on the first e-mail, not at start: imported, it costs an idle controller 8 MiB of RSS
+// (bench/README.md, "idle.mjs").
 import { NotifyDeliveryError } from '@baqup/core';
 import type { Channel } from './channel.js';
 import type { Message } from './compose.js';
@@ -11,6 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function sendEmail(channel: Channel, message: Message, options: DeliverOptions, policy: HttpPolicy): Promise<void> {
   const smtp = channel.smtp;
   if (!smtp) throw new NotifyDeliveryError(`${channel.displayName} has no SMTP settings`);
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
