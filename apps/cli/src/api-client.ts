@@ -4,7 +4,7 @@ import type { ControllerConfig } from '@baqup/core';
 
 export interface ApiClient {
   base: string;
-  request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: unknown }>;
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: unknown }>;
 }
 
 function apiToken(api: ControllerConfig['api']): string | undefined {
@@ -24,7 +24,7 @@ export function apiClient(config: ControllerConfig): ApiClient {
       try {
         res = await fetch(`${listen}${path}`, {
           method,
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(timeoutMs),
         });

@@ -1,7 +1,8 @@
 // POST /api/restores: the CLI's restore, run by the controller. Off unless `api.allow_restore: true`, token-guarded
 // like every mutating route, and the body must say `confirm: true` (or `dryRun: true`). The backup is verified
 // before anything is touched; stops go through the controller's own holds (journalled, replayed at start).
-// Not serialized with backup jobs of the same target: run restores when none is due. restic commands of a restore
+// While it loads, the target's backups and drills wait (holdTarget: the target's lock, taken after the safety
+// copy; restore-holds.ts). restic commands of a restore
 // (snapshots, dump) do queue with the pipeline's and the check's on the repository's one queue.
 import type { FastifyInstance } from 'fastify';
 import { controllerDefaults, errorCode, errorMessage, type ControllerConfig, type Logger } from '@baqup/core';
@@ -33,6 +34,8 @@ export interface RestoreRouteDeps {
   logger: Logger;
   /** Backs up the destination first (trigger `safety`), through the controller's queue. */
   safetyCopy?: RestoreDeps['safetyCopy'];
+  /** Keeps the target's backups and drills waiting while the restore loads; resolves its release. */
+  holdTarget?: RestoreDeps['holdTarget'];
   /** Told about every restore that ran (not dry runs), succeeded or not: the history. */
   record?: (r: RestoreRecord) => void;
   /** The controller's own backend as a restore source: a restic repository is the one queued object of the process. */
@@ -110,6 +113,7 @@ export function restoreRoutes(deps: RestoreRouteDeps): RouteGroup {
             confirm: async () => true,
             ...(deps.safetyCopy ? { safetyCopy: deps.safetyCopy } : {}),
             ...(deps.createContainer ? { createContainer: deps.createContainer } : {}),
+            ...(deps.holdTarget ? { holdTarget: deps.holdTarget } : {}),
           },
           { container: body.container, target: body.target, ...(body.at ? { at: body.at } : {}), ...(body.from ? { from: body.from } : {}), ...(body.into ? { into: body.into } : {}), ...(body.create === true ? { create: true } : {}), dryRun, noSafetyCopy: body.noSafetyCopy === true },
         );

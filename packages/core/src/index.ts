@@ -104,6 +104,8 @@ export {
   ApiNoJobError,
   ApiJobNotQueuedError,
   ApiNoJobsError,
+  ApiNoHoldError,
+  ApiHoldLimitError,
   ApiWaitTimeoutError,
   ApiStoppingError,
   ApiConfirmRequiredError,
@@ -182,7 +184,7 @@ export {
   type ConfigEnv,
 } from './config/index.js';
 export { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
-export { targetName, targetKey } from './target-ref.js';
+export { parseTargetName, targetName, targetKey } from './target-ref.js';
 export {
   NOTIFY_SCHEMES,
   parseChannel,

@@ -18,6 +18,12 @@ export function targetName(target: TargetName): string {
   return `${target.type}-${target.instance}`;
 }
 
+/** The type and instance of a `type-instance` name (the type never holds a dash); undefined when it has none. */
+export function parseTargetName(name: string): TargetName | undefined {
+  const dash = name.indexOf('-');
+  return dash > 0 && dash < name.length - 1 ? { type: name.slice(0, dash), instance: name.slice(dash + 1) } : undefined;
+}
+
 /** `container/type-instance`, e.g. `nextcloud-db/postgres-main`: the key of a target across the host. */
 export function targetKey(container: string, target: TargetName): string;
 export function targetKey(ref: TargetRef): string;

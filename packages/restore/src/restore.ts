@@ -111,6 +111,12 @@ export interface RestoreDeps {
    * restore loads the files, then starts it). Absent: `create` is refused.
    */
   createContainer?: (req: NewContainerRequest) => Promise<{ id: string }>;
+  /**
+   * Keeps the controller's backups and drills of `container`'s target (`type-instance`) waiting while the restore
+   * loads (a cold backup would stop the container mid-load, or keep a half-restored state as the newest backup);
+   * taken after the safety copy, released on every path. Absent: nothing is held.
+   */
+  holdTarget?: (container: string, target: string, signal?: AbortSignal) => Promise<() => Promise<void>>;
 }
 
 /** A new container's description in plans and reports. */
@@ -223,32 +229,38 @@ export async function restore(deps: RestoreDeps, req: RestoreRequest): Promise<R
       else say(safety.why);
       let password: Secret | undefined;
       if (dest.target.password) password = await resolveCredential(deps.docker, dest.info.id, dest.target.password, { containerName: dest.info.name });
-      const running = (await deps.docker.inspect(dest.info.id)).state.running;
-      say(`loading into ${dest.info.name}…`);
-      await loadOrSayRollback(safety, deps.signal, () => LOADERS[entry.type]({
-        docker: deps.docker,
-        containerId: dest.info.id,
-        containerName: dest.info.name,
-        running,
-        target: dest.target,
-        stop: dest.stop,
-        ...(password ? { password } : {}),
-        holds: deps.holds,
-        file: copy.path,
-        compression: entry.compression,
-        ...(copy.manifest ? { manifest: copy.manifest } : {}),
-        format: content.format,
-        tmpDir,
-        signal: deps.signal ?? new AbortController().signal,
-        logger: deps.logger,
-        note: (line) => {
-          done.push(line);
-          say(line);
-        },
-      }));
-      if (created && !running) {
-        await deps.docker.start(created.id, deps.signal);
-        done.push(`started ${created.name}`);
+      // A new container is not backed up: nothing to hold.
+      const release = deps.holdTarget && !created ? await holdFor(deps, dest.name, targetKey, say) : async () => {};
+      try {
+        const running = (await deps.docker.inspect(dest.info.id)).state.running;
+        say(`loading into ${dest.info.name}…`);
+        await loadOrSayRollback(safety, deps.signal, () => LOADERS[entry.type]({
+          docker: deps.docker,
+          containerId: dest.info.id,
+          containerName: dest.info.name,
+          running,
+          target: dest.target,
+          stop: dest.stop,
+          ...(password ? { password } : {}),
+          holds: deps.holds,
+          file: copy.path,
+          compression: entry.compression,
+          ...(copy.manifest ? { manifest: copy.manifest } : {}),
+          format: content.format,
+          tmpDir,
+          signal: deps.signal ?? new AbortController().signal,
+          logger: deps.logger,
+          note: (line) => {
+            done.push(line);
+            say(line);
+          },
+        }));
+        if (created && !running) {
+          await deps.docker.start(created.id, deps.signal);
+          done.push(`started ${created.name}`);
+        }
+      } finally {
+        await release();
       }
       const report: RestoreReport = { ...summary, dryRun: false, checksum: copy.checksum, content: content.format, done, safety, ...(created ? { created } : {}), durationMs: Date.now() - started };
       deps.logger.info('restore finished', { event: 'restore.finished', ...fields, duration_ms: report.durationMs });
@@ -311,6 +323,12 @@ async function takeSafetyCopy(deps: RestoreDeps, req: RestoreRequest, container:
       { cause: err },
     );
   }
+}
+
+/** The target held for the load (deps.holdTarget); a failure to hold it touches nothing. */
+async function holdFor(deps: RestoreDeps, container: string, target: string, say: (line: string) => void): Promise<() => Promise<void>> {
+  say(`holding the controller's backups of ${container}/${target} until the restore ends…`);
+  return deps.holdTarget!(container, target, deps.signal);
 }
 
 /** Runs the load; a failure says how to roll back to the safety copy (or that there is none). */

@@ -13,6 +13,7 @@ import { interruptions } from '../restore/interruptions.js';
 import { cliContext, humanSize } from '../restore/cli-context.js';
 import { recordInHistory } from '../restore/history.js';
 import { safetyCopyThroughController } from '../restore/safety-copy.js';
+import { holdThroughController } from '../restore/hold.js';
 import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
 import { configOption, jsonOption } from './config-option.js';
@@ -108,6 +109,7 @@ export const restoreCommand: Command = {
           signal: abort.signal,
           confirm: values.yes ? async () => true : ask,
           safetyCopy: safetyCopyThroughController(ctx.config),
+          holdTarget: holdThroughController(ctx.config, (l) => console.error(`baqup restore: ${l}`)),
           ...(values.json ? {} : { progress: (l: string) => console.error(`… ${l}`) }),
         },
         {

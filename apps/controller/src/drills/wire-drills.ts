@@ -17,6 +17,8 @@ import { startDrills, type Drills } from './drills.js';
 import { jobLock, TargetLocks } from './target-lock.js';
 
 export interface WiredDrills {
+  /** The per-target locks backup jobs and drills take (restores hold them too: restore-holds.ts). */
+  readonly locks: TargetLocks;
   /** A backup job's target lock (a drill of the target never runs beside it): resolves to its release. */
   lockJob(job: BackupJob): Promise<() => void>;
   /** Removes this controller's drill containers a crash left (after the journal replay: it may have started one). */
@@ -44,6 +46,7 @@ export function wireDrills(o: { config: ControllerConfig; docker: DockerClient; 
   const owner = drillOwner(dirname(o.config.journal));
   let drills: Drills | undefined;
   return {
+    locks,
     lockJob: jobLock(locks),
     async sweep() {
       try {

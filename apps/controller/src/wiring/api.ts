@@ -17,6 +17,7 @@ import type { Jobs } from '../jobs.js';
 import type { ControllerMetrics } from '../observe/metrics.js';
 import { restoreRoutes } from '../restore-routes.js';
 import { newContainerCreator } from '../restore-new-container.js';
+import { lockTarget, RestoreHolds, restoreHoldRoutes } from '../restore-holds.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { historyRoutes } from '../history/routes.js';
 import { dashboardRoutes } from '../http/dashboard-routes.js';
@@ -54,7 +55,7 @@ export interface ApiDeps {
   /** GET /api/runs and /api/history/*, and the record of each restore; undefined when the history is off. */
   recorder?: HistoryRecorder | undefined;
   /** POST/GET /api/drills. */
-  drills: Pick<WiredDrills, 'routes'>;
+  drills: Pick<WiredDrills, 'routes' | 'locks'>;
 }
 
 export async function startApi(d: ApiDeps): Promise<{ address: string; close: () => Promise<void> }> {
@@ -70,7 +71,8 @@ export async function startApi(d: ApiDeps): Promise<{ address: string; close: ()
       stateRoutes(d.store, d.halted),
       jobRoutes(d.registry, d.jobLogs, d.jobs),
       backupRoutes(d.desired, d.jobs),
-      restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), createContainer: newContainerCreator(d.docker), record: (r) => d.recorder?.restore(r) }),
+      restoreRoutes({ config, docker: d.docker, holds: d.holds, logger: d.logger, sources: d.sources, safetyCopy: safetyCopyInProcess(d.desired, d.jobs), createContainer: newContainerCreator(d.docker), holdTarget: lockTarget(d.drills.locks), record: (r) => d.recorder?.restore(r) }),
+      restoreHoldRoutes(new RestoreHolds(d.drills.locks, d.logger)),
       d.drills.routes,
       historyRoutes(() => d.recorder?.history, config.timezone),
       catalogRoutes({ sources: d.sources, config, desired: d.desired, redact: (t) => d.redactor.redact(t), record: (v) => d.recorder?.verification(v) }),

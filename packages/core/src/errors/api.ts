@@ -109,6 +109,18 @@ export class ApiJobNotQueuedError extends defineError('ApiJobNotQueuedError', {
   when: 'DELETE /api/jobs/{id} names a job that is no longer queued: running (a running backup is not cut off, its container may be stopped and its dump half-written) or finished (409).',
 }) {}
 
+export class ApiNoHoldError extends defineError('ApiNoHoldError', {
+  code: 'BAQUP_API_NO_HOLD',
+  retryable: false,
+  when: 'a restore hold is renewed or released that this controller does not hold (never taken, released, or expired) (404).',
+}) {}
+
+export class ApiHoldLimitError extends defineError('ApiHoldLimitError', {
+  code: 'BAQUP_API_HOLD_LIMIT',
+  retryable: true,
+  when: 'a restore hold is asked for while the controller already holds its limit of targets for restores (429).',
+}) {}
+
 export class ApiNoJobsError extends defineError('ApiNoJobsError', {
   code: 'BAQUP_API_NO_JOBS',
   retryable: true,

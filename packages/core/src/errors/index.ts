@@ -79,6 +79,8 @@ export {
   ApiNoJobError,
   ApiJobNotQueuedError,
   ApiNoJobsError,
+  ApiNoHoldError,
+  ApiHoldLimitError,
   ApiWaitTimeoutError,
   ApiStoppingError,
   ApiConfirmRequiredError,
