@@ -389,6 +389,7 @@ const CONFIG_TEXT = {
   'upload.restic.password': 'The repository password itself (prefer `password_file`).',
   'upload.restic.check_cron': 'When `restic check` runs.',
   'upload.restic.stale_lock_minutes': 'A repository lock older than this is removed as stale.',
+  'upload.restic.maintenance': '`false`: this instance never runs `restic prune` (after forgetting its own snapshots) nor `restic check`; set it on every instance sharing the repository but one (see swarm.md).',
   'notifications': 'Alerts by URL, in the forms shoutrrr and Apprise use: ntfy, gotify, discord, telegram, slack, mattermost, JSON webhooks, smtp e-mail, apprise (see notifications.md). An unknown scheme is a config error.',
   'notifications.on_failure': 'Told about failures, stale targets, recoveries and digests.',
   'notifications.click_url': 'Link every alert carries: ntfy\'s Click, a line in text bodies, `url` in webhooks (e.g. `http://host:8080/api/status`, which answers).',

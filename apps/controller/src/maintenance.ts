@@ -33,7 +33,11 @@ export function startMaintenance(o: MaintenanceOptions): Maintenance {
   const fields = { repository: backend.source.kind === 'restic' ? backend.source.repo.display : backend.display };
   const ready = backend.open();
   const runCheck = backend.check?.bind(backend);
-  if (runCheck === undefined) return { ready, check: async () => true, stop: () => undefined };
+  if (runCheck === undefined) {
+    // upload.restic.maintenance: false — another instance prunes and checks the shared repository.
+    if (backend.source.kind === 'restic') logger.info('restic prune and check are left to the instance that maintains the repository (upload.restic.maintenance: false)', { ...fields, event: 'restic.maintenance_off' });
+    return { ready, check: async () => true, stop: () => undefined };
+  }
 
   let failing = false;
   const check = async (): Promise<boolean> => {

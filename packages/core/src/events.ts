@@ -46,6 +46,7 @@ export const LOG_EVENTS = [
   'restic.unavailable',
   'restic.checked',
   'restic.check_failed',
+  'restic.maintenance_off',
   'api.error',
   'api.routes',
   'controller.unhandled',

@@ -111,8 +111,17 @@ export function rcloneBackend(remote: RcloneRemote, configured: string): UploadB
 /** restic tags of a target × schedule: snapshots are found, grouped and forgotten by them. */
 export const resticTags = (ref: BackupRef): string[] => [`container:${ref.container}`, `target:${ref.type}-${ref.instance}`, `schedule:${ref.schedule}`];
 
-export function resticBackend(repo: ResticRepository, logger: Logger, display = `restic ${repo.display}`): UploadBackend {
+export interface ResticBackendOptions {
+  /**
+   * false (`upload.restic.maintenance`): another instance maintains the shared repository, so this one never runs
+   * `restic prune` (its forgets of its own snapshots stay) nor `restic check`. Default true.
+   */
+  maintenance?: boolean;
+}
+
+export function resticBackend(repo: ResticRepository, logger: Logger, display = `restic ${repo.display}`, options: ResticBackendOptions = {}): UploadBackend {
   const fields = { repository: repo.display };
+  const maintenance = options.maintenance !== false;
   return {
     kind: 'restic',
     display,
@@ -160,11 +169,12 @@ export function resticBackend(repo: ResticRepository, logger: Logger, display = 
     forget: async (ref, _policy, r) => {
       const side = resticRetentionSide(repo, ref);
       await r.byFiles(side);
+      if (!maintenance) return;
       await side.finish().catch((err: unknown) =>
         logger.warn('restic prune failed', { event: 'prune.failed', ...r.fields, error: { code: errorCode(err), message: errorMessage(err) } }),
       );
     },
-    check: () => repo.check(),
+    ...(maintenance ? { check: () => repo.check() } : {}),
     source: { kind: 'restic', repo },
   };
 }
@@ -223,7 +233,7 @@ export function resticRepositoryFromConfig(config: ControllerConfig, logger: Log
 export function backendFromConfig(config: ControllerConfig, logger: Logger): UploadBackend {
   const u = config.upload;
   if (u.backend === 'restic') {
-    return resticBackend(resticRepositoryFromConfig(config, logger), logger, `restic ${(u.restic.repository ?? '').replace(/\/\/[^@/]*@/, '//***@')}`);
+    return resticBackend(resticRepositoryFromConfig(config, logger), logger, `restic ${(u.restic.repository ?? '').replace(/\/\/[^@/]*@/, '//***@')}`, { maintenance: u.restic.maintenance });
   }
   const remote = createRcloneRemote({ remote: u.remote, host: resolvedHost(config, 'backendFromConfig'), ...(u.bwlimit ? { bwlimit: u.bwlimit } : {}), retries: u.retries, logger });
   return rcloneBackend(remote, u.remote);

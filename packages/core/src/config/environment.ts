@@ -30,6 +30,7 @@ export const ENV_CONFIG_KEYS: readonly EnvConfigKey[] = [
   { name: 'BAQUP_REMOTE', key: 'upload.remote', description: 'rclone destination or a local path.' },
   { name: 'RESTIC_REPOSITORY', key: 'upload.restic.repository', description: "restic's own variable: the repository." },
   { name: 'RESTIC_PASSWORD_FILE', key: 'upload.restic.password_file', unlessSet: ['password'], description: "restic's own variable: the file holding the repository password." },
+  { name: 'BAQUP_RESTIC_MAINTENANCE', key: 'upload.restic.maintenance', description: '`false`: this instance leaves `restic prune` and `restic check` to the one instance that maintains a shared repository.' },
   { name: 'RESTIC_PASSWORD', key: 'upload.restic.password', unlessSet: ['password_file'], description: "restic's own variable: the password itself (ignored when a password file is set)." },
   { name: 'BAQUP_NOTIFY_ON_FAILURE', key: 'notifications.on_failure', list: true, description: 'Notification URLs, separated by spaces or newlines.' },
   { name: 'BAQUP_NOTIFY_ON_SUCCESS', key: 'notifications.on_success', list: true, description: 'Notification URLs, separated by spaces or newlines.' },

@@ -149,6 +149,7 @@ export const CONFIG_SCHEMA = {
             password: nonEmpty,
             check_cron: { ...nonEmpty, default: '0 5 * * 0' },
             stale_lock_minutes: { ...positiveInt, default: 30 },
+            maintenance: { type: 'boolean', default: true },
           },
         },
       },

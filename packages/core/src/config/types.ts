@@ -47,6 +47,8 @@ export interface ControllerConfig {
       password?: Secret;
       check_cron: string;
       stale_lock_minutes: number;
+      /** false: this instance never runs `restic prune` or `restic check` (another instance maintains the shared repository). */
+      maintenance: boolean;
     };
   };
   notifications: {
