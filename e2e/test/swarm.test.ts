@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureImage } from '../src/index.js';
 import { secondEngine, type SecondEngine } from '../src/second-engine.js';
-import { backupNow, dataFiles, sleep, startCtl, useCtlCleanup, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
+import { backupNow, dataFiles, journalEntries, partials, sleep, startCtl, useCtlCleanup, waitDiscovered, type Ctl } from './pipeline-fixtures.js';
 import { expectOk, runCli } from './restore-fixtures.js';
 
 useCtlCleanup();
@@ -139,5 +139,80 @@ describe('Swarm mode on a single-node Swarm (private engine)', () => {
     const report = JSON.parse(plan.stdout) as { container: string; into: string };
     expect(report.container).toBe(service);
     expect(report.into).toBe(second.Names[0]!.replace(/^\//, ''));
+  });
+
+  it('backup.stop=true scales a replicated service to 0 and back to its exact count, also after a SIGKILL of baqup mid-backup', { timeout: 420_000 }, async () => {
+    engine = await startSwarm('/tmp/baqup-e2e-swarm-scale');
+    const base = await ensureImage('base');
+    await engine.loadImage(base);
+    const stack = `e2e${Date.now().toString(36)}`;
+    const service = `${stack}_files`;
+    const cmd = ['sh', '-c', `mkdir -p /data && echo kept > /data/app.txt; trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done`];
+    const id = await createStackService(engine.docker, {
+      stack, service: 'files', image: base, volume: `${stack}_data`, cmd, replicas: 2,
+      containerLabels: { 'backup.enabled': 'true', 'backup.stop': 'true', 'backup.fs.data.path': '/data' },
+      serviceLabels: {},
+    });
+    const replicas = async () => ((await engine!.docker.getService(id).inspect()) as { Spec: { Mode: { Replicated: { Replicas: number } } } }).Spec.Mode.Replicated.Replicas;
+    await until('two tasks running', async () => ((await tasks(engine!.docker, service)).length === 2 ? true : undefined), 120_000);
+    // The engine's service events: every scale is an update of the service.
+    const events: { action: string; attributes: Record<string, string> }[] = [];
+    const stream = (await engine.docker.getEvents({ filters: { type: ['service'] } })) as NodeJS.ReadableStream & { destroy(): void };
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const e = JSON.parse(line) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } };
+        if (e.Actor.ID === id) events.push({ action: e.Action, attributes: e.Actor.Attributes });
+      }
+    });
+    try {
+      const config = { defaults: { schedules: { manual: { cron: '0 0 1 1 *', retention: 10 } }, target: { schedule: 'manual' } } };
+      ctl = await startCtl({ env: { DOCKER_HOST: engine.host, BAQUP_HOSTNAME: 'node-a' }, config });
+      await waitDiscovered(ctl, service, 1);
+      await waitDiscovered(ctl, `${service}.2`, 1);
+
+      // A backup to its end: scaled to 0 while the copy is taken (from the stand-in), back to 2 after.
+      const seen: number[] = [];
+      const watch = setInterval(() => void replicas().then((r) => (seen.at(-1) === r ? undefined : seen.push(r)), () => undefined), 100);
+      const one = await backupNow(ctl, service, 'fs-data').finally(() => clearInterval(watch));
+      expect(one.job.status, JSON.stringify(one.job)).toBe('succeeded');
+      expect(seen).toContain(0);
+      expect(await replicas()).toBe(2);
+      await until('two tasks running again', async () => ((await tasks(engine!.docker, service)).length === 2 ? true : undefined), 120_000);
+      expect(ctl.logs().find((l) => l.event === 'container.stopped' && l.container === service)).toMatchObject({ replicas: 2 });
+      expect(ctl.logs().find((l) => l.event === 'container.started' && l.container === service)).toMatchObject({ replicas: 2 });
+      expect(journalEntries(ctl.root)).toEqual([]);
+      // No stand-in left behind.
+      expect((await engine.docker.listContainers({ all: true, filters: { label: ['baqup.standin'] } })).length).toBe(0);
+
+      // SIGKILL mid cold copy: the service stays at 0 until the next start replays the journal. Sparse gigabytes
+      // in the volume make the copy stream long enough to kill baqup in the middle of it.
+      const task = (await tasks(engine.docker, service))[0]!;
+      const exec = await engine.docker.getContainer(task.Id).exec({ Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do truncate -s 1G /data/f$i; done'], AttachStdout: true, AttachStderr: true });
+      const out = await exec.start({});
+      await new Promise((r) => out.on('end', r).resume());
+      const root = ctl.root;
+      const accepted = await ctl.post('/api/backups', { container: service, target: 'fs-data' });
+      expect(accepted.status).toBe(202);
+      await until('scaled to 0 by the second backup', async () => ((await replicas()) === 0 ? true : undefined), 120_000);
+      await until('the copy is streaming', async () => (partials(ctl!.staging).length > 0 ? true : undefined), 60_000);
+      const entry = journalEntries(root)[0] as { service?: { replicas: number } } | undefined;
+      expect(entry?.service?.replicas).toBe(2);
+      ctl.kill('SIGKILL');
+      await ctl.exit;
+      await sleep(2_000);
+      expect(await replicas()).toBe(0);
+      ctl = await startCtl({ root, env: { DOCKER_HOST: engine.host, BAQUP_HOSTNAME: 'node-a' } });
+      await until('replica count restored by the journal replay', async () => ((await replicas()) === 2 ? true : undefined), 60_000);
+      await until('two tasks running after the replay', async () => ((await tasks(engine!.docker, service)).length === 2 ? true : undefined), 120_000);
+      await until('journal cleared', async () => (journalEntries(root).length === 0 ? true : undefined), 30_000);
+      expect((await engine.docker.listContainers({ all: true, filters: { label: ['baqup.standin'] } })).length).toBe(0);
+    } finally {
+      stream.destroy();
+    }
+    // Each scale is a service update the engine broadcast: 2 → 0 → 2, twice (the second 0 → 2 by the replay).
+    const updates = events.filter((e) => e.action === 'update');
+    expect(updates.length, JSON.stringify(events)).toBeGreaterThanOrEqual(4);
+    const counts = updates.filter((e) => e.attributes['replicas.new'] !== undefined).map((e) => `${e.attributes['replicas.old']}→${e.attributes['replicas.new']}`);
+    expect(counts, JSON.stringify(events)).toEqual(['2→0', '0→2', '2→0', '0→2']);
   });
 });

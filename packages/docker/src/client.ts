@@ -12,7 +12,7 @@ import { execStream, execToCompletion, type ExecResult, type ExecStreamOptions }
 import { startExec, type ExecHandle, type ExecOptions } from './exec.js';
 import { killExec } from './kill-exec.js';
 import { DockerNotFoundError } from './errors.js';
-import { createCopy, createThrowaway, removeContainer, type CopySpec, type ThrowawaySpec } from './throwaway.js';
+import { createCopy, createStandIn, createThrowaway, removeContainer, type CopySpec, type StandInSpec, type ThrowawaySpec } from './throwaway.js';
 import { inspect, start, stop, wait } from './lifecycle.js';
 import { scaleService, serviceLabels, serviceReplicas, swarmNode, withServiceLabels, type SwarmNode } from './swarm.js';
 
@@ -90,6 +90,16 @@ export class DockerClient {
   /** A new container like another (restore into a new container): see throwaway.ts. Created, not started. */
   createCopy(spec: CopySpec): Promise<string> {
     return createCopy(this.#ctx, spec);
+  }
+
+  /** A created, never started container with another's image and named volumes and binds, read-only (cold copies of a scaled-down Swarm task). */
+  createStandIn(spec: StandInSpec): Promise<string> {
+    return createStandIn(this.#ctx, spec);
+  }
+
+  /** Running containers of a Swarm service on this engine (its tasks here). */
+  async serviceTasks(serviceId: string, signal?: AbortSignal): Promise<ContainerSummary[]> {
+    return this.list({ labels: [`com.docker.swarm.service.id=${serviceId}`], ...(signal ? { signal } : {}) });
   }
 
   /** Removes a container (forced) with its anonymous volumes; one already gone is fine. */

@@ -1,5 +1,6 @@
 // Throwaway containers (drills): a new container from the image another one runs, with its command and
 // environment but none of its volumes, mounts, ports or networks; removed with its anonymous volumes.
+import type Dockerode from 'dockerode';
 import { call, type DockerContext } from './context.js';
 
 export interface ThrowawaySpec {
@@ -96,4 +97,39 @@ export async function removeContainer(ctx: DockerContext, id: string): Promise<v
     if (status === 409 && /already in progress/i.test(String((err as Error).message))) return;
     await call(ctx, `remove ${id}`, () => Promise.reject(err));
   }
+}
+
+export interface StandInSpec {
+  /** The container whose image and volumes/binds are reused (read-only). */
+  sourceId: string;
+  name: string;
+  labels: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Creates (never starts) a container with the source's image and its named volumes and binds mounted read-only at
+ * the same paths, network none: the archive API reads a created container's files, so a cold copy can be taken
+ * from it after the source is gone (a Swarm task removed by scaling its service to 0). Anonymous volumes and tmpfs
+ * die with the source and are not there.
+ */
+export async function createStandIn(ctx: DockerContext, spec: StandInSpec): Promise<string> {
+  const src = await call(ctx, `container ${spec.sourceId}`, () => ctx.docker.getContainer(spec.sourceId).inspect(spec.signal ? { abortSignal: spec.signal } : {}));
+  const mounts: Array<{ Type: 'volume' | 'bind'; Source: string; Target: string; ReadOnly: boolean }> = [];
+  for (const m of src.Mounts ?? []) {
+    if (m.Type === 'volume' && m.Name) mounts.push({ Type: 'volume', Source: m.Name, Target: m.Destination, ReadOnly: true });
+    else if (m.Type === 'bind') mounts.push({ Type: 'bind', Source: m.Source, Target: m.Destination, ReadOnly: true });
+  }
+  const created = await call(ctx, `create ${spec.name}`, () =>
+    ctx.docker.createContainer({
+      name: spec.name,
+      Image: src.Image,
+      Cmd: ['true'],
+      Entrypoint: [],
+      Labels: spec.labels,
+      HostConfig: { NetworkMode: 'none', Mounts: mounts, RestartPolicy: { Name: 'no' }, AutoRemove: false },
+      ...(spec.signal ? { abortSignal: spec.signal } : {}),
+    } as Dockerode.ContainerCreateOptions),
+  );
+  return created.id;
 }

@@ -13,11 +13,13 @@ import { HoldRefusedError, JobAbortedError, errorCode, errorMessage, silentLogge
 import { backoff, DockerNotFoundError, type DockerClient } from '@baqup/docker';
 import { RestartFailedError, StopFailedError } from './errors.js';
 import { ContainerGate } from './gate.js';
-import { StopJournal, type GroupPlace } from './journal.js';
+import { StopJournal, type GroupPlace, type ScaledService } from './journal.js';
+import { prepareScale, scaleBack, scaleDown, type SwarmHold } from './scale-hold.js';
 import { replayJournal, type ReplayReport } from './replay-journal.js';
 import { withRetry } from './retry.js';
 
-export type Release = () => Promise<void>;
+/** Call on every path. `readFrom`: the container a cold copy reads instead (a Swarm task's stand-in). */
+export type Release = (() => Promise<void>) & { readFrom?: string };
 export type { ReplayReport };
 
 /** What baqup holds of one container right now. */
@@ -75,11 +77,17 @@ interface Held {
   since: string;
   /** Held for its backup group: releaseAll() starts a group's members one after another, in start order. */
   group?: GroupPlace;
+  /** A Swarm task: its service is scaled to 0 and back instead of the container stopped and started. */
+  swarm?: SwarmHold;
+  /** Set once the service is scaled to 0 (what to scale back to, and the stand-in to read from). */
+  scaled?: ScaledService;
 }
 
 export interface HoldOptions {
   /** The member's place in its group's start order, journaled with the stop. */
   group?: GroupPlace;
+  /** The container is a task of this Swarm service: scale the service to 0 and back (replicated services). */
+  swarm?: SwarmHold;
 }
 
 interface Failed {
@@ -91,6 +99,8 @@ interface Failed {
   /** Resolves when it runs (or was removed). */
   done: Promise<void>;
   resolve: () => void;
+  /** A scaled-down Swarm service to scale back, not a container to start. */
+  scaled?: ScaledService;
 }
 
 export class ContainerHolds {
@@ -167,7 +177,7 @@ export class ContainerHolds {
     }
     let held = this.#held.get(containerId);
     if (!held) {
-      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, aborts: new Set(), status: 'stopping', since: new Date().toISOString(), ...(options.group ? { group: options.group } : {}) };
+      const fresh: Held = { name: containerName, refs: 0, stoppedByUs: false, ready: Promise.resolve(), forced: false, aborts: new Set(), status: 'stopping', since: new Date().toISOString(), ...(options.group ? { group: options.group } : {}), ...(options.swarm ? { swarm: options.swarm } : {}) };
       // A start still in progress for a previous hold finishes before this one stops the container again.
       const previous = this.#releasing.get(containerId) ?? Promise.resolve();
       fresh.ready = previous.catch(() => {}).then(() => this.#stop(containerId, fresh));
@@ -189,7 +199,7 @@ export class ContainerHolds {
       throw err;
     }
     let released = false;
-    return async () => {
+    const release: Release = async () => {
       if (released) return;
       released = true;
       if (abort) mine.aborts.delete(abort);
@@ -200,6 +210,8 @@ export class ContainerHolds {
         await leaveGate();
       }
     };
+    if (mine.scaled?.standIn) release.readFrom = mine.scaled.standIn;
+    return release;
   }
 
   /**
@@ -242,7 +254,7 @@ export class ContainerHolds {
   async #forceStart(id: string, held: Held): Promise<void> {
     const starting = (async () => {
       await held.ready.catch(() => {});
-      if (held.stoppedByUs) await this.#start(id, held.name).catch(() => {});
+      if (held.stoppedByUs) await this.#start(id, held.name, held.scaled).catch(() => {});
     })();
     const mine = this.#releasing.get(id);
     const chained = mine ? Promise.all([mine.catch(() => {}), starting]).then(() => {}) : starting;
@@ -271,7 +283,7 @@ export class ContainerHolds {
    */
   async replayJournal(): Promise<ReplayReport> {
     const report = await replayJournal({ docker: this.#docker, journal: this.journal, logger: this.#logger, isHeld: (id) => this.isHeld(id) });
-    for (const e of report.failedEntries ?? []) this.#startFailed(e.containerId, e.containerName, report.errors?.[e.containerId] ?? new Error('start failed'));
+    for (const e of report.failedEntries ?? []) this.#startFailed(e.containerId, e.containerName, report.errors?.[e.containerId] ?? new Error('start failed'), e.service);
     return report;
   }
 
@@ -294,14 +306,35 @@ export class ContainerHolds {
   async #stop(id: string, held: Held): Promise<void> {
     const info = await this.#docker.inspect(id);
     if (!info.state.running) return; // smart stop: not ours to start afterwards
+    // A replicated service's task: scaled to 0 (a stopped task is only replaced); a global service's is stopped.
+    const scaled = held.swarm ? await prepareScale(this.#docker, id, held.swarm) : undefined;
+    if (held.swarm && !scaled) this.#logger.warn('a global service cannot be scaled to 0: its task is stopped, and Swarm may restart it during the copy', { container: held.name });
     // Recorded first: if we die between this line and the start, the next controller start repairs it.
     await this.journal.add({
       containerId: id,
       containerName: held.name,
       stoppedAt: new Date().toISOString(),
-      reason: held.group ? `stopped by baqup with its backup group ${held.group.name}` : 'stopped by baqup for a backup',
+      reason: scaled ? `service ${scaled.name} scaled from ${scaled.replicas} to 0 by baqup for a backup` : held.group ? `stopped by baqup with its backup group ${held.group.name}` : 'stopped by baqup for a backup',
       ...(held.group ? { group: held.group } : {}),
+      ...(scaled ? { service: scaled } : {}),
     });
+    if (scaled) {
+      try {
+        await scaleDown(this.#docker, id, scaled, (info.stopTimeout + 60) * 1000);
+      } catch (err) {
+        await scaleBack(this.#docker, scaled, this.#logger).then(() => this.journal.remove(id)).catch((e: unknown) => this.#startFailed(id, held.name, e, scaled));
+        if (this.#held.get(id) === held) this.#held.delete(id);
+        this.#changed();
+        throw new StopFailedError(held.name, { cause: err });
+      }
+      held.scaled = scaled;
+      held.stoppedByUs = true;
+      held.status = 'stopped';
+      held.since = new Date().toISOString();
+      this.#changed();
+      this.#logger.info('service scaled to 0 for a backup', { event: 'container.stopped', container: held.name, replicas: scaled.replicas });
+      return;
+    }
     try {
       await this.#docker.stop(id);
     } catch (err) {
@@ -333,7 +366,7 @@ export class ContainerHolds {
     if (held.forced || --held.refs > 0) return;
     if (this.#held.get(id) === held) this.#held.delete(id);
     if (!held.stoppedByUs) return void this.#changed();
-    const starting = this.#start(id, held.name);
+    const starting = this.#start(id, held.name, held.scaled);
     this.#releasing.set(id, starting);
     try {
       await starting;
@@ -344,7 +377,20 @@ export class ContainerHolds {
   }
 
   /** Starts it (a few quick retries); on failure it goes to the background retry list and this throws. */
-  async #start(id: string, name: string): Promise<void> {
+  async #start(id: string, name: string, scaled?: ScaledService): Promise<void> {
+    if (scaled) {
+      try {
+        await withRetry(() => scaleBack(this.#docker, scaled, this.#logger), { retries: 2, baseMs: Math.min(500, this.#retryBaseMs) });
+      } catch (err) {
+        const failure = new RestartFailedError(name, { cause: err });
+        this.#logger.error(`${failure.message}; retrying with backoff`, { event: 'container.start_failed', container: name, error: { code: failure.code, message: failure.message } });
+        this.#startFailed(id, name, err, scaled);
+        throw failure;
+      }
+      this.#logger.info('service scaled back after a backup', { event: 'container.started', container: name, replicas: scaled.replicas });
+      await this.journal.remove(id).catch((err: unknown) => this.#logger.error('stop journal entry not cleared', { container: name, error: { code: errorCode(err), message: errorMessage(err) } }));
+      return;
+    }
     try {
       await withRetry(() => this.#docker.start(id), { retries: 2, baseMs: Math.min(500, this.#retryBaseMs) });
     } catch (err) {
@@ -363,7 +409,7 @@ export class ContainerHolds {
     await this.journal.remove(id).catch((err: unknown) => this.#logger.error('stop journal entry not cleared', { container: name, error: { code: errorCode(err), message: errorMessage(err) } }));
   }
 
-  #startFailed(id: string, name: string, err: unknown): void {
+  #startFailed(id: string, name: string, err: unknown, scaled?: ScaledService): void {
     const lastError = { code: errorCode(err), message: errorMessage(err) };
     const existing = this.#failed.get(id);
     if (existing) {
@@ -372,7 +418,7 @@ export class ContainerHolds {
     } else {
       let resolve!: () => void;
       const done = new Promise<void>((r) => (resolve = r));
-      this.#failed.set(id, { name, attempts: 1, since: new Date().toISOString(), lastError, done, resolve });
+      this.#failed.set(id, { name, attempts: 1, since: new Date().toISOString(), lastError, done, resolve, ...(scaled ? { scaled } : {}) });
     }
     const f = this.#failed.get(id)!;
     if (!existing) this.#startEvent('start_failed', id, f);
@@ -397,6 +443,10 @@ export class ContainerHolds {
       this.#startEvent('started', id, f);
     };
     try {
+      if (f.scaled) {
+        await scaleBack(this.#docker, f.scaled, this.#logger);
+        return await succeeded('service scaled back after failed attempts');
+      }
       if (await this.#docker.isRunning(id)) return await succeeded('container runs again (started by someone else)');
       await this.#docker.start(id);
       await succeeded('container started after failed attempts');
@@ -411,7 +461,7 @@ export class ContainerHolds {
         return;
       }
       this.#logger.debug('start retry failed', { container: f.name, attempts: f.attempts + 1, error: { code: errorCode(err), message: errorMessage(err) } });
-      this.#startFailed(id, f.name, err);
+      this.#startFailed(id, f.name, err, f.scaled);
     }
   }
 }

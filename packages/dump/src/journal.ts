@@ -16,6 +16,20 @@ export interface JournalEntry {
   reason: string;
   /** Stopped with its backup group: the replay starts a group's members in start order (`rank` 0 first). */
   group?: GroupPlace;
+  /**
+   * A Swarm task of a replicated service: not stopped but its service scaled to 0 (Swarm would replace a stopped
+   * task); the replay scales it back to `replicas`, the count it had, and removes the stand-in the copy read from.
+   */
+  service?: ScaledService;
+}
+
+export interface ScaledService {
+  id: string;
+  name: string;
+  /** The replica count before baqup scaled it to 0. */
+  replicas: number;
+  /** The created, never started container holding the task's volumes, read by the cold copy. */
+  standIn?: string;
 }
 
 /** A member's place in its group's start order. */

@@ -4,6 +4,7 @@ import { errorCode, errorMessage, type Logger } from '@baqup/core';
 import { DockerNotFoundError, type DockerClient } from '@baqup/docker';
 import type { JournalEntry, StopJournal } from './journal.js';
 import { withRetry } from './retry.js';
+import { scaleBack } from './scale-hold.js';
 
 export interface ReplayReport {
   started: string[];
@@ -38,6 +39,14 @@ export async function replayJournal(deps: ReplayDeps): Promise<ReplayReport> {
   for (const entry of startOrder(entries)) {
     if (deps.isHeld(entry.containerId)) continue;
     try {
+      if (entry.service) {
+        // A Swarm service scaled to 0 by a backup that never finished: back to the replica count it had.
+        await withRetry(() => scaleBack(docker, entry.service!, logger));
+        logger.info('scaled back a service left at 0 by an interrupted backup', { event: 'container.started', container: entry.containerName, replicas: entry.service.replicas, stopped_at: entry.stoppedAt });
+        report.started.push(entry.containerName);
+        await journal.remove(entry.containerId);
+        continue;
+      }
       const running = await docker.isRunning(entry.containerId);
       if (running) report.skipped.push(entry.containerName);
       else {

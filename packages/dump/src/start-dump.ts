@@ -90,7 +90,14 @@ export async function startDump(deps: DumpDeps, job: BackupJob): Promise<DumpedJ
     }
     if (target.preExec) await preExec(ctx, target.preExec);
     if (cold) {
-      cleanups.push(await deps.holds.hold(container.containerId, container.containerName, controller.signal, (reason) => controller.abort(reason)));
+      const swarm = container.swarm ? { swarm: { serviceId: container.swarm.serviceId, service: container.containerName } } : {};
+      const release = await deps.holds.hold(container.containerId, container.containerName, controller.signal, (reason) => controller.abort(reason), swarm);
+      cleanups.push(release);
+      // A Swarm task scaled to 0 is gone: its files are read from the stand-in holding its volumes.
+      if (release.readFrom) {
+        ctx.containerId = release.readFrom;
+        ctx.files = { ...ctx.files, containerId: release.readFrom };
+      }
       ctx.cold = true;
     }
     const out = await engine.dump(ctx);
