@@ -29,7 +29,7 @@ describe('defaults', () => {
         target: { schedule: 'daily', compression: 'zstd', compression_level: { gzip: 6, zstd: 3 }, timeout: 3600 },
       },
       staging: { path: '/var/lib/baqup/staging', cleanup_after_upload: true, resume_free_mib: 256 },
-      upload: { backend: 'rclone', remote: '/var/lib/baqup/remote', retries: 3, restic: { check_cron: '0 5 * * 0', stale_lock_minutes: 30 } },
+      upload: { backend: 'rclone', remote: '/var/lib/baqup/remote', retries: 3, restic: { check_cron: '0 5 * * 0', stale_lock_minutes: 30, maintenance: true } },
       notifications: { on_failure: [], on_success: false, ping: [] },
       logging: { level: 'info', format: 'json' },
       poll_interval: 60,
@@ -108,6 +108,12 @@ describe('environment substitution', () => {
   it('coerces substituted numbers and booleans to the schema type', () => {
     const config = resolveConfig({ poll_interval: '${POLL}', staging: { cleanup_after_upload: '${CLEANUP}' }, queue_limit: '${LIMIT:-7}' }, env);
     expect([config.poll_interval, config.staging.cleanup_after_upload, config.queue_limit]).toEqual([30, false, 7]);
+  });
+
+  it('BAQUP_RESTIC_MAINTENANCE=false turns restic maintenance off; the file wins over it', () => {
+    expect(resolveConfig({}, { BAQUP_RESTIC_MAINTENANCE: 'false' }).upload.restic.maintenance).toBe(false);
+    expect(resolveConfig({ upload: { restic: { maintenance: true } } }, { BAQUP_RESTIC_MAINTENANCE: 'false' }).upload.restic.maintenance).toBe(true);
+    expect(problems({ upload: { restic: { maintenance: 'sometimes' } } })).toEqual([expect.stringMatching(/^\/upload\/restic\/maintenance: /)]);
   });
 
   it('substitutes inside lists and never in keys', () => {
