@@ -3,8 +3,10 @@
 // engine has no bridge, so a task has only its loopback). A task's backups are named by its stack and service, its
 // `deploy.labels` are read through the manager's services API, and a forced reschedule (a new task container)
 // keeps the same name, staging directory, remote directory and history.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { repoRoot } from '../src/paths.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureImage } from '../src/index.js';
 import { secondEngine, type SecondEngine } from '../src/second-engine.js';
@@ -214,5 +216,27 @@ describe('Swarm mode on a single-node Swarm (private engine)', () => {
     expect(updates.length, JSON.stringify(events)).toBeGreaterThanOrEqual(4);
     const counts = updates.filter((e) => e.attributes['replicas.new'] !== undefined).map((e) => `${e.attributes['replicas.old']}→${e.attributes['replicas.new']}`);
     expect(counts, JSON.stringify(events)).toEqual(['2→0', '0→2', '2→0', '0→2']);
+  });
+
+  it('deploy/swarm/baqup.yml is a stack file the docker CLI resolves: global per node, node host name, one maintainer', () => {
+    // `docker stack config` resolves the file as `docker stack deploy` would, without an engine.
+    const r = spawnSync('docker', ['stack', 'config', '-c', join(repoRoot, 'deploy/swarm/baqup.yml')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    // The resolved file's service blocks (two-space indented names under `services:`), read as text.
+    const services = r.stdout.slice(r.stdout.indexOf('\nservices:\n'), r.stdout.search(/\n(volumes|configs|secrets):\n/));
+    const blocks = new Map(services.split(/\n(?= {2}\S)/).slice(1).map((b) => [b.trim().split(':')[0]!, b] as const));
+    expect([...blocks.keys()].sort()).toEqual(['baqup', 'baqup-maintainer']);
+    for (const [name, b] of blocks) {
+      expect(b, name).toMatch(/\n {6}mode: global\n/);
+      expect(b, name).toMatch(/\n {4}hostname: '\{\{\.Node\.Hostname\}\}'\n/);
+      expect(b, name).toMatch(/\n {6}BAQUP_HOSTNAME: '\{\{\.Node\.Hostname\}\}'\n/);
+      expect(b, name).toMatch(/- type: bind\n {8}source: \/var\/run\/docker\.sock\n {8}target: \/var\/run\/docker\.sock\n/);
+      expect(b, name).toMatch(/- type: volume\n {8}source: baqup-data\n {8}target: \/data(\n|$)/);
+    }
+    // Exactly one node maintains a shared restic repository: the one labelled baqup.maintainer=true.
+    expect(blocks.get('baqup')).toMatch(/BAQUP_RESTIC_MAINTENANCE: "false"[\s\S]*- node\.labels\.baqup\.maintainer != true(\n|$)|- node\.labels\.baqup\.maintainer != true\n[\s\S]*BAQUP_RESTIC_MAINTENANCE: "false"/);
+    expect(blocks.get('baqup-maintainer')).toMatch(/- node\.labels\.baqup\.maintainer == true(\n|$)/);
+    expect(blocks.get('baqup-maintainer')).toMatch(/BAQUP_RESTIC_MAINTENANCE: "true"/);
+    expect(r.stdout).toMatch(/\nvolumes:\n {2}baqup-data: \{\}\n/);
   });
 });
