@@ -3,7 +3,7 @@
 import { firstValueFrom, timeout } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import type { FastifyInstance } from 'fastify';
-import { errorMessage, targetKey, targetName, type BackupJob, type BackupResult, type BackupTrigger, type ContainerBackupConfig, type DesiredState, type TargetConfig } from '@baqup/core';
+import { errorMessage, targetKey, targetName, matchesTarget, type BackupJob, type BackupResult, type BackupTrigger, type ContainerBackupConfig, type DesiredState, type TargetConfig } from '@baqup/core';
 import { manualJobsOf, planGroupRun } from './group-runs.js';
 import { manualJob, type JobSkipped } from '@baqup/scheduler';
 import { dryRunPlan } from '@baqup/dump';
@@ -97,10 +97,10 @@ export function backupRoutes(desired: () => DesiredState, jobs: () => Jobs | und
       const body = req.body;
       const c = [...desired().values()].find((x) => x.containerName === body.container);
       if (!c) return reply.code(404).send({ error: `no labelled container named "${body.container}"`, code: ApiNoContainerError.code, field: 'body.container' });
-      const targets = body.target !== undefined ? c.targets.filter((t) => `${t.type}-${t.instance}` === body.target || t.instance === body.target) : c.targets;
+      const targets = body.target !== undefined ? c.targets.filter((t) => matchesTarget(t, body.target!)) : c.targets;
       if (targets.length === 0) {
         return reply.code(404).send({
-          error: `container "${c.containerName}" has no target "${body.target}"; it has: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'}`,
+          error: `container "${c.containerName}" has no target "${body.target}"; it has: ${c.targets.map((t) => targetName(t)).join(', ') || 'none'}`,
           code: ApiNoTargetError.code,
           field: 'body.target',
         });

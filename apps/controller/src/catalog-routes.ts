@@ -169,7 +169,7 @@ export function catalogRoutes(deps: CatalogDeps): RouteGroup {
     }, async (req, reply) => {
       const { container, target } = req.query;
       const c = [...deps.desired().values()].find((x) => x.containerName === container);
-      const t = c?.targets.find((x) => `${x.type}-${x.instance}` === target);
+      const t = c?.targets.find((x) => targetName(x) === target);
       const schedule = t ? c?.schedules[t.schedule] : undefined;
       if (!c || !t || !schedule) {
         return reply.code(404).send({ error: `no labelled target ${container}/${target} (its retention comes from its labels, so only a container Docker has now can be judged)`, code: ApiNoContainerError.code, field: 'query.target' });

@@ -3,7 +3,7 @@
 // come out as one BackupResult each (or the queue's JobSkipped for a job the stopping controller did not start).
 // The controller only composes; each stage's logic lives in its package.
 import { concat, from, identity, ignoreElements, map, mergeMap, of, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
-import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, targetName, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
+import { ApiStoppingError, ControllerHaltedError, HoldRefusedError, jobFields, type BackupJob, type BackupResult, type CompressedJob, type DumpedJob, type JobFlow, type Logger, type StagedJob } from '@baqup/core';
 import { compress } from '@baqup/compress';
 import { dump, type DumpDeps } from '@baqup/dump';
 import { prune, type TriggerRetention } from '@baqup/prune';
@@ -38,8 +38,6 @@ export interface Stages {
   upload: OperatorFunction<JobFlow<StagedJob>, JobFlow<UploadedJob>>;
   prune: OperatorFunction<JobFlow<UploadedJob>, JobFlow<UploadedJob>>;
 }
-
-export const jobFields = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: targetName(job.target), schedule: job.schedule.name });
 
 /** A cold hold refused because the controller is stopping: the job did not run, it did not fail. */
 export const refusedByShutdown = (r: BackupResult, holds: { closed: boolean }): boolean => !r.success && r.error?.code === HoldRefusedError.code && holds.closed;

@@ -17,7 +17,3 @@ export function cronProblem(expression: string): string | undefined {
   }
 }
 
-/** Whether cron-parser accepts the expression (see cronProblem). */
-export function isValidCron(expression: string): boolean {
-  return cronProblem(expression) === undefined;
-}

@@ -136,7 +136,7 @@ export {
   type RegisteredError,
 } from './errors/index.js';
 export { withFields, LOG_EVENTS, silentLogger, type LogFields, type Logger } from './events.js';
-export { failedResult, type DumpedJob, type CompressedJob, type StagedJob, type JobFailed, type JobFlow } from './pipeline.js';
+export { failedResult, jobFields, type DumpedJob, type CompressedJob, type StagedJob, type JobFailed, type JobFlow } from './pipeline.js';
 export {
   parseLabels,
   DEFAULT_RETENTION,
@@ -184,7 +184,7 @@ export {
   type ConfigEnv,
 } from './config/index.js';
 export { compactTimestamp, parseCompactTimestamp } from './timestamp.js';
-export { parseTargetName, targetName, targetKey } from './target-ref.js';
+export { matchesTarget, parseTargetName, targetName, targetKey } from './target-ref.js';
 export {
   NOTIFY_SCHEMES,
   parseChannel,

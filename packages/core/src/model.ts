@@ -149,7 +149,6 @@ export interface BackupJob {
  * state it replaces (retention `retention.safety`). Manual and safety backups never take a scheduled backup's slot.
  */
 export type BackupTrigger = 'schedule' | 'manual' | 'safety';
-export const BACKUP_TRIGGERS: readonly BackupTrigger[] = ['schedule', 'manual', 'safety'];
 
 /** Written beside every staged file as `{timestamp}.{ext}.manifest.json`. */
 export interface BackupManifest {

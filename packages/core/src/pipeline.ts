@@ -2,6 +2,7 @@
 // and every later stage passes a JobFailed through untouched.
 import type { Readable } from 'node:stream';
 import type { BackupJob, BackupManifest, BackupResult, Compression, DrillChecks } from './model.js';
+import { targetName } from './target-ref.js';
 
 /**
  * Output of the dump stage. Stream contract: the stream ends only after the dump tool's exit code is known;
@@ -57,3 +58,6 @@ export function failedResult(job: BackupJob, startedAt: Date, error: { code: str
     result: { job, success: false, error, durationSeconds: (Date.now() - startedAt.getTime()) / 1000 },
   };
 }
+
+/** The stable log fields of a job's lines (docs/logging.md): `target` is `type-instance`. */
+export const jobFields = (job: BackupJob) => ({ job_id: job.id, container: job.container.containerName, target: targetName(job.target), schedule: job.schedule.name });

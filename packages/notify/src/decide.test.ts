@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { due, flushPending, forgetTarget, initialDecisionState, nextDueAt, observe, type DecisionState, type NotifyPolicy } from './decide.js';
+import { due, flushPending, initialDecisionState, nextDueAt, observe, type DecisionState, type NotifyPolicy } from './decide.js';
 import type { NotifyEvent } from './events.js';
 
 const policy: NotifyPolicy = { failures: true, successes: false, windowMs: 5_000, maxDelayMs: 60_000, digestIntervalMs: 0 };
@@ -106,13 +106,10 @@ describe('coalescing', () => {
     expect(r.batches).toEqual([{ kind: 'alert', items: ['job.succeeded a/x'] }]);
   });
 
-  it('flushPending sends what is held now; forgetTarget drops a removed target', () => {
+  it('flushPending sends what is held now', () => {
     const held = observe(initialDecisionState(0, policy), fail('a/x'), 0, policy);
     expect(flushPending(held).batches[0]!.items).toHaveLength(1);
     expect(flushPending(flushPending(held).state).batches).toEqual([]);
-    const forgotten = forgetTarget(held, 'a/x');
-    expect(forgotten.targets.has('a/x')).toBe(false);
-    expect(forgotten.pending).toEqual([]);
   });
 });
 

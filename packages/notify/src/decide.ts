@@ -201,11 +201,3 @@ export function flushPending(state: DecisionState): { state: DecisionState; batc
   const taken = takeBurst(state);
   return { state: taken.state, batches: taken.batch ? [taken.batch] : [] };
 }
-
-/** Drops a target that no longer exists, so digests stop listing it. */
-export function forgetTarget(state: DecisionState, target: string): DecisionState {
-  if (!state.targets.has(target)) return state;
-  const targets = new Map(state.targets);
-  targets.delete(target);
-  return { ...state, targets, pending: state.pending.filter((item) => item.target !== target) };
-}

@@ -1,4 +1,3 @@
-import { targetName } from '@baqup/core';
 // Retention applies per (target, schedule): an hourly schedule's 24 must never evict the daily schedule's 7.
 
 /** Group items by a key, keeping input order inside each group. */
@@ -13,7 +12,3 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<
   return groups;
 }
 
-/** The retention group of a backup: `container/type-instance@schedule`. */
-export function retentionGroupKey(m: { container: string; type: string; instance: string; schedule: string }): string {
-  return `${m.container}/${targetName(m)}@${m.schedule}`;
-}

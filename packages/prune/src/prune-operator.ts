@@ -3,7 +3,7 @@
 // fails a backup that is already safe: the job passes through as it came, and prune logs its own problems.
 import { catchError, defer, from, map, mergeMap, of, type OperatorFunction } from 'rxjs';
 import type { BackupJob, JobFlow, Logger } from '@baqup/core';
-import { errorCode, errorMessage } from '@baqup/core';
+import { errorCode, errorMessage, jobFields } from '@baqup/core';
 import type { UploadBackend } from '@baqup/upload';
 import type { TriggerRetention } from './groups.js';
 import { pruneSide, pruneTarget, type PruneTargetOptions } from './prune-target.js';
@@ -25,7 +25,7 @@ export function prune<T extends { kind: string; job: BackupJob }>(o: PruneOperat
     (flow) => {
       if (flow.kind === 'failed') return of(flow);
       const { job } = flow as T;
-      const fields = { job_id: job.id, container: job.container.containerName, target: `${job.target.type}-${job.target.instance}`, schedule: job.schedule.name };
+      const fields = jobFields(job);
       return defer(() => from(pruneJob(o, job, fields))).pipe(
         catchError((err: unknown) => {
           o.logger.warn('prune failed', { ...fields, error: { code: errorCode(err), message: errorMessage(err) } });

@@ -3,9 +3,10 @@
 // under `/{container}/{type}-{instance}.{ext}`; the manifest rides on the snapshot as its `manifest:` tag).
 import { compactTimestamp, listStaged } from '@baqup/stage';
 import { manifestFromTags, readUploadMarker, type UploadMarker } from '@baqup/upload';
-import { TARGET_TYPES, targetKey, targetName, type BackupManifest, type Compression, type TargetType } from '@baqup/core';
+import { TARGET_TYPES, targetKey, targetName, matchesTarget, type BackupManifest, type Compression, type TargetType } from '@baqup/core';
 import type { BackupSources } from './sources.js';
-import { compressionOfName, splitTargetKey, targetMatches } from './select.js';
+import { splitTargetKey } from './select.js';
+import { compressionOf } from '@baqup/compress';
 
 export interface StagedCopy {
   path: string;
@@ -71,7 +72,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
   const byKey = new Map<string, BackupEntry>();
   const problems: Catalog['problems'] = [];
   const wanted = (container: string, type: string, instance: string) =>
-    (filter.container === undefined || filter.container === container) && (filter.target === undefined || targetMatches(filter.target, type, instance));
+    (filter.container === undefined || filter.container === container) && (filter.target === undefined || matchesTarget({ type, instance }, filter.target));
 
   try {
     for (const s of await listStaged(sources.stagingRoot, filter.container === undefined ? {} : { container: filter.container })) {
@@ -119,7 +120,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
           timestamp: m[1],
           date: parseCompact(m[1]),
           file,
-          compression: compressionOfName(file),
+          compression: compressionOf(file),
           size: r.size,
           ...(r.manifest ? { manifest: r.manifest } : {}),
           remote,
@@ -148,7 +149,7 @@ export async function listBackups(sources: BackupSources, filter: CatalogFilter 
           timestamp: compactTimestamp(snap.time),
           date: snap.time,
           file,
-          compression: compressionOfName(file),
+          compression: compressionOf(file),
           ...(manifest ? { manifest } : {}),
           restic: { snapshotId: snap.id, shortId: snap.shortId, path, host: snap.host },
           snapshotId: snap.id,

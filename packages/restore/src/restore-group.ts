@@ -8,7 +8,7 @@
 //      that is not restored yet — and before the next member starts.
 // Each load is an ordinary restore (restore.ts). The safety copies of the state they replace are all taken first,
 // while the group still runs (through the controller, as for a single restore), and their rollback commands printed. Every member that was running is started again on every path.
-import { errorCode, errorMessage, targetName, type TargetType } from '@baqup/core';
+import { errorCode, errorMessage, targetName, targetKey, type TargetType } from '@baqup/core';
 import { COLD_CAPABLE, waitMemberReady, type MemberStart, type Release } from '@baqup/dump';
 import { readGroupManifest, type GroupManifest } from '@baqup/stage';
 import { checkContent } from './content.js';
@@ -88,7 +88,7 @@ export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequ
   const ordered = manifest.startOrder.map((s) => byService.get(s)!);
   const one = { ...deps, confirm: async () => true };
   const asked = (m: GroupManifest['members'][number], b: GroupManifest['members'][number]['backups'][number]) => ({
-    container: m.container, target: `${b.type}-${b.instance}`, at: b.timestamp, ...(req.from ? { from: req.from } : {}), ...(req.noSafetyCopy ? { noSafetyCopy: true } : {}),
+    container: m.container, target: targetName(b), at: b.timestamp, ...(req.from ? { from: req.from } : {}), ...(req.noSafetyCopy ? { noSafetyCopy: true } : {}),
   });
 
   // 1. Found and proved, all of them, before anything is touched.
@@ -119,11 +119,11 @@ export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequ
   const restored: RestoreReport[] = [];
   // The safety copies, all of them while the group still runs (the controller backs up only running containers).
   const safety = new Map<string, SafetyCopyReport>();
-  const keyOf = (m: { container: string }, b: { type: string; instance: string }) => `${m.container}/${b.type}-${b.instance}`;
+  const keyOf = (m: { container: string }, b: { type: string; instance: string }) => targetKey(m.container, b);
   for (const m of ordered) {
     for (const b of m.backups) {
       if (req.noSafetyCopy) continue;
-      const target = `${b.type}-${b.instance}`;
+      const target = targetName(b);
       if (!deps.safetyCopy) throw new SafetyCopyFailedError('this caller cannot take a safety copy; nothing was touched; restore with --no-safety-copy (the restore then cannot be undone)');
       try {
         const copy = await deps.safetyCopy(m.container, target, deps.signal);
@@ -179,7 +179,7 @@ export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequ
       await startMember(m);
       const hot = m.backups.filter((x) => !isCold(x.type));
       if (hot.length > 0 && starts.at(-1)?.result !== 'started') {
-        throw new RestoreRefusedError(`${m.container} was not running before the restore, so its ${hot.map((b) => `${b.type}-${b.instance}`).join(', ')} cannot be loaded; start it and run \`baqup restore --group ${manifest.group} --at ${manifest.timestamp}\` again`);
+        throw new RestoreRefusedError(`${m.container} was not running before the restore, so its ${hot.map((b) => targetName(b)).join(', ')} cannot be loaded; start it and run \`baqup restore --group ${manifest.group} --at ${manifest.timestamp}\` again`);
       }
       for (const b of hot) {
         await serverAnswers(deps, held.get(m.service)?.id ?? (await deps.docker.inspect(m.container)).id, m.container, b.type);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressionOfName, normalizeAt, pickAt, splitTargetKey, targetMatches } from './select.js';
+import { normalizeAt, pickAt, splitTargetKey } from './select.js';
 
 describe('select', () => {
   it('splits target keys on a known type', () => {
@@ -7,8 +7,6 @@ describe('select', () => {
     expect(splitTargetKey('fs-my-config')).toEqual({ type: 'fs', instance: 'my-config' });
     expect(splitTargetKey('main')).toBeUndefined();
     expect(splitTargetKey('postgres-')).toBeUndefined();
-    expect(targetMatches('main', 'postgres', 'main')).toBe(true);
-    expect(targetMatches('redis-main', 'postgres', 'main')).toBe(false);
   });
 
   it('normalizes --at', () => {
@@ -26,11 +24,5 @@ describe('select', () => {
     expect(pickAt(list, '20240103T000000Z')).toBeUndefined();
     expect(pickAt(list, 'abcdef')?.timestamp).toBe('20240102T000000Z');
     expect(pickAt([], 'latest')).toBeUndefined();
-  });
-
-  it('reads compression from a name', () => {
-    expect(compressionOfName('x.sql.gz')).toBe('gzip');
-    expect(compressionOfName('x.tar.zst')).toBe('zstd');
-    expect(compressionOfName('x.rdb')).toBe('none');
   });
 });

@@ -1,5 +1,5 @@
-// Pure choices: which target a name means, which backup `--at` means, what a file's extension says.
-import { TARGET_TYPES, type Compression, type TargetType } from '@baqup/core';
+// Pure choices: which target a name means, which backup `--at` means.
+import { TARGET_TYPES, type TargetType } from '@baqup/core';
 
 /** `postgres-main` → {postgres, main}; undefined when the text does not start with a known type. */
 export function splitTargetKey(text: string): { type: TargetType; instance: string } | undefined {
@@ -7,15 +7,6 @@ export function splitTargetKey(text: string): { type: TargetType; instance: stri
     if (text.startsWith(`${type}-`) && text.length > type.length + 1) return { type, instance: text.slice(type.length + 1) };
   }
   return undefined;
-}
-
-/** True when `wanted` (`postgres-main` or `main`) names this target. */
-export function targetMatches(wanted: string, type: string, instance: string): boolean {
-  return wanted === `${type}-${instance}` || wanted === instance;
-}
-
-export function compressionOfName(name: string): Compression {
-  return name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : 'none';
 }
 
 const COMPACT = /^\d{8}T\d{6}Z$/;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { container, desired, target } from './__fixtures__/builders.js';
 import { nextRuns } from './entries.js';
-import { compactTimestamp, jobFromTick, manualJob, manualJobFor, newJobId } from './job.js';
+import { compactTimestamp, jobFromTick, manualJob, newJobId } from './job.js';
 
 const pg = container('app-db', { daily: '0 3 * * *', hourly: '0 * * * *' }, [target('postgres', 'main', 'daily'), target('fs', 'config', 'hourly')]);
 
@@ -21,11 +21,9 @@ describe('jobs', () => {
     expect(j.id.startsWith('20260329T013000Z-')).toBe(true);
   });
 
-  it('a manual job uses the target schedule (for retention) and is found by target key', () => {
+  it('a manual job uses the target schedule (for retention)', () => {
     const now = new Date('2026-01-01T12:00:00Z');
     expect(manualJob(pg, pg.targets[1]!, now)).toMatchObject({ trigger: 'manual', triggeredAt: now, schedule: { name: 'hourly' } });
-    expect(manualJobFor(desired(pg), 'app-db/fs-config', now)?.target.instance).toBe('config');
-    expect(manualJobFor(desired(pg), 'app-db/fs-nope', now)).toBeUndefined();
   });
 });
 

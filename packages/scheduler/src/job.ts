@@ -1,6 +1,6 @@
 // BackupJobs from ticks and from manual triggers.
 import { randomBytes } from 'node:crypto';
-import { compactTimestamp, targetKey, type BackupJob, type ContainerBackupConfig, type DesiredState, type ScheduleConfig, type TargetConfig } from '@baqup/core';
+import { compactTimestamp, type BackupJob, type ContainerBackupConfig, type ScheduleConfig, type TargetConfig } from '@baqup/core';
 import { map, type OperatorFunction } from 'rxjs';
 import type { ScheduleTick } from './schedule.js';
 
@@ -35,24 +35,7 @@ export function manualJob(container: ContainerBackupConfig, target: TargetConfig
   return { ...triggeredJob(container, target, now), trigger: 'manual' };
 }
 
-/**
- * The job of a restore's safety copy: the state a restore is about to replace, backed up through the normal
- * pipeline into the target's safety retention group (config `retention.safety`), never pruned by the schedule.
- */
-export function safetyJob(container: ContainerBackupConfig, target: TargetConfig, now: Date = new Date()): BackupJob {
-  return { ...triggeredJob(container, target, now), trigger: 'safety' };
-}
-
 function triggeredJob(container: ContainerBackupConfig, target: TargetConfig, now: Date): Omit<BackupJob, 'trigger'> {
   const schedule: ScheduleConfig = container.schedules[target.schedule] ?? { name: target.schedule, cron: '', retention: {} };
   return { id: newJobId(now), container, target, schedule, triggeredAt: now };
-}
-
-/** A manual job for the target with this key (`container/type-instance`), or undefined when desired state has none. */
-export function manualJobFor(desired: DesiredState, key: string, now: Date = new Date()): BackupJob | undefined {
-  for (const container of desired.values()) {
-    const target = container.targets.find((t) => targetKey(container.containerName, t) === key);
-    if (target) return manualJob(container, target, now);
-  }
-  return undefined;
 }

@@ -14,7 +14,6 @@ export interface JobSkipped {
   reason: SkipReason;
   message: string;
 }
-export type Skipped = JobSkipped;
 
 /** Target keys, in start order (running) and FIFO order (queued). */
 export interface QueueSnapshot {

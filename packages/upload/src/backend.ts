@@ -3,7 +3,7 @@
 // interface; which backend it is comes from the config, in exactly one place (backendFromConfig).
 import { createReadStream } from 'node:fs';
 import type { BackupManifest, ControllerConfig, LogFields, Logger, RetentionPolicy } from '@baqup/core';
-import { ConfigError, errorCode, errorMessage, parseCompactTimestamp } from '@baqup/core';
+import { ConfigError, errorCode, errorMessage, parseCompactTimestamp, targetKey, targetName } from '@baqup/core';
 import { backupFiles } from '@baqup/stage';
 import type { RemoteBackup } from './rclone-list.js';
 import { createRcloneRemote, type RcloneRemote } from './rclone-remote.js';
@@ -94,7 +94,7 @@ export function rcloneBackend(remote: RcloneRemote, configured: string): UploadB
     store: (r) => remote.upload(r.file, r.relativePath, r.signal, { fields: r.fields }),
     list: (prefix, signal) => remote.list(prefix, signal),
     forget: async (ref, _policy, r) => {
-      const prefix = `${ref.container}/${ref.type}-${ref.instance}`;
+      const prefix = targetKey(ref);
       await r.byFiles({
         list: async () => (await remote.list(prefix, r.signal)).map((b) => ({ path: b.path, ...(b.manifest ? { manifest: b.manifest } : {}) })),
         // Data first, manifest last: an interrupted delete leaves a still-listed backup the next prune retries.
@@ -109,7 +109,7 @@ export function rcloneBackend(remote: RcloneRemote, configured: string): UploadB
 }
 
 /** restic tags of a target × schedule: snapshots are found, grouped and forgotten by them. */
-export const resticTags = (ref: BackupRef): string[] => [`container:${ref.container}`, `target:${ref.type}-${ref.instance}`, `schedule:${ref.schedule}`];
+export const resticTags = (ref: BackupRef): string[] => [`container:${ref.container}`, `target:${targetName(ref)}`, `schedule:${ref.schedule}`];
 
 export interface ResticBackendOptions {
   /**
@@ -145,7 +145,7 @@ export function resticBackend(repo: ResticRepository, logger: Logger, display = 
       const ref = { container: m.container, type: m.type, instance: m.instance, schedule: m.schedule };
       const ext = m.file.slice(m.timestamp.length + 1);
       const report = await repo.backupStdin(createReadStream(r.file), {
-        stdinFilename: `${m.container}/${m.type}-${m.instance}.${ext}`,
+        stdinFilename: `${targetKey(m.container, m)}.${ext}`,
         // The manifest rides along as a tag: the repository keeps no manifest file, and a drill checks against it.
         tags: [...resticTags(ref), manifestTag(m)],
         ...(r.retry ? timeOf(m) : {}),
@@ -188,7 +188,7 @@ export function resticRetentionSide(repo: ResticRepository, ref: Omit<BackupRef,
   let forgotten = 0;
   return {
     list: async () => {
-      const snaps = await repo.snapshots({ tags: [`container:${ref.container}`, `target:${ref.type}-${ref.instance}`], host: repo.host });
+      const snaps = await repo.snapshots({ tags: [`container:${ref.container}`, `target:${targetName(ref)}`], host: repo.host });
       return snaps.flatMap((s) => {
         const manifest = manifestFromTags(s.tags);
         if (manifest) return [{ path: s.id, manifest, time: s.time }];

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { BackupManifest } from '@baqup/core';
 import { backupFiles, listStaged as listStagedEntries, type StagedFilter } from '@baqup/stage';
 import { markerPath, readUploadMarker, type UploadMarker } from './upload-marker.js';
+import { targetKey } from '@baqup/core';
 
 export interface StagedBackup {
   /** Absolute path of the data file. */
@@ -32,7 +33,7 @@ export async function stagedBackups(root: string, prefix = ''): Promise<StagedBa
     const uploaded = await readUploadMarker(e.path);
     out.push({
       file: e.path,
-      relativePath: `${e.container}/${e.type}-${e.instance}/${e.file}`,
+      relativePath: `${targetKey(e.container, e)}/${e.file}`,
       ...(e.manifest && { manifest: e.manifest }),
       ...(uploaded && { uploaded }),
     });

@@ -6,6 +6,7 @@ import { cliContext, humanSize, table } from '../restore/cli-context.js';
 import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
 import { configOption, jsonOption } from './config-option.js';
+import { targetName } from '@baqup/core';
 
 /**
  * What is known of an entry's sha256 without downloading: `computed ok|MISMATCH` (--checksum hashed the staged
@@ -46,7 +47,7 @@ export const ls: Command = {
     for (const e of entries) {
       rows.push({
         container: e.container,
-        target: `${e.type}-${e.instance}`,
+        target: targetName(e),
         timestamp: e.timestamp,
         // `safety`: the copy a restore took of the state it replaced (loaded back only with --at).
         ...(e.manifest?.trigger ? { trigger: e.manifest.trigger } : {}),

@@ -3,6 +3,7 @@ import type { ContainerBackupConfig, DesiredState, LabelError } from '@baqup/cor
 import { nextRuns } from '@baqup/scheduler';
 import { retentionWords } from '../output/retention.js';
 import { isoInZone } from '../output/time.js';
+import { targetName } from '@baqup/core';
 
 export interface PlanRow {
   container: string;
@@ -35,7 +36,7 @@ export function buildPlan(desired: DesiredState, now: Date, tz: string): PlanRep
     const t = p.target;
     return {
       container: p.containerName,
-      target: `${t.type}-${t.instance}`,
+      target: targetName(t),
       engine: t.type,
       ...(t.databases ? { databases: t.databases === 'all' ? 'all' : t.databases.join(',') } : {}),
       ...(t.path ? { path: t.path } : {}),

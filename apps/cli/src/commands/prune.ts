@@ -2,7 +2,7 @@
 // the rclone remote, or staging and this host's restic snapshots per target × schedule (each trigger its own group) — and a list of what went (or, with
 // --dry-run, would go). Each target's policy comes from its schedule as the labels Docker has now say it; backups of
 // a container Docker no longer has are left alone (no labels, no policy to judge them by).
-import { errorCode, errorMessage, LabelInvalidError, triggerRetentionOf, type ContainerBackupConfig } from '@baqup/core';
+import { errorCode, errorMessage, LabelInvalidError, triggerRetentionOf, matchesTarget, targetName, type ContainerBackupConfig } from '@baqup/core';
 import { deriveFromLabels, discoverOnce, dockerDiscoverySource } from '@baqup/discovery';
 import { pruneSide, pruneTarget, type PruneTargetOptions } from '@baqup/prune';
 import { resticRetentionSide } from '@baqup/upload';
@@ -20,7 +20,7 @@ async function labelled(ctx: CliContext, name: string | undefined): Promise<Cont
 }
 
 async function pruneOne(ctx: CliContext, c: ContainerBackupConfig, t: ContainerBackupConfig['targets'][number], dryRun: boolean): Promise<TargetReport> {
-  const target = `${t.type}-${t.instance}`;
+  const target = targetName(t);
   const schedule = c.schedules[t.schedule];
   const triggerPolicies = triggerRetentionOf(ctx.config);
   const report: TargetReport = { container: c.containerName, target, schedule: t.schedule, policy: schedule?.retention ?? {}, trigger_policies: triggerPolicies, sides: [] };
@@ -75,9 +75,9 @@ export const prune: Command = {
     }
     const reports: TargetReport[] = [];
     for (const c of containers) {
-      const targets = c.targets.filter((t) => !target || `${t.type}-${t.instance}` === target || t.instance === target);
+      const targets = c.targets.filter((t) => !target || matchesTarget(t, target));
       if (target && targets.length === 0) {
-        console.error(`baqup prune: ${c.containerName} has no target "${target}" (targets: ${c.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'})`);
+        console.error(`baqup prune: ${c.containerName} has no target "${target}" (targets: ${c.targets.map((t) => targetName(t)).join(', ') || 'none'})`);
         return 2;
       }
       for (const t of targets) reports.push(await pruneOne(ctx, c, t, dryRun));

@@ -1,5 +1,6 @@
 // `baqup suggest`'s human output: per service what was recognised and the labels to add, in compose's YAML form.
 import type { Suggestion } from '@baqup/core';
+import { targetName } from '@baqup/core';
 
 export interface SuggestRow {
   service: string;
@@ -17,8 +18,8 @@ export function renderSuggestions(rows: readonly SuggestRow[], empty: string): s
     if (s.status === 'protected') lines.push(`${head}: already backed up (backup.enabled=true)`);
     else if (s.status === 'none') lines.push(`${head}: nothing recognised to back up`);
     else {
-      lines.push(`${head}: ${s.targets.map((t) => `${t.type}-${t.instance}`).join(', ')}`);
-      for (const t of s.targets) lines.push(`  ${t.type}-${t.instance}: ${t.reason}`);
+      lines.push(`${head}: ${s.targets.map((t) => targetName(t)).join(', ')}`);
+      for (const t of s.targets) lines.push(`  ${targetName(t)}: ${t.reason}`);
       lines.push('  labels:');
       for (const [k, v] of Object.entries(s.labels)) lines.push(`    ${k}: ${yamlValue(v)}`);
       for (const p of s.problems) lines.push(`  problem: ${p.label}: ${p.message}`);

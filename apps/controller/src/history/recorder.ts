@@ -3,7 +3,7 @@
 // start. Every call returns at once (the history queues and writes a batch on the next turn of the event loop) and
 // never throws: a history that cannot be opened or written is logged, and backups go on without it.
 import { join } from 'node:path';
-import { errorCode, errorMessage, HistoryUnavailableError, targetKey, targetName, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
+import { errorCode, errorMessage, HistoryUnavailableError, targetName, type BackupJob, type BackupResult, type ContainerBackupConfig, type DesiredState, type Logger } from '@baqup/core';
 import { History, type DrillRecord, type RestoreRecord, type RunRecord, type VerificationRecord } from '@baqup/history';
 import type { StateStore, TargetSeed } from '@baqup/state';
 
@@ -215,5 +215,3 @@ export function openHistory(o: HistoryOptions): HistoryRecorder {
   };
 }
 
-/** `container/type-instance` of a result, as the store keys it. */
-export const resultKey = (r: BackupResult): string => targetKey(r.job.container.containerName, r.job.target);

@@ -4,18 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinDefaults } from '../config/controller-defaults.js';
 import type { ControllerDefaults } from './controller-defaults.js';
 import { parseLabels } from './parse-labels.js';
+import { seededRandom as rng } from '../testing.js';
 
-/** mulberry32: a seeded PRNG, so a failure reproduces from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SECRET = 'S3CR3T-VALUE';
 const SEGMENTS_2 = ['enabled', 'stop', 'schedule', 'postgres', 'mariadb', 'mysql', 'mongo', 'redis', 'sqlite', 'fs', 'postgress', 'enabeld', 'Fs', '', 'x'];

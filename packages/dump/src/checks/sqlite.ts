@@ -23,11 +23,6 @@ export async function sqliteRowCounts(run: CheckRun, db: string): Promise<Record
   return out;
 }
 
-/** `PRAGMA integrity_check` through sqlite3 in a container: 'ok' or the first problems. */
-export async function sqliteIntegrity(run: CheckRun, db: string): Promise<string> {
-  return (await checkOutput(run, ['sqlite3', '-readonly', '-batch', db, 'PRAGMA integrity_check;'])).trim();
-}
-
 /** Integrity check and row counts of a local database file, read-only, on the host. */
 export function sqliteFileChecks(path: string): { integrity: string; tables: Record<string, number> } {
   const db = new Database(path, { readonly: true, fileMustExist: true });

@@ -82,14 +82,6 @@ export async function putFile(ctx: LoadContext, dir: string, name: string, local
   }
 }
 
-/** An empty file in place of `dir/name` (stale SQLite WAL/SHM), same owner. */
-export async function truncateFile(ctx: LoadContext, path: string): Promise<boolean> {
-  const owner = await ownerOf(ctx, path);
-  if (!owner) return false;
-  await putFile(ctx, posix.dirname(path), posix.basename(path), { path: '', size: 0 }, owner);
-  return true;
-}
-
 export interface StagedFile {
   dir: string;
   name: string;

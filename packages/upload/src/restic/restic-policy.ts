@@ -20,12 +20,3 @@ export interface SnapshotGroup {
   host: string;
 }
 
-/**
- * The tags of a snapshot, which are also its retention group: forget runs with `--group-by tags` and these tags as
- * the filter (all must match). `trigger:` splits a target's scheduled snapshots from its manual runs and safety
- * copies, so a schedule's forget never selects them. The `host:` tag names the controller's stable host (config
- * `host`) beside restic's own `--host`; another host's snapshots never match.
- */
-export function snapshotTags(g: SnapshotGroup): string[] {
-  return [`container:${g.container}`, `target:${g.target}`, `schedule:${g.schedule}`, `trigger:${g.trigger}`, `host:${g.host}`];
-}

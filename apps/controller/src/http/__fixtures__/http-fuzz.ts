@@ -2,18 +2,9 @@
 // request lines, escapes, methods, headers and bodies; none carries the right token, so every mutating request must
 // be refused. Stops after `count` requests or `durationMs`, whichever comes first.
 import { rawRequest, requestText, type RawAnswer } from './raw-http.js';
+import { seededRandom as prng } from '@baqup/core/testing';
 
-/** mulberry32: small, fast, reproducible from the seed printed by a failing run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as prng } from '@baqup/core/testing';
 
 export const MUTATING_ROUTES = ['/api/backups', '/api/restores', '/api/verifications', '/api/notifications/test'];
 const PATHS = ['/', '/healthz', '/readyz', '/metrics', '/api/openapi.json', '/api/containers', '/api/containers/db', '/api/events', '/api/status', '/api/jobs', '/api/jobs/x', '/api/jobs/x/logs', '/api/backups?container=db', '/api/backups/prune-preview?container=db&target=x', '/api/unprotected', '/api/config', '/api/containers/db/labels', ...MUTATING_ROUTES];

@@ -5,6 +5,7 @@ import type { ContainerEnvInput } from '../container-env.js';
 import type { ControllerDefaults } from '../controller-defaults.js';
 import type { ContainerRef } from '../parse-labels.js';
 import { parseLabels } from '../parse-labels.js';
+import { targetName } from '../../target-ref.js';
 
 export interface ContainerFixture {
   ref: ContainerRef;
@@ -53,7 +54,7 @@ export function parse(f: ContainerFixture): ContainerBackupConfig {
 
 /** The one target of `type-instance`, or a failing lookup that names what exists. */
 export function targetOf(config: ContainerBackupConfig, id: string): TargetConfig {
-  const target = config.targets.find((t) => `${t.type}-${t.instance}` === id);
-  if (!target) throw new Error(`no target ${id}; have: ${config.targets.map((t) => `${t.type}-${t.instance}`).join(', ') || 'none'}`);
+  const target = config.targets.find((t) => targetName(t) === id);
+  if (!target) throw new Error(`no target ${id}; have: ${config.targets.map((t) => targetName(t)).join(', ') || 'none'}`);
   return target;
 }
