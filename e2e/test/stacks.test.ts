@@ -4,7 +4,7 @@
 // app copied cold, db and app started in that order, a group manifest written); the BUILT CLI restores the group
 // from that set after damage, stopping and starting it in order, with safety copies. Orders are read from Docker's
 // own events. A controller SIGKILLed while the group is down, and one SIGTERMed then, start it again in start order.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, execIn, psql, runId, startContainer, useCleanup, type TestContainer } from '../src/index.js';
@@ -210,6 +210,60 @@ describe('a manual backup of a group member is its group run (real engine, built
     expect(read(sets[1]!).members.map((m) => [m.service, m.backups.map((b) => b.instance)])).toEqual([['db', []], ['app', ['files']]]);
     expect((await ctl.stop()).code).toBe(0);
   }, 240_000);
+});
+
+describe('group sets off-host: uploaded next to their members, pruned with them, restored with staging lost', () => {
+  it('two manual runs (retention.manual 1): the older set goes in staging and on the remote with its members; staging wiped; restore --group from the remote → data back, started db → app', async () => {
+    const project = `e2e-${runId}-remote`;
+    const image = await ensureImage('base');
+    const db = await startContainer({ image, name: `${project}-db-1`, cmd: APP, labels: { ...compose(project, 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': SCHED } });
+    const app = await startContainer({ image, name: `${project}-app-1`, cmd: APP, labels: { ...compose(project, 'app', 'db'), 'backup.fs.files.path': '/data', 'backup.fs.files.schedule': SCHED } });
+    const want = { db: await fileSha(db, '/data/b.bin'), app: await fileSha(app, '/data/b.bin'), a: await fileSha(app, '/data/a.txt') };
+    const ctl = await startCtl({ config: { ...groupConfig('0 0 0 1 1 *'), retention: { manual: 1 } } });
+    await waitDiscovered(ctl, db.name, 1);
+    await waitDiscovered(ctl, app.name, 1);
+    const sets = (root: string) => (existsSync(join(root, '.groups', project)) ? readdirSync(join(root, '.groups', project)).sort() : []);
+
+    expectOk(await cli(ctl, ['backup', db.name]));
+    const [first] = sets(ctl.staging).filter((f) => f.endsWith('.group.json'));
+    expect(first).toBeDefined();
+    // Stored next to the members, under the host (ADR 0007), and marked so in staging.
+    expect(sets(ctl.remote)).toEqual([first]);
+    expect(readFileSync(join(ctl.remote, '.groups', project, first!), 'utf8')).toBe(readFileSync(join(ctl.staging, '.groups', project, first!), 'utf8'));
+    expect(sets(ctl.staging)).toEqual([first, `${first}.uploaded`]);
+    expect(ctl.logs().some((l) => l.event === 'upload.succeeded' && l.group === project && l.set === first!.replace('.group.json', ''))).toBe(true);
+
+    // The second run's backups replace the first's (manual retention keeps 1): the first set goes on both sides.
+    await new Promise((r) => setTimeout(r, 1100));
+    expectOk(await cli(ctl, ['backup', app.name]));
+    const second = sets(ctl.remote);
+    expect(second).toHaveLength(1);
+    expect(second[0]).not.toBe(first);
+    expect(sets(ctl.staging)).toEqual([second[0], `${second[0]}.uploaded`]);
+    expect(ctl.logs().filter((l) => l.event === 'prune.deleted' && l.group === project).map((l) => `${String(l.side)} ${String(l.set)}`).sort()).toEqual([`remote ${first!.replace('.group.json', '')}`, `staging ${first!.replace('.group.json', '')}`]);
+    expect((await ctl.stop()).code).toBe(0);
+
+    // Staging lost: only the remote holds the backups and the set.
+    rmSync(ctl.staging, { recursive: true, force: true });
+    const next = await startCtl({ root: ctl.root });
+    await waitDiscovered(next, db.name, 1);
+    await waitDiscovered(next, app.name, 1);
+    expect((await execIn(db, ['sh', '-c', 'echo broken > /data/b.bin'])).exitCode).toBe(0);
+    expect((await execIn(app, ['sh', '-c', 'rm /data/a.txt && echo broken > /data/b.bin'])).exitCode).toBe(0);
+
+    const dry = expectOk(await cli(next, ['restore', '--group', project, '--dry-run']));
+    expect(dry.stdout).toContain(`the set of ${second[0]!.replace('.group.json', '')}`);
+    expect(dry.stdout.match(/ from remote/g)).toHaveLength(2);
+    const events = await recordEvents();
+    const r = expectOk(await cli(next, ['restore', '--group', project, '--yes']));
+    expect(r.stdout).toContain(`restored group ${project}`);
+    expect({ db: await fileSha(db, '/data/b.bin'), app: await fileSha(app, '/data/b.bin'), a: await fileSha(app, '/data/a.txt') }).toEqual(want);
+    expect(await running(db)).toBe(true);
+    expect(await running(app)).toBe(true);
+    // The safety copies first (each member stopped alone for its cold copy), then the group: app, db down; db, app up.
+    expect(stopsAndStarts(await events.stop(), [db, app]).slice(-4)).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+    expect((await next.stop()).code).toBe(0);
+  }, 300_000);
 });
 
 describe('a group stopped by the controller is started again in start order on every path', () => {

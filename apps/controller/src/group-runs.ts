@@ -6,12 +6,14 @@
 // group run too (manual): every target of every member (or only the one target asked for), the group stopped and
 // started in order, one set. A run in which every backup succeeded and every member came back is one set: its
 // group manifest is written to staging.
+import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { ApiStoppingError, errorCode, errorMessage, GroupIncompleteError, groupOrder, type BackupJob, type BackupResult, type BackupTrigger, type ContainerBackupConfig, type DesiredState, type Logger, type TargetConfig } from '@baqup/core';
 import type { DockerClient } from '@baqup/docker';
 import { runGroup, type ContainerHolds, type GroupRunMember, type GroupRunResult } from '@baqup/dump';
 import { manualJob, newJobId, type JobSkipped } from '@baqup/scheduler';
-import { writeGroupManifest, type GroupManifest } from '@baqup/stage';
+import { groupManifestUploaded, listGroupManifests, markGroupManifestUploaded, parseGroupManifest, pruneStagedGroupSets, writeGroupManifest, type GroupManifest } from '@baqup/stage';
+import { pruneGroupSets, type GroupManifestStore } from '@baqup/upload';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 
 export interface GroupRunsDeps {
@@ -33,6 +35,8 @@ export interface GroupRunsDeps {
   settled?: (result: BackupResult) => void;
   /** How long each member may take to be running (and healthy) after its start; default 120 s. */
   startTimeoutMs?: number;
+  /** Where the sets go off-host, next to the members' backups (the backend's); none: they stay in staging. */
+  groupStore?: GroupManifestStore;
 }
 
 /** A manual backup of a group member, as its group's run. */
@@ -151,15 +155,46 @@ export function groupRuns(d: GroupRunsDeps): GroupRuns {
     const manifest = groupManifestOf(r, plan.order, meta.trigger, d.stagingRoot);
     if (!manifest) {
       logger.error('backup group run is no set: not every backup succeeded', { ...fields, event: 'group.failed', error: { code: r.error?.code ?? GroupIncompleteError.code, message: incompleteReason(r) } });
-      return r;
+    } else {
+      try {
+        const path = await writeGroupManifest(d.stagingRoot, manifest);
+        logger.info('backup group run is one set', { ...fields, event: 'group.succeeded', path });
+      } catch (err) {
+        logger.error('backup group manifest not written', { ...fields, event: 'group.failed', error: { code: errorCode(err), message: errorMessage(err) } });
+      }
     }
-    try {
-      const path = await writeGroupManifest(d.stagingRoot, manifest);
-      logger.info('backup group run is one set', { ...fields, event: 'group.succeeded', path });
-    } catch (err) {
-      logger.error('backup group manifest not written', { ...fields, event: 'group.failed', error: { code: errorCode(err), message: errorMessage(err) } });
-    }
+    // The members' backups were uploaded and pruned in the pipeline (their results come after): the sets follow them.
+    await shipAndPrune(name);
     return r;
+  };
+
+  /**
+   * The group's staged sets not yet off-host are stored there (a failed upload is retried after the next run), then
+   * the sets whose backups are all pruned go, in staging and off-host. Never throws.
+   */
+  const shipAndPrune = async (name: string): Promise<void> => {
+    const store = d.groupStore;
+    try {
+      if (store) {
+        for (const set of await listGroupManifests(d.stagingRoot, name)) {
+          if (await groupManifestUploaded(set.path)) continue;
+          try {
+            const m = parseGroupManifest(await readFile(set.path, 'utf8'), set.path);
+            await store.store(set.path, m);
+            await markGroupManifestUploaded(set.path, store.display);
+            logger.info('group set stored off-host', { event: 'upload.succeeded', group: name, set: set.timestamp, remote: store.display });
+          } catch (err) {
+            logger.error('group set not stored off-host; retried after the next run of the group', { event: 'upload.failed', group: name, set: set.timestamp, error: { code: errorCode(err), message: errorMessage(err) } });
+          }
+        }
+      }
+      for (const t of await pruneStagedGroupSets(d.stagingRoot, name, store !== undefined)) {
+        logger.info('group set pruned in staging: none of its backups is left there', { event: 'prune.deleted', group: name, set: t, side: 'staging' });
+      }
+    } catch (err) {
+      logger.warn('group sets not pruned in staging', { event: 'prune.failed', group: name, side: 'staging', error: { code: errorCode(err), message: errorMessage(err) } });
+    }
+    if (store) await pruneGroupSets(store, name, logger);
   };
 
   /** Runs `fn` once the group's run in progress (if any) has ended; the group's active run until it ends. */

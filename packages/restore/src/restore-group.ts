@@ -8,9 +8,11 @@
 //      that is not restored yet — and before the next member starts.
 // Each load is an ordinary restore (restore.ts). The safety copies of the state they replace are all taken first,
 // while the group still runs (through the controller, as for a single restore), and their rollback commands printed. Every member that was running is started again on every path.
-import { errorCode, errorMessage, targetName, targetKey, type TargetType } from '@baqup/core';
+import { errorCode, errorMessage, GroupManifestError, targetName, targetKey, type TargetType } from '@baqup/core';
 import { COLD_CAPABLE, waitMemberReady, type MemberStart, type Release } from '@baqup/dump';
-import { readGroupManifest, type GroupManifest } from '@baqup/stage';
+import { listGroupManifests, readGroupManifest, type GroupManifest } from '@baqup/stage';
+import { rcloneGroupStore, resticGroupStore, type GroupManifestStore, type RemoteGroupSet } from '@baqup/upload';
+import type { BackupSources } from './sources.js';
 import { checkContent } from './content.js';
 import { BackupNotFoundError, RestoreFailedError, RestoreRefusedError, SafetyCopyFailedError } from './errors.js';
 import { fetchVerified } from './fetch.js';
@@ -80,10 +82,44 @@ async function serverAnswers(deps: GroupRestoreDeps, containerId: string, contai
   }
 }
 
+/** Where a group's sets are off-host: the configured backend's store (the rclone remote, or the restic repository). */
+export function groupStoreOf(sources: BackupSources): GroupManifestStore | undefined {
+  return sources.rclone ? rcloneGroupStore(sources.rclone.ops) : sources.restic ? resticGroupStore(sources.restic) : undefined;
+}
+
+/**
+ * The set to restore: the one at `at`, or the newest, from staging and off-host (`from` limits it to one side). A set
+ * in both is read from staging; a set only off-host (staging lost) is read from there. GroupManifestError when none.
+ */
+export async function findGroupSet(deps: Pick<GroupRestoreDeps, 'stagingRoot' | 'sources' | 'signal'>, req: Pick<GroupRestoreRequest, 'group' | 'at' | 'from'>): Promise<GroupManifest> {
+  const at = req.at === 'latest' ? undefined : req.at;
+  const staged = req.from === 'remote' ? [] : await listGroupManifests(deps.stagingRoot, req.group);
+  const store = req.from === 'staging' ? undefined : groupStoreOf(deps.sources);
+  let remote: RemoteGroupSet[] = [];
+  let remoteProblem: string | undefined;
+  if (store) {
+    try {
+      remote = await store.list(req.group, deps.signal);
+    } catch (err) {
+      if (req.from === 'remote') throw err;
+      remoteProblem = `${store.display} could not be listed: ${errorMessage(err)}`;
+    }
+  }
+  const all = [...new Set([...staged.map((s) => s.timestamp), ...remote.map((s) => s.timestamp)])].sort();
+  const ts = at ?? all.at(-1);
+  if (ts !== undefined && staged.some((s) => s.timestamp === ts)) return readGroupManifest(deps.stagingRoot, req.group, ts);
+  const there = remote.find((s) => s.timestamp === ts);
+  if (store && there) return store.read(there, deps.signal);
+  const where = [req.from !== 'remote' ? deps.stagingRoot : undefined, store && !remoteProblem ? store.display : undefined].filter(Boolean).join(' or ');
+  throw new GroupManifestError(
+    `group ${req.group}: no group backup${at ? ` at ${at}` : ''} in ${where || 'staging'}${all.length ? ` (there are: ${all.join(', ')})` : ''}${remoteProblem ? `; ${remoteProblem}` : ''}`,
+  );
+}
+
 export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequest): Promise<GroupRestoreReport> {
   const started = Date.now();
   const say = deps.progress ?? (() => {});
-  const manifest = await readGroupManifest(deps.stagingRoot, req.group, req.at === 'latest' ? undefined : req.at);
+  const manifest = await findGroupSet(deps, req);
   const byService = new Map(manifest.members.map((m) => [m.service, m]));
   const ordered = manifest.startOrder.map((s) => byService.get(s)!);
   const one = { ...deps, confirm: async () => true };

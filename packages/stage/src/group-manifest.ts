@@ -4,8 +4,8 @@
 // with a failure leaves its members' backups as ordinary backups and no set. Layout:
 // `{staging}/.groups/{group}/{timestamp}.group.json` (dot-prefixed: never a container directory, skipped by every
 // staging listing), mirrored on the remote under the host like the rest of staging.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { GroupManifestError, type BackupTrigger } from '@baqup/core';
 import { writeFileAtomic } from './fs-atomic.js';
 import { DATA_FILE, safeSegment, targetPath } from './layout.js';
@@ -145,4 +145,40 @@ async function names(dir: string): Promise<string[]> {
     if (err.code === 'ENOENT') return [];
     throw err;
   });
+}
+
+/** The marker next to a staged group manifest once it is stored off-host: `{timestamp}.group.json.uploaded`. */
+export const GROUP_UPLOADED_SUFFIX = '.uploaded';
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/** Whether the staged set at `path` has been stored off-host. */
+export function groupManifestUploaded(path: string): Promise<boolean> {
+  return exists(`${path}${GROUP_UPLOADED_SUFFIX}`);
+}
+
+/** Records that the staged set at `path` is stored off-host (`where`: the store's display), atomically. */
+export async function markGroupManifestUploaded(path: string, where: string): Promise<void> {
+  await writeFileAtomic(dirname(path), `${basename(path)}${GROUP_UPLOADED_SUFFIX}`, JSON.stringify({ remote: where, uploadedAt: new Date().toISOString() }) + '\n');
+}
+
+/**
+ * Retention of a group's sets in staging, by their members: a set none of whose backups is left in staging goes,
+ * once it is stored off-host (`offHost` false: there is nowhere else, so it goes as its members went). A set with a
+ * member left stays. Returns the timestamps removed.
+ */
+export async function pruneStagedGroupSets(root: string, group: string, offHost: boolean): Promise<string[]> {
+  const removed: string[] = [];
+  for (const set of await listGroupManifests(root, group)) {
+    const m = parseGroupManifest(await readFile(set.path, 'utf8'), set.path);
+    const backups = m.members.flatMap((x) => x.backups);
+    if (backups.length === 0) continue;
+    let left = false;
+    for (const b of backups) if ((left = await exists(join(root, b.path)))) break;
+    if (left || (offHost && !(await groupManifestUploaded(set.path)))) continue;
+    await rm(set.path, { force: true });
+    await rm(`${set.path}${GROUP_UPLOADED_SUFFIX}`, { force: true });
+    removed.push(set.timestamp);
+  }
+  return removed;
 }

@@ -6,4 +6,16 @@ export { compactTimestamp } from './timestamp.js';
 export { safeSegment, targetPath, remotePath, isDataFile, MANIFEST_SUFFIX, SHA256_SUFFIX } from './layout.js';
 export { backupFiles, parseManifest, readManifest, triggerOf } from './manifest.js';
 export { isDiskFull, StageDiskFullError, StageInputError, StageNameTakenError, StageWriteError } from './errors.js';
-export { readGroupManifest, writeGroupManifest, type GroupManifest } from './group-manifest.js';
+export {
+  groupManifestPath,
+  groupManifestUploaded,
+  listGroupManifests,
+  markGroupManifestUploaded,
+  parseGroupManifest,
+  pruneStagedGroupSets,
+  readGroupManifest,
+  serializeGroupManifest,
+  writeGroupManifest,
+  GROUPS_DIR,
+  type GroupManifest,
+} from './group-manifest.js';

@@ -47,5 +47,6 @@ export function partialName(finalName: string): string {
 
 /** True for a staged data file name (not a sidecar, not a temporary file). */
 export function isDataFile(name: string): boolean {
-  return DATA_FILE.test(name) && !name.endsWith(SHA256_SUFFIX) && !name.endsWith(MANIFEST_SUFFIX);
+  // `{timestamp}.group.json` is a backup group's manifest (under `.groups/`), never a backup.
+  return DATA_FILE.test(name) && !name.endsWith(SHA256_SUFFIX) && !name.endsWith(MANIFEST_SUFFIX) && !name.endsWith('.group.json');
 }

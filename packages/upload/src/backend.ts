@@ -14,6 +14,7 @@ import { openResticRepository } from './restic/restic-queue.js';
 import type { ResticRepository } from './restic/restic-repository.js';
 import { manifestFromTags, manifestTag } from './restic/manifest-tag.js';
 import { writeUploadMarker } from './upload-marker.js';
+import { rcloneGroupStore, resticGroupStore, type GroupManifestStore } from './group-store.js';
 
 /** One target × schedule: what retention and restic tags are about. */
 export interface BackupRef {
@@ -83,6 +84,8 @@ export interface UploadBackend {
   /** Checks the store's integrity (restic check); absent when the backend has no such check. Throws when it fails. */
   check?(): Promise<void>;
   readonly source: RestoreSource;
+  /** Backup group manifests next to the members' backups (group-store.ts). */
+  readonly groups?: GroupManifestStore;
 }
 
 export function rcloneBackend(remote: RcloneRemote, configured: string): UploadBackend {
@@ -103,6 +106,7 @@ export function rcloneBackend(remote: RcloneRemote, configured: string): UploadB
         },
       });
     },
+    groups: rcloneGroupStore(remote),
     // Restore joins root-relative paths (a legacy copy sits outside `{host}/`) to the remote's root display.
     source: { kind: 'rclone', remote: configured, display: displayRemote(configured), ops: remote },
   };
@@ -176,6 +180,7 @@ export function resticBackend(repo: ResticRepository, logger: Logger, display = 
     },
     ...(maintenance ? { check: () => repo.check() } : {}),
     source: { kind: 'restic', repo },
+    groups: resticGroupStore(repo),
   };
 }
 

@@ -9,3 +9,4 @@ export { createResticRepository, type ResticRepository } from './restic/restic-r
 export { upload, type UploadedJob } from './upload-operator.js';
 export { backendFromConfig, rcloneBackend, resticBackend, resticRetentionSide, type FilesSide, type UploadBackend } from './backend.js';
 export { manifestTag, manifestFromTags, MANIFEST_TAG_PREFIX } from './restic/manifest-tag.js';
+export { pruneGroupSets, rcloneGroupStore, resticGroupStore, type GroupManifestStore, type RemoteGroupSet } from './group-store.js';

@@ -4,7 +4,8 @@
 import type { Logger, Secret } from '@baqup/core';
 import { backupFiles, remotePath, safeSegment } from '@baqup/stage';
 import { credentialParams, displayRemote, joinRemote, remoteSecrets } from './remote-string.js';
-import { RemoteConfigError } from './errors.js';
+import { readFile } from 'node:fs/promises';
+import { RemoteConfigError, UploadFailedError } from './errors.js';
 import { makeRclone } from './rclone-exec.js';
 import { listRemote, type RemoteBackup } from './rclone-list.js';
 import { uploadStaged, type UploadOptions, type UploadReport } from './rclone-upload.js';
@@ -59,6 +60,12 @@ export interface RcloneRemote {
   listLegacy(prefix: string, signal?: AbortSignal): Promise<RemoteBackup[]>;
   /** Delete one file of this host's; a file already gone is not an error. Throws RemoteListFailedError. */
   delete(relativePath: string, signal?: AbortSignal): Promise<void>;
+  /** Copies one small file (a group manifest) to `relativePath` under the host and reads it back: the same bytes, or UploadFailedError. */
+  putSmall(localFile: string, relativePath: string, signal?: AbortSignal): Promise<void>;
+  /** The text of one file under the host. Throws UploadFailedError. */
+  readText(relativePath: string, signal?: AbortSignal): Promise<string>;
+  /** The files under directory `relativePath` of the host (paths relative to it); empty when there is no such directory. */
+  files(relativePath: string, signal?: AbortSignal): Promise<string[]>;
   /**
    * Moves legacy backups under this host (data, .sha256, manifest last). A complete backup whose name is free moves;
    * one whose hosted copy exists with the same sha256 loses its legacy duplicate; a different one (conflict) or an
@@ -102,6 +109,15 @@ export function createRcloneRemote(options: RcloneRemoteOptions): RcloneRemote {
       await rclone.deleteFile(ctx.path(relativePath), display, signal);
       options.logger.debug('remote file deleted', { remote: display, path: relativePath });
     },
+    putSmall: async (localFile, relativePath, signal) => {
+      const want = await readFile(localFile, 'utf8');
+      const shown = joinRemote(display, relativePath);
+      await rclone.copyTo(localFile, ctx.path(relativePath), shown, { retries: options.retries ?? 3, lowLevelRetries: options.lowLevelRetries ?? 10, statsIntervalSeconds: 60, bwlimit: options.bwlimit, signal });
+      const got = await rclone.cat(ctx.path(relativePath), shown, signal);
+      if (got !== want) throw new UploadFailedError(`${shown} does not read back as it was written (${got.length} bytes, ${want.length} sent)`);
+    },
+    readText: (relativePath, signal) => rclone.cat(ctx.path(relativePath), joinRemote(display, relativePath), signal),
+    files: async (relativePath, signal) => ((await rclone.lsjson(ctx.path(relativePath), joinRemote(display, relativePath), signal)) ?? []).map((e) => e.Path),
     adoptLegacy: async (o = {}) => {
       const out: AdoptedBackup[] = [];
       if (host === '') return out;

@@ -111,6 +111,7 @@ export function startBackups(d: BackupsDeps): Backups {
       d.registry.finished(r);
     },
     startTimeoutMs: Number(d.env.BAQUP_GROUP_START_TIMEOUT_MS) || undefined,
+    ...(d.backend.groups ? { groupStore: d.backend.groups } : {}),
   });
   let jobs: Jobs | undefined = startJobs({
     divert: (job) => groups.divert(job),
