@@ -5,16 +5,14 @@
 // Not coordinated with a running controller: a scheduled backup of the same target may run during the restore.
 // Run restores when no backup of that target is due, or stop the controller first (its stop journal is shared:
 // a container this command stopped is started again by the next controller start if this process dies).
-import { createInterface } from 'node:readline/promises';
 import { errorCode, errorMessage } from '@baqup/core';
-import { NO_SAFETY_COPY_MEANING, restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
+import { restore, type RestoreReport, type RestoreSummary } from '@baqup/restore';
 import { restoreGroupCommand } from '../restore/group.js';
-import { interruptions } from '../restore/interruptions.js';
-import { cliContext, humanSize } from '../restore/cli-context.js';
+import { humanSize } from '../restore/cli-context.js';
 import { recordInHistory } from '../restore/history.js';
+import { askYes, runRestore } from '../restore/run-restore.js';
 import { safetyCopyThroughController } from '../restore/safety-copy.js';
 import { holdThroughController } from '../restore/hold.js';
-import { printJson } from '../output/json.js';
 import { bool, str, type Command } from './command.js';
 import { configOption, jsonOption } from './config-option.js';
 
@@ -28,16 +26,7 @@ function summaryText(s: RestoreSummary): string {
   ].join('\n');
 }
 
-async function ask(s: RestoreSummary): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    process.stderr.write(`\n${summaryText(s)}\n\n`);
-    const answer = await rl.question(`This overwrites ${s.target} data in container ${s.into}. Type "yes" to restore: `);
-    return answer.trim().toLowerCase() === 'yes';
-  } finally {
-    rl.close();
-  }
-}
+const ask = (s: RestoreSummary): Promise<boolean> => askYes(summaryText(s), `This overwrites ${s.target} data in container ${s.into}.`);
 
 function safetyText(r: RestoreReport): string[] {
   if (!r.safety) return [];
@@ -89,62 +78,47 @@ export const restoreCommand: Command = {
       return 2;
     }
     const dryRun = values['dry-run'];
-    if (!dryRun && !values.yes && !process.stdin.isTTY) {
-      console.error('baqup restore: refusing to overwrite without confirmation: no terminal to ask on; pass --yes (or --dry-run to see the plan)');
-      return 2;
-    }
-    const ctx = await cliContext(values.config);
-    const holds = ctx.holds();
-    const abort = new AbortController();
-    const stopSignals = interruptions(holds, abort);
-    const startedAt = Date.now();
-    try {
-      const report = await restore(
-        {
-          docker: ctx.docker(),
-          sources: ctx.sources,
-          defaults: ctx.defaults,
-          holds,
-          logger: ctx.logger,
-          signal: abort.signal,
-          confirm: values.yes ? async () => true : ask,
-          safetyCopy: safetyCopyThroughController(ctx.config),
-          holdTarget: holdThroughController(ctx.config, (l) => console.error(`baqup restore: ${l}`)),
-          ...(values.json ? {} : { progress: (l: string) => console.error(`… ${l}`) }),
-        },
-        {
-          container,
-          target,
-          ...(values.at ? { at: values.at } : {}),
-          ...(values.from ? { from: values.from as 'staging' | 'remote' } : {}),
-          ...(values.into ? { into: values.into } : {}),
-          dryRun,
-          noSafetyCopy: values['no-safety-copy'],
-        },
-      );
-      if (!dryRun) {
-        recordInHistory(ctx.config, (h) => h.recordRestore({
-          container: report.container, target: report.target, backup: report.timestamp, source: report.side, into_container: report.into,
-          started_at: startedAt, finished_at: Date.now(), success: true, ...(report.safety?.taken ? { safety_copy: report.safety.timestamp } : {}),
-        }));
-      }
-      if (values['no-safety-copy'] && !dryRun) console.error(`baqup restore: ${NO_SAFETY_COPY_MEANING}`);
-      if (values.json) printJson(report);
-      else console.log(report.dryRun ? `dry run, nothing touched:\n${summaryText(report)}` : reportText(report));
-      return 0;
-    } catch (err) {
-      if (!dryRun) {
+    return runRestore(
+      values,
+      async ({ ctx, holds, signal, startedAt, progress }) => {
+        const report = await restore(
+          {
+            docker: ctx.docker(),
+            sources: ctx.sources,
+            defaults: ctx.defaults,
+            holds,
+            logger: ctx.logger,
+            signal,
+            confirm: values.yes ? async () => true : ask,
+            safetyCopy: safetyCopyThroughController(ctx.config),
+            holdTarget: holdThroughController(ctx.config, (l) => console.error(`baqup restore: ${l}`)),
+            ...(progress ? { progress } : {}),
+          },
+          {
+            container,
+            target,
+            ...(values.at ? { at: values.at } : {}),
+            ...(values.from ? { from: values.from as 'staging' | 'remote' } : {}),
+            ...(values.into ? { into: values.into } : {}),
+            dryRun,
+            noSafetyCopy: values['no-safety-copy'],
+          },
+        );
+        if (!dryRun) {
+          recordInHistory(ctx.config, (h) => h.recordRestore({
+            container: report.container, target: report.target, backup: report.timestamp, source: report.side, into_container: report.into,
+            started_at: startedAt, finished_at: Date.now(), success: true, ...(report.safety?.taken ? { safety_copy: report.safety.timestamp } : {}),
+          }));
+        }
+        return { report, text: report.dryRun ? `dry run, nothing touched:\n${summaryText(report)}` : reportText(report) };
+      },
+      (err, { ctx, startedAt }) => {
+        if (dryRun) return;
         recordInHistory(ctx.config, (h) => h.recordRestore({
           container, target, backup: values.at ?? 'newest', source: values.from ?? 'any', ...(values.into ? { into_container: values.into } : {}),
           started_at: startedAt, finished_at: Date.now(), success: false, error_code: errorCode(err), error_message: errorMessage(err),
         }));
-      }
-      if (values.json) printJson({ error: { code: errorCode(err), message: errorMessage(err) } });
-      console.error(`baqup restore: ${errorMessage(err)} (${errorCode(err)})`);
-      return 1;
-    } finally {
-      await holds.releaseAll();
-      stopSignals();
-    }
+      },
+    );
   },
 };

@@ -1,13 +1,9 @@
 // `baqup restore --group <name>`: every member of a backup group back to one group set (restoreGroup), with one
 // confirmation, the same safety copies and rollback commands as a single restore, and the group started again in
 // start order on every path (the holds' journal is the controller's: a crash mid-restore is repaired at its start).
-import { createInterface } from 'node:readline/promises';
-import { errorCode, errorMessage } from '@baqup/core';
-import { NO_SAFETY_COPY_MEANING, restoreGroup, type GroupRestorePlan, type GroupRestoreReport } from '@baqup/restore';
-import { printJson } from '../output/json.js';
-import { cliContext } from './cli-context.js';
+import { restoreGroup, type GroupRestorePlan, type GroupRestoreReport } from '@baqup/restore';
 import { recordInHistory } from './history.js';
-import { interruptions } from './interruptions.js';
+import { askYes, runRestore } from './run-restore.js';
 import { safetyCopyThroughController } from './safety-copy.js';
 
 export interface GroupValues {
@@ -39,29 +35,11 @@ function reportText(r: GroupRestoreReport): string {
   ].join('\n');
 }
 
-async function ask(p: GroupRestorePlan): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    process.stderr.write(`\n${planText(p)}\n\n`);
-    const answer = await rl.question(`This stops group ${p.group} and overwrites its members' data. Type "yes" to restore: `);
-    return answer.trim().toLowerCase() === 'yes';
-  } finally {
-    rl.close();
-  }
-}
+const ask = (p: GroupRestorePlan): Promise<boolean> => askYes(planText(p), `This stops group ${p.group} and overwrites its members' data.`);
 
 export async function restoreGroupCommand(values: GroupValues): Promise<number> {
   const dryRun = values['dry-run'];
-  if (!dryRun && !values.yes && !process.stdin.isTTY) {
-    console.error('baqup restore: refusing to overwrite without confirmation: no terminal to ask on; pass --yes (or --dry-run to see the plan)');
-    return 2;
-  }
-  const ctx = await cliContext(values.config);
-  const holds = ctx.holds();
-  const abort = new AbortController();
-  const stopSignals = interruptions(holds, abort);
-  const startedAt = Date.now();
-  try {
+  return runRestore(values, async ({ ctx, holds, signal, startedAt, progress }) => {
     const report = await restoreGroup(
       {
         docker: ctx.docker(),
@@ -69,11 +47,11 @@ export async function restoreGroupCommand(values: GroupValues): Promise<number> 
         defaults: ctx.defaults,
         holds,
         logger: ctx.logger,
-        signal: abort.signal,
+        signal,
         stagingRoot: ctx.config.staging.path,
         confirm: values.yes ? async () => true : ask,
         safetyCopy: safetyCopyThroughController(ctx.config),
-        ...(values.json ? {} : { progress: (l: string) => console.error(`… ${l}`) }),
+        ...(progress ? { progress } : {}),
       },
       {
         group: values.group,
@@ -91,16 +69,6 @@ export async function restoreGroupCommand(values: GroupValues): Promise<number> 
         }));
       }
     }
-    if (values['no-safety-copy'] && !dryRun) console.error(`baqup restore: ${NO_SAFETY_COPY_MEANING}`);
-    if (values.json) printJson(report);
-    else console.log(report.dryRun ? `dry run, nothing touched:\n${planText(report)}` : reportText(report));
-    return 0;
-  } catch (err) {
-    if (values.json) printJson({ error: { code: errorCode(err), message: errorMessage(err) } });
-    console.error(`baqup restore: ${errorMessage(err)} (${errorCode(err)})`);
-    return 1;
-  } finally {
-    await holds.releaseAll();
-    stopSignals();
-  }
+    return { report, text: report.dryRun ? `dry run, nothing touched:\n${planText(report)}` : reportText(report) };
+  });
 }
