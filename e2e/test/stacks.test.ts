@@ -4,7 +4,9 @@
 // app copied cold, db and app started in that order, a group manifest written); the BUILT CLI restores the group
 // from that set after damage, stopping and starting it in order, with safety copies. Orders are read from Docker's
 // own events. A controller SIGKILLed while the group is down, and one SIGTERMed then, start it again in start order.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureImage, execIn, psql, runId, startContainer, useCleanup, type TestContainer } from '../src/index.js';
@@ -264,6 +266,60 @@ describe('group sets off-host: uploaded next to their members, pruned with them,
     expect(stopsAndStarts(await events.stop(), [db, app]).slice(-4)).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
     expect((await next.stop()).code).toBe(0);
   }, 300_000);
+});
+
+describe('group sets in a restic repository', () => {
+  it('staging keeps nothing (cleanup_after_upload): the set is a snapshot of its own, the older one forgotten with its members; restore --group reads it from the repository', async () => {
+    const project = `e2e-${runId}-restic`;
+    const image = await ensureImage('base');
+    const db = await startContainer({ image, name: `${project}-db-1`, cmd: APP, labels: { ...compose(project, 'db'), 'backup.fs.data.path': '/data', 'backup.fs.data.schedule': SCHED } });
+    const app = await startContainer({ image, name: `${project}-app-1`, cmd: APP, labels: { ...compose(project, 'app', 'db'), 'backup.fs.files.path': '/data', 'backup.fs.files.schedule': SCHED } });
+    const want = { db: await fileSha(db, '/data/b.bin'), app: await fileSha(app, '/data/b.bin'), a: await fileSha(app, '/data/a.txt') };
+    const work = mkdtempSync(join(tmpdir(), 'baqup-e2e-grp-restic-'));
+    const passwordFile = join(work, 'password');
+    writeFileSync(passwordFile, `restic-${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+    try {
+      const ctl = await startCtl({
+        config: { ...groupConfig('0 0 0 1 1 *'), retention: { manual: 1 }, upload: { backend: 'restic', restic: { repository: join(work, 'repo'), password_file: passwordFile } }, staging: { cleanup_after_upload: true } },
+      });
+      await ctl.waitForLog((l) => l.event === 'restic.ready', 60_000);
+      await waitDiscovered(ctl, db.name, 1);
+      await waitDiscovered(ctl, app.name, 1);
+      const setOf = (l: { path?: unknown }) => String(l.path).split('/').pop()!.replace('.group.json', '');
+      expectOk(await cli(ctl, ['backup', db.name]));
+      const first = setOf(ctl.logs().find((l) => l.event === 'group.succeeded' && l.group === project)!);
+      expect(ctl.logs().some((l) => l.event === 'upload.succeeded' && l.group === project && l.set === first)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1100));
+      expectOk(await cli(ctl, ['backup', db.name]));
+      const second = setOf(ctl.logs().filter((l) => l.event === 'group.succeeded' && l.group === project).at(-1)!);
+      expect(second).not.toBe(first);
+      // Staging kept no set once it was stored (its members left with their upload); the first set was forgotten with its members.
+      const pruned = ctl.logs().filter((l) => l.event === 'prune.deleted' && l.group === project).map((l) => `${String(l.side)} ${String(l.set)}`);
+      expect(pruned).toEqual(expect.arrayContaining([`staging ${first}`, `staging ${second}`, `remote ${first}`]));
+      expect(pruned).not.toContain(`remote ${second}`);
+      expect(existsSync(join(ctl.staging, '.groups', project)) ? readdirSync(join(ctl.staging, '.groups', project)) : []).toEqual([]);
+      expect((await ctl.stop()).code).toBe(0);
+
+      rmSync(ctl.staging, { recursive: true, force: true });
+      const next = await startCtl({ root: ctl.root });
+      await next.waitForLog((l) => l.event === 'restic.ready', 60_000);
+      await waitDiscovered(next, db.name, 1);
+      await waitDiscovered(next, app.name, 1);
+      const gone = await cli(next, ['restore', '--group', project, '--at', first, '--dry-run']);
+      expect(gone.code, gone.stderr).toBe(1);
+      expect(gone.stderr).toContain(`no group backup at ${first}`);
+      expect((await execIn(db, ['sh', '-c', 'echo broken > /data/b.bin'])).exitCode).toBe(0);
+      expect((await execIn(app, ['sh', '-c', 'rm /data/a.txt && echo broken > /data/b.bin'])).exitCode).toBe(0);
+      const events = await recordEvents();
+      const r = expectOk(await cli(next, ['restore', '--group', project, '--yes']));
+      expect(r.stdout).toContain(`restored group ${project} to the set of ${second}`);
+      expect({ db: await fileSha(db, '/data/b.bin'), app: await fileSha(app, '/data/b.bin'), a: await fileSha(app, '/data/a.txt') }).toEqual(want);
+      expect(stopsAndStarts(await events.stop(), [db, app]).slice(-4)).toEqual([`${app.name} stop`, `${db.name} stop`, `${db.name} start`, `${app.name} start`]);
+      expect((await next.stop()).code).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 420_000);
 });
 
 describe('a group stopped by the controller is started again in start order on every path', () => {

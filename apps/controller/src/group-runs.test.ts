@@ -98,7 +98,7 @@ function runResult(complete: boolean, over: Partial<GroupRunResult> = {}): Group
           : { error: { code: 'BAQUP_DUMP_FAILED', message: 'disk on fire' } }),
       })) as BackupResult[],
     })),
-    starts: [{ service: 'db', containerName: 'shop-db-1', result: 'started' }, { service: 'app', containerName: 'shop-app-1', result: complete ? 'started' : 'failed', ...(complete ? {} : { error: { code: 'BAQUP_GROUP_START_TIMEOUT', message: 'not healthy within 120 s' } }) }],
+    starts: [{ service: 'db', containerName: 'shop-db-1', result: 'started' }, { service: 'app', containerName: 'shop-app-1', result: complete ? 'started' : 'failed', ...(complete ? {} : { error: { code: 'BAQUP_GROUP_START', message: 'not healthy within 120 s' } }) }],
     stoppedAt: '2026-01-01T12:00:00.456Z',
     startedAt: '2026-01-01T12:00:09.000Z',
     complete,
@@ -120,7 +120,7 @@ describe('the set a run forms', () => {
     const r = runResult(false);
     expect(groupManifestOf({ ...r, complete: false }, ['db', 'app'], 'manual', dir)).toBeUndefined();
     expect(incompleteReason(r)).toBe('shop-db-1: disk on fire; shop-app-1: disk on fire; shop-app-1 did not come back: not healthy within 120 s');
-    expect(incompleteReason({ ...r, error: { code: 'BAQUP_GROUP_HOLD', message: 'db could not be stopped' } })).toBe('db could not be stopped');
+    expect(incompleteReason({ ...r, error: { code: 'BAQUP_DUMP_STOP_FAILED', message: 'db could not be stopped' } })).toBe('db could not be stopped');
   });
 });
 

@@ -13,6 +13,7 @@ import { COLD_CAPABLE, waitMemberReady, type MemberStart, type Release } from '@
 import { listGroupManifests, readGroupManifest, type GroupManifest } from '@baqup/stage';
 import { rcloneGroupStore, resticGroupStore, type GroupManifestStore, type RemoteGroupSet } from '@baqup/upload';
 import type { BackupSources } from './sources.js';
+import { listBackups } from './catalog.js';
 import { checkContent } from './content.js';
 import { BackupNotFoundError, RestoreFailedError, RestoreRefusedError, SafetyCopyFailedError } from './errors.js';
 import { fetchVerified } from './fetch.js';
@@ -123,8 +124,20 @@ export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequ
   const byService = new Map(manifest.members.map((m) => [m.service, m]));
   const ordered = manifest.startOrder.map((s) => byService.get(s)!);
   const one = { ...deps, confirm: async () => true };
+  // A backup's name in the catalog: its timestamp, except in a restic repository, which dates a snapshot by its
+  // upload (a few seconds after the backup was made): there the set's backup is the snapshot whose manifest tag has
+  // the set's timestamp and sha256.
+  const catalogAt = new Map<string, string>();
+  for (const m of manifest.members) {
+    for (const b of m.backups) {
+      const { entries } = await listBackups(deps.sources, { container: m.container, target: `${b.type}-${b.instance}` });
+      const hit = entries.find((e) => e.timestamp === b.timestamp) ?? entries.find((e) => e.manifest?.timestamp === b.timestamp && e.manifest.sha256 === b.sha256);
+      if (hit) catalogAt.set(`${targetKey(m.container, b)}/${b.timestamp}`, hit.timestamp);
+    }
+  }
   const asked = (m: GroupManifest['members'][number], b: GroupManifest['members'][number]['backups'][number]) => ({
-    container: m.container, target: targetName(b), at: b.timestamp, ...(req.from ? { from: req.from } : {}), ...(req.noSafetyCopy ? { noSafetyCopy: true } : {}),
+    container: m.container, target: targetName(b), at: catalogAt.get(`${targetKey(m.container, b)}/${b.timestamp}`) ?? b.timestamp,
+    ...(req.from ? { from: req.from } : {}), ...(req.noSafetyCopy ? { noSafetyCopy: true } : {}),
   });
 
   // 1. Found and proved, all of them, before anything is touched.
