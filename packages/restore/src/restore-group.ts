@@ -130,7 +130,7 @@ export async function restoreGroup(deps: GroupRestoreDeps, req: GroupRestoreRequ
   const catalogAt = new Map<string, string>();
   for (const m of manifest.members) {
     for (const b of m.backups) {
-      const { entries } = await listBackups(deps.sources, { container: m.container, target: `${b.type}-${b.instance}` });
+      const { entries } = await listBackups(deps.sources, { container: m.container, target: targetName(b) });
       const hit = entries.find((e) => e.timestamp === b.timestamp) ?? entries.find((e) => e.manifest?.timestamp === b.timestamp && e.manifest.sha256 === b.sha256);
       if (hit) catalogAt.set(`${targetKey(m.container, b)}/${b.timestamp}`, hit.timestamp);
     }

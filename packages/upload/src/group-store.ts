@@ -6,7 +6,7 @@
 //           `container:` tag, so every listing of backups passes it by.
 // Pruned by its members: a set none of whose backups is still held off-host goes (pruneGroupSets).
 import { createReadStream } from 'node:fs';
-import { errorCode, errorMessage, type LogFields, type Logger } from '@baqup/core';
+import { errorCode, errorMessage, targetKey, targetName, type LogFields, type Logger } from '@baqup/core';
 import { groupManifestPath, GROUPS_DIR, parseGroupManifest, safeSegment, type GroupManifest } from '@baqup/stage';
 import type { RcloneRemote } from './rclone-remote.js';
 import type { ResticRepository } from './restic/restic-repository.js';
@@ -53,7 +53,7 @@ export function rcloneGroupStore(remote: RcloneRemote): GroupManifestStore {
     },
     read: async (set, signal) => parseGroupManifest(await remote.readText(set.ref, signal), `${remote.display}/${set.ref}`),
     remove: (set, signal) => remote.delete(set.ref, signal),
-    held: async (container, type, instance, signal) => new Set((await remote.list(`${safeSegment(container)}/${type}-${instance}`, signal)).flatMap((b) => (b.manifest ? [heldKey(b.manifest.timestamp, b.manifest.sha256)] : []))),
+    held: async (container, type, instance, signal) => new Set((await remote.list(`${safeSegment(container)}/${targetName({ type, instance })}`, signal)).flatMap((b) => (b.manifest ? [heldKey(b.manifest.timestamp, b.manifest.sha256)] : []))),
   };
 }
 
@@ -87,7 +87,7 @@ export function resticGroupStore(repo: ResticRepository): GroupManifestStore {
       forgotten++;
     },
     held: async (container, type, instance) => {
-      const snaps = await repo.snapshots({ tags: [`container:${container}`, `target:${type}-${instance}`], host: repo.host });
+      const snaps = await repo.snapshots({ tags: [`container:${container}`, `target:${targetName({ type, instance })}`], host: repo.host });
       return new Set(snaps.flatMap((s) => {
         const m = manifestFromTags(s.tags);
         return m ? [heldKey(m.timestamp, m.sha256)] : [];
@@ -118,7 +118,7 @@ export async function pruneGroupSets(store: GroupManifestStore, group: string, l
   try {
     const cache = new Map<string, Set<string>>();
     const heldOf = async (container: string, type: string, instance: string): Promise<Set<string>> => {
-      const key = `${container}/${type}-${instance}`;
+      const key = targetKey(container, { type, instance });
       let s = cache.get(key);
       if (!s) cache.set(key, (s = await store.held(container, type, instance, signal)));
       return s;
