@@ -285,7 +285,7 @@ describe('group sets in a restic repository', () => {
       await ctl.waitForLog((l) => l.event === 'restic.ready', 60_000);
       await waitDiscovered(ctl, db.name, 1);
       await waitDiscovered(ctl, app.name, 1);
-      const setOf = (l: { path?: unknown }) => String(l.path).split('/').pop()!.replace('.group.json', '');
+      const setOf = (l: object) => String((l as { path?: unknown }).path).split('/').pop()!.replace('.group.json', '');
       expectOk(await cli(ctl, ['backup', db.name]));
       const first = setOf(ctl.logs().find((l) => l.event === 'group.succeeded' && l.group === project)!);
       expect(ctl.logs().some((l) => l.event === 'upload.succeeded' && l.group === project && l.set === first)).toBe(true);
